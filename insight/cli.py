@@ -1,0 +1,329 @@
+"""The insight command line: a thin shell over the library.
+
+Data goes to stdout; progress and logs to stderr. Errors exit 1 with one line naming the fix
+(the traceback only with --debug); usage errors exit 2. Heavy libraries load inside commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from insight import __version__
+from insight.errors import InsightError
+
+KINDS = ("reviews", "transcripts", "social", "customers", "identities")
+
+
+class InsightGroup(click.Group):
+    """Turns InsightError into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InsightError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:  # pragma: no cover - interactive
+            click.echo("Interrupted: what was committed is kept; run the command again to finish.", err=True)
+            ctx.exit(130)
+
+
+def db_option(f):
+    return click.option("--db", default="insight.duckdb", show_default=True, envvar="INSIGHT_DB",
+                        help="DuckDB store file (env INSIGHT_DB).")(f)
+
+
+def _open(db: str, *, read_only: bool = False):
+    from insight.store import Store
+
+    return Store(db, read_only=read_only)
+
+
+def _read_lines(source: str) -> list[str]:
+    """One text per line from FILE or '-' (stdin); blank lines are skipped."""
+    if source == "-":
+        data = sys.stdin.read()
+    else:
+        path = Path(source)
+        if not path.exists():
+            from insight.errors import InputError
+
+            raise InputError(f"{source}: file not found. Pass a text file with one text per line, or - for stdin.")
+        data = path.read_text(encoding="utf-8-sig")
+    return [line.strip() for line in data.splitlines() if line.strip()]
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.group(cls=InsightGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="insight")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """insight: find what customers don't say out loud in reviews, support transcripts and social posts.
+
+    Typical use: `insight run config.toml`, or `insight ingest ...` then `insight analyze`,
+    then `insight issues` and `insight profiles`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+# -- ingest ------------------------------------------------------------------------------------------
+def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for item in values:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"expected field=column (got {item!r})", param_hint="--map")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _parse_scale(value: str) -> tuple[float, float]:
+    low, sep, high = value.partition("-")
+    try:
+        lo, hi = float(low), float(high)
+    except ValueError:
+        raise click.BadParameter(f"expected LOW-HIGH such as 1-10 (got {value!r})", param_hint="--rating-scale") from None
+    if not sep or lo >= hi:
+        raise click.BadParameter(f"expected LOW-HIGH with LOW < HIGH (got {value!r})", param_hint="--rating-scale")
+    return lo, hi
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Use COLUMN for FIELD (repeatable).")
+@click.option("--encoding", help="File encoding when it is not UTF-8 (e.g. latin-1, cp1252).")
+@click.option("--rating-scale", default="1-5", show_default=True, help="Rating scale of the file, e.g. 1-10 or 0-100.")
+@click.option("--strict", is_flag=True, help="Fail on the first rejected row instead of storing it in rejects.")
+@db_option
+def ingest(kind, files, maps, encoding, rating_scale, strict, db):
+    """Ingest FILES of one KIND (reviews, transcripts, social, customers, identities) into the store.
+
+    Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing.
+    Bad rows go to the rejects table (see `insight rejects`).
+    """
+    from insight.jobs import ingest_files
+
+    mapping = _parse_map(maps)
+    scale = _parse_scale(rating_scale)
+    with _open(db) as store:
+        summaries = ingest_files(store, kind, list(files), mapping=mapping or None, encoding=encoding,
+                                 rating_scale=scale, strict=strict)
+    for s in summaries:
+        click.echo(s.line())
+    total = sum(s.rejected for s in summaries)
+    if total:
+        click.echo(f"{total} rejected row(s) stored in the rejects table: `insight rejects --db {db}` lists them.", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@db_option
+def rejects(fmt, db):
+    """List rejected input rows with file, line, field, value and reason."""
+    with _open(db, read_only=True) as store:
+        frame = store.query("SELECT source_file, line, field, value, reason, channel FROM rejects ORDER BY source_file, line, field")
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", indent=2))
+    elif len(frame) == 0:
+        click.echo("no rejected rows")
+    else:
+        for r in frame.itertuples():
+            click.echo(f"{r.source_file}:{r.line}: {r.field}: {r.reason} (got {r.value!r})")
+
+
+# -- analyze / run / demo ----------------------------------------------------------------------------
+@main.command()
+@click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@db_option
+def analyze(batch_size, quiet, db):
+    """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
+    from insight.pipeline import analyze as run_analyze
+
+    with _open(db) as store:
+        counts = run_analyze(store, batch_size=batch_size, progress=not quiet)
+    click.echo(json.dumps(counts, default=str))
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def run(config, quiet):
+    """One shot from CONFIG.toml: ingest every source, analyse, write the reports."""
+    from insight.jobs import run_config
+
+    result = run_config(config, progress=not quiet)
+    click.echo(json.dumps(result["outputs"], indent=2))
+
+
+@main.command()
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def demo(quiet):
+    """Run the main job on the bundled demo corpus (corpora/demo) and print where the outputs are."""
+    from insight.jobs import DEMO_CONFIG, run_config
+
+    result = run_config(DEMO_CONFIG, progress=not quiet)
+    click.echo("insight demo finished:")
+    click.echo(f"  store:             {result['db']}")
+    for name, path in result["outputs"].items():
+        click.echo(f"  {name + ':':<18} {path}")
+
+
+# -- reports -------------------------------------------------------------------------------------------
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "html"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--since", help="Only mentions on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only mentions on or before this date (YYYY-MM-DD).")
+@click.option("--channel", type=click.Choice(["review", "support", "social"]), help="Only this channel.")
+@click.option("--product", help="Only this product.")
+@click.option("--segment", help="Only customers of this CRM segment.")
+@click.option("--top", default=15, show_default=True, help="How many pain points.")
+@db_option
+def issues(fmt, out, since, until, channel, product, segment, top, db):
+    """The recurring-issue report: pain points ranked, with parts, trends, channels and quotes."""
+    from insight.report import issues as report
+
+    with _open(db, read_only=True) as store:
+        data = report.build_report(store, since=since, until=until, channel=channel, product=product,
+                                   segment=segment, top=top)
+    render = {"table": report.render_table, "json": report.render_json, "md": report.render_md,
+              "html": report.render_html}[fmt]
+    _write(render(data), out)
+
+
+@main.command()
+@click.argument("customer_id")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True)
+@db_option
+def profile(customer_id, fmt, db):
+    """One customer's profile: identity, behaviour, voice, pain points, unstated needs, churn risk."""
+    from insight.report.profiles import get_profile, render_profile_md
+
+    with _open(db, read_only=True) as store:
+        p = get_profile(store, customer_id)
+    click.echo(json.dumps(p, indent=2, ensure_ascii=False) if fmt == "json" else render_profile_md(p), nl=fmt == "json")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@db_option
+def profiles(fmt, out, db):
+    """Every customer profile, as JSON Lines, a flat CSV, or Parquet."""
+    from insight.report.profiles import write_profiles
+
+    with _open(db, read_only=True) as store:
+        n = write_profiles(store, out, fmt=fmt)
+    if out:
+        click.echo(f"wrote {n} profiles to {out}", err=True)
+
+
+# -- ad-hoc models -------------------------------------------------------------------------------------
+@main.command()
+@click.argument("source", default="-")
+@click.option("--batch-size", default=64, show_default=True)
+def sentiment(source, batch_size):
+    """Sentiment of each line of SOURCE (a file, or - for stdin): one JSON object per line out."""
+    from insight import resources
+    from insight.stages.sentiment import score_texts
+
+    texts = _read_lines(source)
+    model = resources.load_sentiment()
+    for text, res in zip(texts, score_texts(texts, model=model, batch_size=batch_size), strict=True):
+        click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@click.pass_context
+def topics(ctx, db):
+    """List stored topics; `topics show ID`, `topics assign`, `topics discover` for more."""
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        with _open(db, read_only=True) as store:
+            frame = store.query("SELECT topic_id, label, size, keywords FROM topics WHERE status = 'active' ORDER BY topic_id")
+        if len(frame) == 0:
+            click.echo("no topics yet: run `insight analyze` first")
+        for r in frame.itertuples():
+            click.echo(f"{r.topic_id:>4}  {r.size:>6}  {r.label}")
+
+
+@topics.command("show")
+@click.argument("topic_id", type=int)
+@click.option("--limit", default=20, show_default=True, help="How many records to show.")
+@click.pass_context
+def topics_show(ctx, topic_id, limit):
+    """One topic with its keywords and records."""
+    from insight.errors import InputError
+
+    with _open(ctx.obj["db"], read_only=True) as store:
+        topic = store.query("SELECT topic_id, label, size, keywords FROM topics WHERE topic_id = ?", [topic_id])
+        if len(topic) == 0:
+            raise InputError(f"topics show: no topic {topic_id} (got {topic_id!r}). List them with `insight topics`.")
+        rows = store.query(
+            "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
+            "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
+            "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, limit])
+    t = topic.iloc[0]
+    click.echo(f"topic {t.topic_id}: {t.label} ({t.size} sentences)")
+    click.echo("keywords: " + ", ".join(json.loads(t.keywords)))
+    for r in rows.itertuples():
+        click.echo(f"  {str(r.created_at)[:10]}  {r.channel:<8} {r.customer_id or '-':<10} {r.text}")
+
+
+@topics.command("assign")
+@click.argument("source", default="-")
+@click.pass_context
+def topics_assign(ctx, source):
+    """Assign each line of SOURCE to the saved topics: one JSON object per line (topic_id, label, probability)."""
+    from insight import resources
+    from insight.errors import StoreError
+    from insight.pipeline import TopicParams, _load_vectors
+    from insight.stages.topics import assign, embed
+
+    texts = _read_lines(source)
+    with _open(ctx.obj["db"], read_only=True) as store:
+        stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
+    if len(stored) == 0:
+        raise StoreError(f"{ctx.obj['db']}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
+    vectors = embed(texts, embedder=resources.load_embedder())
+    ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
+    labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
+    for text, tid, p in zip(texts, ids, sims, strict=True):
+        click.echo(json.dumps({"text": text, "topic_id": int(tid), "label": labels.get(int(tid)), "probability": round(float(p), 4)}))
+
+
+@topics.command("discover")
+@click.argument("source", default="-")
+@click.option("--min-topic-size", type=int, help="Smallest topic (default scales with the number of texts).")
+@click.option("--seed", default=42, show_default=True)
+def topics_discover(source, min_topic_size, seed):
+    """Fit topics on the lines of SOURCE alone (nothing stored): one JSON object per line."""
+    from insight.stages.topics import discover_texts
+
+    texts = _read_lines(source)
+    for text, res in zip(texts, discover_texts(texts, min_topic_size=min_topic_size, seed=seed), strict=True):
+        click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,272 @@
+"""Parse and validate single field values. Each parser returns a clean value or raises RowProblem.
+
+Reject reasons (exact strings, stored in the rejects table):
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from insight.schema import MAX_FIELD_CHARS, MAX_TEXT_CHARS
+
+MISSING_TEXT = "missing text"
+UNPARSEABLE_DATE = "unparseable date"
+RATING_OUT_OF_RANGE = "rating out of range"
+UNPARSEABLE_RATING = "unparseable rating"
+INVALID_UTF8 = "invalid utf-8"
+WRONG_TYPE = "wrong type"
+FIELD_TOO_LONG = "field too long"
+UNKNOWN_SPEAKER = "unknown speaker"
+DUPLICATE_CUSTOMER_ID = "duplicate customer_id"
+MISSING_CUSTOMER_ID = "missing customer_id"
+INVALID_JSON = "invalid json"
+
+REJECT_REASONS = (
+    MISSING_TEXT, UNPARSEABLE_DATE, RATING_OUT_OF_RANGE, UNPARSEABLE_RATING, INVALID_UTF8,
+    WRONG_TYPE, FIELD_TOO_LONG, UNKNOWN_SPEAKER, DUPLICATE_CUSTOMER_ID, MISSING_CUSTOMER_ID,
+    INVALID_JSON,
+)  # fmt: skip
+__doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
+
+REJECT_VALUE_CHARS = 200
+
+
+class RowProblem(Exception):
+    """One field of one row cannot be used; the normaliser turns it into a Reject."""
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+def value_str(value: Any) -> str:
+    """The offending value as safe text (valid UTF-8), cut to 200 characters."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bytes):
+        text = value.decode("utf-8", "backslashreplace")
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text[:REJECT_VALUE_CHARS]
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _as_str(value: Any, field: str, *, numbers_ok: bool) -> str:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RowProblem(field, value, INVALID_UTF8) from None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, e.g. from a JSON "\udc80" escape
+            raise RowProblem(field, value, INVALID_UTF8) from None
+        return value
+    if numbers_ok and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if numbers_ok and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    raise RowProblem(field, value, WRONG_TYPE)
+
+
+def text_value(value: Any, field: str = "text", *, required: bool = True) -> str | None:
+    """Free text (text, title): must be a string; stripped; at most MAX_TEXT_CHARS."""
+    if is_missing(value):
+        if required:
+            raise RowProblem(field, "" if value is None else value, MISSING_TEXT)
+        return None
+    text = _as_str(value, field, numbers_ok=False).strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise RowProblem(field, text, FIELD_TOO_LONG)
+    return text
+
+
+def field_value(value: Any, field: str) -> str | None:
+    """A short string field (ids, product, handle): numbers become strings; empty → None."""
+    if is_missing(value):
+        return None
+    text = _as_str(value, field, numbers_ok=True).strip()
+    if len(text) > MAX_FIELD_CHARS:
+        raise RowProblem(field, text, FIELD_TOO_LONG)
+    return text or None
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+_RATING_RE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:stars?|/\s*\d+(?:\.\d+)?)?\s*$", re.IGNORECASE)
+
+
+def rating_value(value: Any, scale: tuple[float, float], field: str = "rating") -> float | None:
+    """A rating on ``scale`` (e.g. 0–10), returned normalised to 1–5; empty → None."""
+    if is_missing(value):
+        return None
+    if isinstance(value, bool):
+        raise RowProblem(field, value, UNPARSEABLE_RATING)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, (str, bytes)):
+        text = _as_str(value, field, numbers_ok=False)
+        match = _RATING_RE.match(text)
+        if not match:
+            raise RowProblem(field, value, UNPARSEABLE_RATING)
+        number = float(match.group(1).replace(",", "."))
+    else:
+        raise RowProblem(field, value, UNPARSEABLE_RATING)
+    if not math.isfinite(number):
+        raise RowProblem(field, value, UNPARSEABLE_RATING)
+    low, high = scale
+    if not low <= number <= high:
+        raise RowProblem(field, value, RATING_OUT_OF_RANGE)
+    return round(1.0 + (number - low) * 4.0 / (high - low), 6)
+
+
+_COUNT_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+
+
+def count_value(value: Any, field: str) -> int | None:
+    """A non-negative count (likes, shares): ints, '1,234', '1.2k'; empty → None."""
+    if is_missing(value):
+        return None
+    if isinstance(value, bool):
+        raise RowProblem(field, value, WRONG_TYPE)
+    if isinstance(value, int) and value >= 0:
+        return value
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, (str, bytes)):
+        text = _as_str(value, field, numbers_ok=False).replace(",", "").replace("_", "")
+        match = _COUNT_RE.match(text)
+        if match:
+            scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
+            number = float(match.group(1)) * scale
+            if number.is_integer() or match.group(2):
+                return int(round(number))
+    raise RowProblem(field, value, WRONG_TYPE)
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y",
+    "%m/%d/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
+    "%d %b %Y %H:%M", "%b %d, %Y %H:%M", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p",
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter's created_at
+    "%Y%m%d",
+)  # fmt: skip
+_EPOCH_RE = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+_MIN_YEAR, _MAX_YEAR = 1970, 2100
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _from_epoch(number: float) -> datetime | None:
+    if number > 1e11:  # milliseconds
+        number /= 1000.0
+    try:
+        moment = datetime.fromtimestamp(number, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment if _MIN_YEAR <= moment.year <= _MAX_YEAR else None
+
+
+def _from_text(text: str) -> datetime | None:
+    if _EPOCH_RE.match(text):
+        return _from_epoch(float(text))
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        return parsedate_to_datetime(text)  # RFC 2822, e.g. 'Tue, 03 Mar 2026 10:15:00 +0000'
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def date_value(value: Any, field: str = "created_at") -> datetime:
+    """A timezone-aware UTC datetime from ISO 8601, common formats or epoch seconds/ms."""
+    moment: datetime | None = None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        moment = _from_epoch(float(value))
+    elif isinstance(value, (str, bytes)) and not is_missing(value):
+        text = _as_str(value, field, numbers_ok=False).strip()
+        moment = _from_text(text) if len(text) <= 64 else None
+    if moment is None:
+        raise RowProblem(field, "" if value is None else value, UNPARSEABLE_DATE)
+    try:
+        return _utc(moment)
+    except (OverflowError, ValueError):
+        raise RowProblem(field, value, UNPARSEABLE_DATE) from None
+
+
+def plus_seconds(moment: datetime, seconds: int) -> datetime:
+    return moment + timedelta(seconds=seconds)
+
+
+# -- small categorical fields ------------------------------------------------------------------
+
+_LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def language_value(value: Any, field: str = "language") -> str | None:
+    """'en-US' → 'en'; anything that is not a language tag → None (language is advisory)."""
+    text = field_value(value, field)
+    if text is None:
+        return None
+    match = _LANG_RE.match(text)
+    return match.group(1).lower() if match else None
+
+
+def int_value(value: Any, field: str) -> int | None:
+    """A turn number: an int, an integral float, or a string of digits; empty → None."""
+    if is_missing(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (str, bytes)):
+        text = _as_str(value, field, numbers_ok=False).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if number.is_integer():
+            return int(number)
+    raise RowProblem(field, value, WRONG_TYPE)

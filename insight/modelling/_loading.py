@@ -1,0 +1,163 @@
+"""Finding, loading and running the shipped encoder models (shared by sentiment and aspects).
+
+Layout of a model directory (written by ``scripts/train_*.py``)::
+
+    insight_model.json   name, task, labels, pooling, max_length, version, file sizes
+    config.json          BERT config (all-MiniLM-L6-v2 architecture)
+    model.safetensors    fp16 weights (torch path, CUDA)
+    model.int8.onnx      dynamic int8 ONNX graph (CPU path, onnxruntime)
+    tokenizer.json       fast tokenizer (``tokenizers``), also vocab.txt / tokenizer_config.json
+    MODEL_CARD.md
+
+CPU inference never imports torch or transformers: ``tokenizers`` + ``onnxruntime`` + numpy only,
+which keeps model load well under a second. CUDA inference uses torch with the same weights in bf16.
+Nothing here downloads anything: a missing directory raises :class:`ModelUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+import insight
+from insight.errors import ModelUnavailableError
+
+META_FILE = "insight_model.json"
+ONNX_FILE = "model.int8.onnx"
+WEIGHTS_FILE = "model.safetensors"
+
+
+def models_root() -> Path:
+    """``$INSIGHT_MODELS_DIR`` if set, else ``<repo>/models``."""
+    env = os.environ.get("INSIGHT_MODELS_DIR")
+    if env:
+        return Path(env)
+    return Path(insight.__file__).resolve().parents[1] / "models"
+
+
+def resolve_model_dir(path: str | os.PathLike | None, default_name: str, train_script: str) -> Path:
+    """Return a usable model directory or raise ModelUnavailableError naming the path and the fix."""
+    model_dir = Path(path) if path is not None else models_root() / default_name
+    missing = [f for f in (META_FILE, "tokenizer.json") if not (model_dir / f).is_file()]
+    if missing:
+        raise ModelUnavailableError(
+            f"{model_dir}: model files missing (got no {', '.join(missing)}). insight never downloads models: "
+            f"train it with `python {train_script}` or point INSIGHT_MODELS_DIR / path= at a directory "
+            f"that holds {default_name}/."
+        )
+    return model_dir
+
+
+def read_meta(model_dir: Path) -> dict:
+    return json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+
+
+def pick_device(device: str | None) -> str:
+    if device is not None:
+        return device
+    # avoid importing torch just to learn that there is no GPU: only ask when torch is installed
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            return "cpu"
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except Exception:  # pragma: no cover - broken torch install
+        return "cpu"
+
+
+class Encoder:
+    """Fast tokenizer with per-batch dynamic padding; pair input = (text, second segment)."""
+
+    def __init__(self, model_dir: Path, max_length: int):
+        from tokenizers import Tokenizer
+
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tok.no_padding()
+        self.tok.enable_truncation(max_length=max_length, strategy="longest_first")
+        self.max_length = max_length
+
+    def encode(self, texts: Sequence[str], pairs: Sequence[str | None] | None = None):
+        """Return (encodings, input_ids, attention_mask, token_type_ids) as int64 arrays."""
+        if pairs is None or all(p is None for p in pairs):
+            encs = self.tok.encode_batch(list(texts))
+        else:
+            items = [(t, p) if p is not None else t for t, p in zip(texts, pairs)]
+            encs = self.tok.encode_batch(items)
+        n = max((len(e.ids) for e in encs), default=1)
+        ids = np.zeros((len(encs), n), dtype=np.int64)
+        mask = np.zeros((len(encs), n), dtype=np.int64)
+        tt = np.zeros((len(encs), n), dtype=np.int64)
+        for i, e in enumerate(encs):
+            k = len(e.ids)
+            ids[i, :k] = e.ids
+            mask[i, :k] = 1
+            tt[i, :k] = e.type_ids
+        return encs, ids, mask, tt
+
+
+class OnnxRunner:
+    """onnxruntime session over the int8 graph; intra-op threads = CPU cores."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        f = model_dir / ONNX_FILE
+        if not f.is_file():
+            raise ModelUnavailableError(f"{f}: ONNX graph missing. Re-export the model with its scripts/train_*.py --export-only.")
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.sess = ort.InferenceSession(str(f), so, providers=["CPUExecutionProvider"])
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> np.ndarray:
+        return self.sess.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": tt})[0]
+
+
+class TorchRunner:
+    """torch path from the fp16 safetensors: bf16 on CUDA, float32 on CPU."""
+
+    def __init__(self, model_dir: Path, meta: dict, device: str):
+        import torch
+        from safetensors.torch import load_file
+        from transformers import BertConfig
+
+        from insight.modelling._torch_model import EncoderWithHead
+
+        self.torch = torch
+        config = BertConfig.from_json_file(str(model_dir / "config.json"))
+        model = EncoderWithHead(config, len(meta["labels"]), meta["pooling"])
+        state = load_file(str(model_dir / WEIGHTS_FILE))
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+        self.dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+        self.model = model.to(device=device, dtype=self.dtype).eval()
+        self.device = device
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> np.ndarray:
+        t = self.torch
+        with t.inference_mode():
+            out = self.model(t.from_numpy(ids).to(self.device), t.from_numpy(mask).to(self.device),
+                             t.from_numpy(tt).to(self.device))
+        return out.float().cpu().numpy()
+
+
+def make_runner(model_dir: Path, meta: dict, device: str, backend: str | None = None):
+    """backend: None -> onnx on CPU, torch on CUDA; or force "onnx" / "torch"."""
+    if backend is None:
+        backend = "onnx" if device == "cpu" else "torch"
+    if backend == "onnx":
+        return OnnxRunner(model_dir)
+    return TorchRunner(model_dir, meta, device)
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    x = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)

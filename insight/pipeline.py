@@ -1,0 +1,338 @@
+"""The in-process runner: run every stage over what is new in the store, batch by batch.
+
+Each batch of a stage is committed with its done-markers in one transaction, so a crash keeps
+what was stored and the next ``analyze`` resumes without duplicating anything. Pain points and
+profiles are recomputed from the store at the end of every run (cheap; no model involved).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from insight import resources
+from insight.store import Store
+
+STAGES = ("nlp", "sentiment", "aspects", "embed", "topics", "painpoints", "profiles")
+
+
+@dataclass
+class Models:
+    """Models, loaded on first use (a run with nothing new loads none)."""
+
+    device: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str):
+        if name not in self._cache:
+            loader = {
+                "nlp": resources.load_spacy,
+                "sentiment": lambda: resources.load_sentiment(self.device),
+                "aspects": lambda: resources.load_aspects(self.device),
+                "embedder": lambda: resources.load_embedder(self.device),
+            }[name]
+            self._cache[name] = loader()
+        return self._cache[name]
+
+
+@dataclass
+class TopicParams:
+    min_topic_size: int | None = None
+    assign_threshold: float = 0.45
+    novelty_threshold: float = 0.75
+    max_fit: int = 20_000
+    seed: int = 42
+    fast: bool = False
+
+
+def _bar(total: int, desc: str, progress: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="rec", file=sys.stderr, disable=not progress or total == 0, leave=False)
+
+
+def sentences_for(store: Store, record_ids: list[str]):
+    return store.query(
+        "SELECT * FROM sentences WHERE list_contains(?, record_id) ORDER BY record_id, idx", [record_ids]
+    )
+
+
+def analyze(
+    store: Store,
+    *,
+    models: Models | None = None,
+    batch_size: int = 256,
+    topic_params: TopicParams | None = None,
+    progress: bool = True,
+    stop_after: str | None = None,
+) -> dict[str, Any]:
+    """Run the stages over what is new since the last run; returns counts per stage."""
+    from insight.stages import aspects as aspects_stage
+    from insight.stages import nlp as nlp_stage
+    from insight.stages import sentiment as sentiment_stage
+    from insight.stages import topics as topics_stage
+
+    models = models or Models()
+    topic_params = topic_params or TopicParams()
+    run_id = store.start_run("analyze", {"batch_size": batch_size, "topics": topic_params.__dict__},
+                             resources.versions())
+    counts: dict[str, Any] = {}
+    try:
+        # 1. sentences
+        total = store.count_pending("nlp")
+        done = 0
+        with _bar(total, "sentences", progress) as bar:
+            while len(batch := store.pending("nlp", limit=batch_size)):
+                frame = nlp_stage.split_sentences(batch, nlp=models.get("nlp"))
+                store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
+                done += len(batch)
+                bar.update(len(batch))
+        counts["nlp"] = done
+        if stop_after == "nlp":
+            return _finish(store, run_id, counts)
+
+        # 2. sentence + document sentiment
+        counts["sentiment"] = _per_batch(
+            store, "sentiment", run_id, batch_size, progress,
+            lambda sents: _sentiment_frames(sents, models, sentiment_stage),
+        )
+        if stop_after == "sentiment":
+            return _finish(store, run_id, counts)
+        # 3. aspects
+        lemmatize = None
+
+        def aspect_frames(sents):
+            nonlocal lemmatize
+            lemmatize = lemmatize or aspects_stage.spacy_lemmatizer(models.get("nlp"))
+            frame = aspects_stage.extract_aspects(
+                sents, extractor=models.get("aspects"), model=models.get("sentiment"), lemmatize=lemmatize
+            )
+            return {"aspects": frame}
+
+        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress, aspect_frames)
+        # 4. embeddings
+        counts["embed"] = _per_batch(
+            store, "embed", run_id, batch_size, progress,
+            lambda sents: {"embeddings": _embedding_frame(sents, models, topics_stage)},
+        )
+        # 5. topics
+        counts["topics"] = update_topics(store, run_id, topic_params, progress=progress)
+        # 6-7. pain points and profiles, from the store
+        counts.update(refresh_insights(store, run_id))
+    except BaseException:
+        store.end_run(run_id, counts, status="failed")
+        raise
+    return _finish(store, run_id, counts)
+
+
+def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
+    store.end_run(run_id, counts)
+    counts["run_id"] = run_id
+    return counts
+
+
+def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames) -> int:
+    total = store.count_pending(stage, after="nlp")
+    done = 0
+    with _bar(total, stage, progress) as bar:
+        while len(batch := store.pending(stage, after="nlp", limit=batch_size)):
+            ids = list(batch["record_id"])
+            sents = sentences_for(store, ids)
+            store.commit_stage(stage, ids, run_id, make_frames(sents))
+            done += len(ids)
+            bar.update(len(ids))
+    return done
+
+
+def _sentiment_frames(sents, models: Models, sentiment_stage) -> dict[str, Any]:
+    model = models.get("sentiment")
+    sentence_scores = sentiment_stage.score_sentences(sents, model=model)
+    docs = sentiment_stage.score_documents(sentence_scores, sents, model_name=model.name)
+    return {"sentence_sentiment": sentence_scores, "doc_sentiment": docs}
+
+
+def _embedding_frame(sents, models: Models, topics_stage):
+    import pandas as pd
+
+    vectors = topics_stage.embed(list(sents["text"]), embedder=models.get("embedder"))
+    return pd.DataFrame({"sentence_id": sents["sentence_id"], "vector": [v.tolist() for v in vectors]})
+
+
+# -- topics --------------------------------------------------------------------------------------
+def _load_vectors(frame) -> np.ndarray:
+    if len(frame) == 0:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.asarray(np.stack(frame["vector"].to_numpy()), dtype=np.float32)
+
+
+def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: bool = True) -> dict[str, int]:
+    """Fit topics the first time; afterwards assign new sentences to the stored topics and
+    discover genuinely new themes among what no topic claims. Ids never shuffle."""
+    import pandas as pd
+
+    from insight.stages.topics import OUTLIER, TopicDiscovery, assign, class_keywords, readable_label
+
+    new = store.query(
+        "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
+        "WHERE NOT EXISTS (SELECT 1 FROM sentence_topics t WHERE t.sentence_id = s.sentence_id) "
+        "ORDER BY s.sentence_id"
+    )
+    existing = store.query("SELECT topic_id, label, centroid, size FROM topics WHERE status = 'active' ORDER BY topic_id")
+    before = dict(zip(existing["topic_id"], existing["size"], strict=True))
+    changes: list[dict[str, Any]] = []
+    if len(new) == 0:
+        return {"assigned": 0, "topics": len(existing), "new_topics": 0}
+    vectors = _load_vectors(new)
+    texts = list(new["text"])
+
+    def discoverer(n: int) -> TopicDiscovery:
+        return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
+                              seed=params.seed, fast=params.fast)
+
+    topic_rows: list[dict[str, Any]] = []
+    if len(existing) == 0:
+        if len(new) < 20:
+            return {"assigned": 0, "topics": 0, "new_topics": 0, "waiting": len(new)}
+        fit_idx = np.arange(len(new))
+        if len(new) > params.max_fit:  # fit on a seeded sample, assign the rest
+            fit_idx = np.sort(np.random.default_rng(params.seed).choice(len(new), params.max_fit, replace=False))
+        td = discoverer(len(fit_idx)).fit([texts[i] for i in fit_idx], vectors[fit_idx])
+        for t in td.topics_:
+            topic_rows.append({**t.as_row(), "status": "active", "created_run": run_id, "updated_run": run_id,
+                               "merged_into": None})
+            changes.append({"topic_id": t.topic_id, "change": "new", "detail": {"label": t.label, "size": t.size}})
+        ids = [t.topic_id for t in td.topics_]
+        cents = np.stack([t.centroid for t in td.topics_]) if td.topics_ else np.zeros((0, 384), np.float32)
+        labels, sims = assign(vectors, ids, cents, threshold=params.assign_threshold)
+        labels[fit_idx] = td.labels_
+    else:
+        ids = list(existing["topic_id"])
+        cents = _load_vectors(existing.rename(columns={"centroid": "vector"}))
+        labels, sims = assign(vectors, ids, cents, threshold=params.assign_threshold)
+
+    assigned = pd.DataFrame({"sentence_id": new["sentence_id"], "record_id": new["record_id"],
+                             "topic_id": labels, "probability": sims, "run_id": run_id})
+    topics_frame = pd.DataFrame(topic_rows)
+    if len(topics_frame):
+        topics_frame["keywords"] = topics_frame["keywords"].map(json.dumps)
+    with store.transaction():
+        store._insert_frame("topics", topics_frame)
+        store._insert_frame("sentence_topics", assigned)
+
+    # genuinely new themes among the outliers
+    n_new_topics = 0
+    pool = store.query(
+        "SELECT t.sentence_id, t.record_id, s.text, e.vector FROM sentence_topics t JOIN sentences s USING (sentence_id) "
+        "JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? ORDER BY t.sentence_id", [OUTLIER]
+    )
+    if len(existing) and len(pool) >= 30:
+        pool_vecs = _load_vectors(pool)
+        td = discoverer(len(pool)).fit(list(pool["text"]), pool_vecs)
+        all_cents = _load_vectors(store.query("SELECT centroid AS vector FROM topics ORDER BY topic_id"))
+        next_id = int(store.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
+        used = set(store.query("SELECT label FROM topics")["label"])
+        new_rows, moves = [], []
+        for t in td.topics_:
+            if len(all_cents) and float((all_cents @ t.centroid).max()) >= params.novelty_threshold:
+                continue
+            members = pool[td.labels_ == t.topic_id]
+            kw = class_keywords(list(members["text"]), np.zeros(len(members), int), [0]).get(0, t.keywords)
+            label = readable_label(kw or t.keywords, used)
+            used.add(label)
+            new_rows.append({**t.as_row(), "topic_id": next_id, "label": label, "status": "active",
+                             "created_run": run_id, "updated_run": run_id, "merged_into": None})
+            moves += [(next_id, float(p), sid) for sid, p in
+                      zip(members["sentence_id"], td.probabilities_[td.labels_ == t.topic_id], strict=True)]
+            changes.append({"topic_id": next_id, "change": "new", "detail": {"label": label, "size": t.size}})
+            next_id += 1
+            n_new_topics += 1
+        if new_rows:
+            frame = pd.DataFrame(new_rows)
+            frame["keywords"] = frame["keywords"].map(json.dumps)
+            with store.transaction():
+                store._insert_frame("topics", frame)
+                store.con.executemany(
+                    "UPDATE sentence_topics SET topic_id = ?, probability = ? WHERE sentence_id = ?", moves
+                )
+
+    # sizes and what changed
+    sizes = store.query("SELECT topic_id, count(*) AS n FROM sentence_topics WHERE topic_id >= 0 GROUP BY topic_id")
+    size_map = dict(zip(sizes["topic_id"], sizes["n"], strict=True))
+    with store.transaction():
+        for tid, n in size_map.items():
+            old = before.get(tid)
+            if old is not None and n != old:
+                changes.append({"topic_id": int(tid), "change": "grown" if n > old else "shrunk",
+                                "detail": {"from": int(old), "to": int(n)}})
+            store.con.execute("UPDATE topics SET size = ?, updated_run = ? WHERE topic_id = ? AND size <> ?",
+                              [int(n), run_id, int(tid), int(n)])
+        if changes:
+            frame = pd.DataFrame([{**c, "run_id": run_id, "detail": json.dumps(c["detail"])} for c in changes])
+            store._insert_frame("topic_changes", frame[["run_id", "topic_id", "change", "detail"]])
+    n_topics = int(store.scalar("SELECT count(*) FROM topics WHERE status = 'active'"))
+    return {"assigned": len(new), "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics}
+
+
+# -- pain points and profiles ----------------------------------------------------------------------
+VOICE_SQL = """
+SELECT s.sentence_id, s.record_id, s.idx, s.text, r.customer_id, r.channel, r.created_at, r.rating,
+       r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
+       st.topic_id, tp.label AS topic_label
+FROM sentences s
+JOIN records r USING (record_id)
+LEFT JOIN sentence_sentiment ss USING (sentence_id)
+LEFT JOIN sentence_topics st USING (sentence_id)
+LEFT JOIN topics tp ON tp.topic_id = st.topic_id
+WHERE r.speaker = 'customer'
+ORDER BY r.created_at, s.record_id, s.idx
+"""
+ASPECTS_SQL = """
+SELECT a.*, r.customer_id, r.channel, r.created_at FROM aspects a JOIN records r USING (record_id)
+ORDER BY a.aspect_id
+"""
+
+
+def load_frames(store: Store) -> dict[str, Any]:
+    voice = store.query(VOICE_SQL)
+    aspects = store.query(ASPECTS_SQL)
+    records = store.query(
+        "SELECT record_id, customer_id, channel, created_at, rating, conversation_id, platform, product, speaker "
+        "FROM records WHERE speaker = 'customer' ORDER BY created_at, record_id"
+    )
+    attributes = {cid: json.loads(a) for cid, a in store.con.execute("SELECT customer_id, attributes FROM customers").fetchall()}
+    identities: dict[str, list[dict[str, Any]]] = {}
+    for ident, kind, platform, cid in store.con.execute(
+        "SELECT identifier, kind, platform, customer_id FROM identities ORDER BY identifier"
+    ).fetchall():
+        identities.setdefault(cid, []).append({"identifier": ident, "kind": kind, "platform": platform})
+    return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities}
+
+
+def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
+    """Recompute pain points and profiles from the store (atomic replace of each table)."""
+    from insight.stages.painpoints import customer_value, find_pain_points
+    from insight.stages.profiles import build_profiles
+
+    frames = load_frames(store)
+    ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
+    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id)
+    stored = pains.copy()
+    for col in ("channels", "parts", "evidence"):
+        stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))
+    with store.transaction():
+        store.con.execute("DELETE FROM pain_points")
+        store.con.execute("DELETE FROM pain_mentions")
+        store._insert_frame("pain_points", stored)
+        store._insert_frame("pain_mentions", mentions)
+    profiles = build_profiles(
+        frames["records"], frames["voice"], frames["aspects"], mentions, pains,
+        attributes=frames["attributes"], identities=frames["identities"], run_id=run_id,
+    )
+    stored_profiles = profiles.copy()
+    stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))
+    store.replace_table("profiles", stored_profiles)
+    return {"pain_points": len(pains), "profiles": len(profiles)}

@@ -1,0 +1,1 @@
+"""Reports: recurring issues, customer profiles, personas."""

@@ -1,0 +1,1 @@
+"""Analysis stages: plain functions, frame in, frame out, models passed in."""

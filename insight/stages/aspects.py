@@ -1,0 +1,67 @@
+"""Aspect stage: aspect terms in each sentence and the polarity toward each term."""
+
+from __future__ import annotations
+
+import re
+
+from insight.schema import stable_id
+
+ASPECT_COLUMNS = [
+    "aspect_id", "sentence_id", "record_id", "term", "norm", "start_char", "end_char", "label", "score", "model",
+]
+_LEADING = re.compile(r"^(the|a|an|my|our|your|their|his|her|its|this|that|these|those|some)\s+", re.I)
+
+
+def normalise_term(term: str, lemmatize=None) -> str:
+    """'The Batteries' -> 'battery' (lower-case, leading determiner dropped, lemmatised when given)."""
+    term = _LEADING.sub("", term.strip().lower())
+    term = re.sub(r"\s+", " ", term)
+    if lemmatize is not None:
+        term = lemmatize(term)
+    return term
+
+
+def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: int = 64):
+    """Sentences frame -> one row per (sentence, aspect term) with polarity toward the term."""
+    import pandas as pd
+
+    if len(sentences) == 0:
+        return pd.DataFrame(columns=ASPECT_COLUMNS)
+    texts = list(sentences["text"])
+    spans = extractor.extract(texts, batch_size=batch_size)
+    pairs = []
+    for sid, rid, text, found in zip(sentences["sentence_id"], sentences["record_id"], texts, spans, strict=True):
+        for span in found:
+            pairs.append((sid, rid, text, span))
+    if not pairs:
+        return pd.DataFrame(columns=ASPECT_COLUMNS)
+    polarity = model.predict([p[2] for p in pairs], targets=[p[3]["term"] for p in pairs], batch_size=batch_size)
+    rows = []
+    for (sid, rid, _text, span), pol in zip(pairs, polarity, strict=True):
+        rows.append(
+            {
+                "aspect_id": stable_id("aspect", sid, str(span["start"]), str(span["end"])),
+                "sentence_id": sid,
+                "record_id": rid,
+                "term": span["term"],
+                "norm": normalise_term(span["term"], lemmatize),
+                "start_char": int(span["start"]),
+                "end_char": int(span["end"]),
+                "label": pol["label"],
+                "score": float(pol["score"]),
+                "model": extractor.name,
+            }
+        )
+    return pd.DataFrame(rows, columns=ASPECT_COLUMNS).drop_duplicates("aspect_id")
+
+
+def spacy_lemmatizer(nlp):
+    """A term lemmatiser built on the spaCy pipeline (last token lemmatised: 'batteries' -> 'battery')."""
+
+    def lemmatize(term: str) -> str:
+        doc = nlp(term)
+        if len(doc) == 0:
+            return term
+        return " ".join([t.text.lower() for t in doc[:-1]] + [doc[-1].lemma_.lower()])
+
+    return lemmatize

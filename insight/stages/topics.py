@@ -1,0 +1,291 @@
+"""Topic stage: BERTopic discovers themes; stored centroids keep topic ids stable across runs.
+
+Discovery (``TopicDiscovery.fit``) runs BERTopic over all-MiniLM-L6-v2 sentence embeddings:
+UMAP -> HDBSCAN -> c-TF-IDF over 1–3-grams. Outliers are then reduced by embedding similarity
+(only when the nearest topic is similar enough, so nothing is forced into a nonsense topic),
+near-duplicate topics are merged, and each topic gets a readable key-phrase label.
+
+Identity (``assign``): each stored topic keeps the centroid it was born with; new sentences go to
+the most similar centroid above a threshold, so ids and labels never shuffle between runs. What
+no topic claims stays an outlier (-1) until enough of it gathers to be discovered as a new theme.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+OUTLIER = -1
+# Label words that carry no theme on their own (beyond sklearn's English stop words).
+_WEAK = {
+    "just", "really", "like", "get", "got", "would", "im", "ive", "dont", "did", "does", "thing", "things",
+    "thanks", "thank", "hi", "hello", "pls", "lol", "ok", "okay", "yes", "yeah", "know", "want", "need",
+}
+
+
+def default_min_topic_size(n: int) -> int:
+    """Scale the smallest topic with corpus size (BERTopic over-splits small corpora otherwise)."""
+    return int(max(5, min(200, round(math.sqrt(max(n, 1)) * 0.6))))
+
+
+def embed(texts: list[str], *, embedder, batch_size: int = 64) -> np.ndarray:
+    """Unit-normalised sentence embeddings (float32, one row per text)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vecs = embedder.encode(
+        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+    )
+    return np.asarray(vecs, dtype=np.float32)
+
+
+@dataclass
+class Topic:
+    topic_id: int
+    label: str
+    keywords: list[str]
+    size: int
+    centroid: np.ndarray = field(repr=False)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "topic_id": self.topic_id,
+            "label": self.label,
+            "keywords": list(self.keywords),
+            "size": self.size,
+            "centroid": self.centroid.astype(np.float32).tolist(),
+        }
+
+
+class TopicDiscovery:
+    """Estimator: ``fit(texts, embeddings)`` sets ``labels_`` (topic per text, -1 outlier),
+    ``probabilities_`` (cosine to the assigned topic's centroid) and ``topics_``.
+
+    ``fast=True`` swaps UMAP+HDBSCAN for PCA+KMeans (unit tests); the product uses the real path.
+    """
+
+    def __init__(
+        self,
+        *,
+        min_topic_size: int | None = None,
+        outlier_threshold: float = 0.45,
+        merge_threshold: float = 0.88,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        seed: int = 42,
+        fast: bool = False,
+        n_clusters: int | None = None,
+    ) -> None:
+        self.min_topic_size = min_topic_size
+        self.outlier_threshold = outlier_threshold
+        self.merge_threshold = merge_threshold
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.seed = seed
+        self.fast = fast
+        self.n_clusters = n_clusters
+
+    # -- sub-models (injectable by overriding) ----------------------------------------------
+    def _submodels(self, n: int):
+        mts = self.min_topic_size or default_min_topic_size(n)
+        if self.fast:
+            from sklearn.cluster import KMeans
+            from sklearn.decomposition import PCA
+
+            k = self.n_clusters or max(2, min(20, n // max(mts, 1)))
+            return PCA(n_components=min(self.n_components, n - 1), random_state=self.seed), KMeans(
+                n_clusters=k, random_state=self.seed, n_init=4
+            )
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+
+        reducer = UMAP(
+            n_neighbors=min(self.n_neighbors, n - 1),
+            n_components=self.n_components,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=self.seed,
+            low_memory=True,
+        )
+        clusterer = HDBSCAN(
+            min_cluster_size=mts,
+            min_samples=max(1, mts // 3),
+            metric="euclidean",
+            cluster_selection_method="eom",
+            prediction_data=False,
+        )
+        return reducer, clusterer
+
+    def fit(self, texts: list[str], embeddings: np.ndarray) -> TopicDiscovery:
+        n = len(texts)
+        self.labels_ = np.full(n, OUTLIER, dtype=int)
+        self.probabilities_ = np.zeros(n, dtype=np.float32)
+        self.topics_: list[Topic] = []
+        if n < 10:
+            return self
+        from bertopic import BERTopic
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        reducer, clusterer = self._submodels(n)
+        vectorizer = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=min(2, n))
+        model = BERTopic(
+            umap_model=reducer,
+            hdbscan_model=clusterer,
+            vectorizer_model=vectorizer,
+            top_n_words=12,
+            calculate_probabilities=False,
+            verbose=False,
+        )
+        labels = np.asarray(model.fit_transform(texts, embeddings)[0], dtype=int)
+        labels = self._reduce_outliers(labels, embeddings)
+        labels = self._merge_near_duplicates(labels, embeddings)
+        labels = _renumber(labels)
+        self.labels_ = labels
+        self.topics_ = self._describe(texts, labels, embeddings)
+        centroids = np.stack([t.centroid for t in self.topics_]) if self.topics_ else None
+        if centroids is not None:
+            sims = embeddings @ centroids.T
+            mask = labels >= 0
+            self.probabilities_[mask] = sims[mask, labels[mask]]
+        return self
+
+    def _reduce_outliers(self, labels: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        ids = sorted(set(labels.tolist()) - {OUTLIER})
+        if not ids or not (labels == OUTLIER).any():
+            return labels
+        cents = _centroids(labels, embeddings, ids)
+        out = labels.copy()
+        idx = np.where(labels == OUTLIER)[0]
+        sims = embeddings[idx] @ cents.T
+        best = sims.argmax(axis=1)
+        ok = sims[np.arange(len(idx)), best] >= self.outlier_threshold
+        out[idx[ok]] = np.asarray(ids)[best[ok]]
+        return out
+
+    def _merge_near_duplicates(self, labels: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        ids = sorted(set(labels.tolist()) - {OUTLIER})
+        if len(ids) < 2:
+            return labels
+        cents = _centroids(labels, embeddings, ids)
+        sims = cents @ cents.T
+        parent = list(range(len(ids)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                if sims[i, j] >= self.merge_threshold:
+                    parent[find(j)] = find(i)
+        mapping = {ids[i]: ids[find(i)] for i in range(len(ids))}
+        return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
+
+    def _describe(self, texts: list[str], labels: np.ndarray, embeddings: np.ndarray) -> list[Topic]:
+        ids = sorted(set(labels.tolist()) - {OUTLIER})
+        if not ids:
+            return []
+        keywords = class_keywords(texts, labels, ids)
+        cents = _centroids(labels, embeddings, ids)
+        topics = []
+        used: set[str] = set()
+        for k, tid in enumerate(ids):
+            label = readable_label(keywords[tid], used)
+            used.add(label)
+            topics.append(Topic(tid, label, keywords[tid][:10], int((labels == tid).sum()), cents[k]))
+        return topics
+
+
+def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12) -> dict[int, list[str]]:
+    """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == tid) for tid in ids]
+    try:
+        vec = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=1, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b")
+        counts = vec.fit_transform(docs)
+    except ValueError:
+        return {tid: [] for tid in ids}
+    vocab = np.asarray(vec.get_feature_names_out())
+    tf = counts.toarray().astype(np.float64)
+    avg_words = tf.sum() / max(len(ids), 1)
+    idf = np.log(1 + avg_words / (tf.sum(axis=0) + 1e-9))
+    ctfidf = (tf / (tf.sum(axis=1, keepdims=True) + 1e-9)) * idf
+    out = {}
+    for row, tid in enumerate(ids):
+        order = np.argsort(-ctfidf[row])
+        words = [vocab[i] for i in order[: top_n * 3] if tf[row, i] > 0]
+        words = [w for w in words if not set(w.replace("'", "").split()) <= _WEAK]
+        out[tid] = words[:top_n]
+    return out
+
+
+def readable_label(keywords: list[str], used: set[str]) -> str:
+    """A key phrase, not '0_the_and_to': the best multi-word phrase among the top keywords,
+    otherwise the two best words; made unique against labels already used."""
+    if not keywords:
+        base = "misc"
+    else:
+        phrases = [k for k in keywords[:6] if " " in k]
+        if phrases:
+            base = phrases[0]
+        else:
+            base = " / ".join(keywords[:2])
+    label = base
+    for extra in keywords:
+        if label not in used:
+            break
+        if extra not in label:
+            label = f"{base} ({extra})"
+    n = 2
+    while label in used:
+        label = f"{base} #{n}"
+        n += 1
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def _centroids(labels: np.ndarray, embeddings: np.ndarray, ids: list[int]) -> np.ndarray:
+    cents = np.stack([embeddings[labels == tid].mean(axis=0) for tid in ids])
+    norms = np.linalg.norm(cents, axis=1, keepdims=True)
+    return (cents / np.maximum(norms, 1e-9)).astype(np.float32)
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Topic ids 0..k-1 by descending size (largest topic is 0); outliers stay -1."""
+    ids = [t for t in set(labels.tolist()) if t != OUTLIER]
+    ids.sort(key=lambda t: (-(labels == t).sum(), t))
+    mapping = {old: new for new, old in enumerate(ids)}
+    return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
+
+
+def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, *, threshold: float):
+    """Nearest stored topic per embedding, or -1 below ``threshold``. Returns (ids, similarities)."""
+    n = len(embeddings)
+    if n == 0 or len(topic_ids) == 0:
+        return np.full(n, OUTLIER, dtype=int), np.zeros(n, dtype=np.float32)
+    sims = embeddings @ centroids.T
+    best = sims.argmax(axis=1)
+    best_sim = sims[np.arange(n), best]
+    ids = np.where(best_sim >= threshold, np.asarray(topic_ids)[best], OUTLIER)
+    return ids.astype(int), best_sim.astype(np.float32)
+
+
+def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | None = None, seed: int = 42,
+                   fast: bool = False) -> list[dict[str, Any]]:
+    """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text."""
+    if embedder is None:
+        from insight.resources import load_embedder
+
+        embedder = load_embedder()
+    vectors = embed(texts, embedder=embedder)
+    td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast).fit(texts, vectors)
+    labels = {t.topic_id: t.label for t in td.topics_}
+    return [
+        {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
+        for t, p in zip(td.labels_, td.probabilities_, strict=True)
+    ]

@@ -1,0 +1,169 @@
+"""Readers for the public corpora in ../shared/corpora used by the training / eval scripts.
+
+Shared by scripts/train_*.py and scripts/eval_sentiment.py so the held-out split is defined once.
+Nothing in ``insight/`` imports this module.
+
+Label convention everywhere: 0 = negative, 1 = neutral, 2 = positive.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = Path(os.environ.get("INSIGHT_CORPORA", REPO.parent / "shared" / "corpora"))
+if not CORPORA.exists():  # the shared checkout lives next to the repo on the dev machines
+    CORPORA = Path("/work/shared/corpora")
+
+LABELS = ["negative", "neutral", "positive"]
+POL = {"negative": 0, "neutral": 1, "positive": 2}
+HELDOUT_SEED = 13
+HELDOUT_FRACTION = 0.15
+
+_HANDLE = re.compile(r"@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def normalise_tweet(text: str) -> str:
+    """TweetEval-style normalisation: @handles -> @user, URLs -> http."""
+    text = _HANDLE.sub("@user", text)
+    text = _URL.sub("http", text)
+    return text.strip()
+
+
+_PTB = [(" n't", "n't"), ("-lrb-", "("), ("-rrb-", ")"), (" 's", "'s"), (" 're", "'re"), (" 've", "'ve"),
+        (" 'll", "'ll"), (" 'd", "'d"), (" 'm", "'m"), (" ,", ","), (" .", "."), (" !", "!"), (" ?", "?"),
+        (" ;", ";"), (" :", ":"), ("`` ", '"'), (" ''", '"')]
+
+
+def detok_ptb(text: str) -> str:
+    """Undo the PTB tokenisation of SST-2 a little so it looks like ordinary text."""
+    for a, b in _PTB:
+        text = text.replace(a, b)
+    return text.strip()
+
+
+# ---------------------------------------------------------------- sentence level
+
+def sst2(split: str) -> list[tuple[str, int]]:
+    out = []
+    with open(CORPORA / "sst2" / f"{split}.tsv", encoding="utf-8") as f:
+        for line in f:
+            lab, _, text = line.rstrip("\n").partition("\t")
+            if not text or lab not in ("0", "1"):
+                continue
+            out.append((detok_ptb(text), 0 if lab == "0" else 2))
+    return out
+
+
+def _tweeteval_style(folder: Path, split: str) -> list[tuple[str, int]]:
+    texts = (folder / f"{split}_text.txt").read_text(encoding="utf-8").split("\n")
+    labels = (folder / f"{split}_labels.txt").read_text(encoding="utf-8").split("\n")
+    out = []
+    for t, l in zip(texts, labels):
+        l = l.strip()
+        if t.strip() and l in ("0", "1", "2"):
+            out.append((normalise_tweet(t), int(l)))
+    return out
+
+
+def umsab_english(split: str) -> list[tuple[str, int]]:
+    return _tweeteval_style(CORPORA / "umsab-multilingual-tweets" / "english", split)
+
+
+def tweeteval_val() -> list[tuple[str, int]]:
+    return _tweeteval_style(CORPORA / "tweeteval-sentiment", "val")
+
+
+def uci_sentences() -> list[tuple[str, int, str]]:
+    """All 3,000 UCI sentences as (text, label 0/2, source). Evaluation only: never train on these."""
+    out = []
+    d = CORPORA / "uci-sentiment-labelled-sentences"
+    for name, src in (("amazon_cells_labelled.txt", "amazon"), ("yelp_labelled.txt", "yelp"),
+                      ("imdb_labelled.txt", "imdb")):
+        raw = (d / name).read_text(encoding="utf-8")
+        # imdb has sentences with embedded U+0085 line breaks: join continuation lines
+        buf = ""
+        for line in raw.split("\n"):
+            buf = buf + " " + line if buf else line
+            m = re.match(r"^(.*)\t\s*([01])\s*$", buf)
+            if m:
+                out.append((m.group(1).strip().replace("\x85", " "), 0 if m.group(2) == "0" else 2, src))
+                buf = ""
+    return out
+
+
+# ---------------------------------------------------------------- target / aspect level
+
+def acl14_train() -> list[tuple[str, str, int]]:
+    lines = (CORPORA / "acl14-twitter-targeted-sentiment" / "train.raw").read_text(encoding="utf-8").split("\n")
+    out = []
+    for i in range(0, len(lines) - 2, 3):
+        sent, target, pol = lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip().lower()
+        if not sent or pol not in POL:
+            continue
+        out.append((normalise_tweet(sent.replace("$T$", target)), target, POL[pol]))
+    return out
+
+
+def read_absa_xml(path: Path) -> list[dict]:
+    """[{'id', 'text', 'aspects': [{'term','from','to','polarity'}]}] from a SemEval-2014 style XML."""
+    root = ET.parse(path).getroot()
+    out = []
+    for s in root.iter("sentence"):
+        text = s.findtext("text") or ""
+        aspects = []
+        at = s.find("aspectTerms")
+        if at is not None:
+            for a in at.findall("aspectTerm"):
+                aspects.append({"term": a.get("term"), "from": int(a.get("from")), "to": int(a.get("to")),
+                                "polarity": a.get("polarity")})
+        out.append({"id": s.get("id") or str(len(out)), "text": text, "aspects": aspects})
+    return out
+
+
+def semeval_restaurants() -> tuple[list[dict], list[dict]]:
+    """SemEval-2014 restaurants train v2 split into (train part, held-out part).
+
+    The held-out part is a fixed, seeded 15% of sentences (seed 13). It is used for the aspect
+    polarity and aspect term extraction dev numbers and never for training.
+    """
+    sents = read_absa_xml(CORPORA / "semeval2014-absa" / "xml" / "Restaurants_Train_v2.xml")
+    idx = list(range(len(sents)))
+    random.Random(HELDOUT_SEED).shuffle(idx)
+    n_hold = int(round(len(sents) * HELDOUT_FRACTION))
+    hold = set(idx[:n_hold])
+    return [s for i, s in enumerate(sents) if i not in hold], [s for i, s in enumerate(sents) if i in hold]
+
+
+def semeval_laptops() -> list[dict]:
+    return read_absa_xml(CORPORA / "semeval2014-absa" / "xml" / "Laptop_Train_v2.xml")
+
+
+def mams_atsa(split: str = "train") -> list[dict]:
+    return read_absa_xml(CORPORA / "mams" / "MAMS-ATSA" / f"{split}.xml")
+
+
+def aspect_pairs(sents: list[dict]) -> list[tuple[str, str, int]]:
+    """(sentence, aspect term, label) for every non-conflict aspect term."""
+    out = []
+    for s in sents:
+        for a in s["aspects"]:
+            if a["polarity"] in POL:
+                out.append((s["text"], a["term"], POL[a["polarity"]]))
+    return out
+
+
+def unanimous_sentences(sents: list[dict]) -> list[tuple[str, int]]:
+    """Sentence-level examples from ABSA sentences whose aspects all share one polarity."""
+    out = []
+    for s in sents:
+        pols = {a["polarity"] for a in s["aspects"]}
+        if len(pols) == 1 and next(iter(pols)) in POL:
+            out.append((s["text"], POL[next(iter(pols))]))
+    return out

@@ -1,0 +1,180 @@
+#!/usr/bin/env python
+"""Fine-tune all-MiniLM-L6-v2 into the 3-class sentence + aspect sentiment model (models/sentiment-minilm).
+
+One model does both: single-text input for sentence sentiment, sentence-pair input
+(sentence, aspect term) for the polarity toward that aspect.
+
+Training data (../shared/corpora; see the model card for licenses):
+  SST-2 train (binary) · UMSAB english train (3-class tweets, x2) · ACL-14 Twitter targets (pairs) ·
+  SemEval-2014 restaurants train minus the seeded 15% held-out part (pairs + unanimous sentences) ·
+  SemEval-2014 laptops train (pairs + unanimous sentences) · MAMS-ATSA train (pairs).
+Never used: TweetEval val (eval only), UCI sentences (held-out generalisation test), MARC, TWCS.
+
+Deterministic (seeded); progress on stderr; prints its wall time. Checkpoints go to /tmp.
+
+    python scripts/train_sentiment.py                      # full run, exports to models/sentiment-minilm
+    python scripts/train_sentiment.py --epochs 0.3         # quick model
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import _corpora as C  # noqa: E402
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def build_examples(umsab_repeat: int = 2) -> list[tuple[str, str | None, int, str]]:
+    ex: list[tuple[str, str | None, int, str]] = []
+    ex += [(t, None, y, "sst2") for t, y in C.sst2("train")]
+    ex += [(t, None, y, "umsab_en") for t, y in C.umsab_english("train")] * umsab_repeat
+    ex += [(t, a, y, "acl14") for t, a, y in C.acl14_train()]
+    rest_train, _held = C.semeval_restaurants()
+    laps = C.semeval_laptops()
+    ex += [(t, a, y, "semeval_rest") for t, a, y in C.aspect_pairs(rest_train)]
+    ex += [(t, None, y, "semeval_rest_sent") for t, y in C.unanimous_sentences(rest_train)]
+    ex += [(t, a, y, "semeval_lap") for t, a, y in C.aspect_pairs(laps)]
+    ex += [(t, None, y, "semeval_lap_sent") for t, y in C.unanimous_sentences(laps)]
+    ex += [(t, a, y, "mams") for t, a, y in C.aspect_pairs(C.mams_atsa("train"))]
+    return ex
+
+
+def make_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffle, then sort by length inside windows of 50 batches (less padding), then shuffle batches."""
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    win = batch_size * 50
+    batches = []
+    for s in range(0, len(idx), win):
+        chunk = sorted(idx[s:s + win], key=lambda i: lengths[i])
+        batches += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default=str(HERE.parent / "models" / "sentiment-minilm"))
+    p.add_argument("--epochs", type=float, default=1.0)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=8e-5)
+    p.add_argument("--max-length", type=int, default=96)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--ckpt", default="/tmp/insight-sentiment-ckpt.pt", help="checkpoint path (keep out of the repo)")
+    p.add_argument("--snapshot-at", type=float, nargs="*", default=[],
+                   help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
+    p.add_argument("--init-from", default=None, help="continue from this checkpoint instead of the base encoder")
+    p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
+    args = p.parse_args(argv)
+
+    import numpy as np
+    import torch
+
+    from _export import base_dir, export
+    from insight.modelling._loading import Encoder
+    from insight.modelling._torch_model import EncoderWithHead
+
+    t_start = time.time()
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    meta = {"name": "sentiment.minilm.v1", "task": "sequence-classification", "labels": C.LABELS,
+            "pooling": "mean", "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
+            "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+
+    model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="mean")
+    if args.export_only:
+        model.load_state_dict(torch.load(args.ckpt, map_location="cpu"))
+        export(model, Path(args.out), meta)
+        return 0
+    if args.init_from:
+        model.load_state_dict(torch.load(args.init_from, map_location="cpu"))
+
+    ex = build_examples()
+    counts: dict[str, int] = {}
+    for e in ex:
+        counts[e[3]] = counts.get(e[3], 0) + 1
+    log(f"[data] {len(ex)} examples: {counts}")
+    enc = Encoder(Path(base_dir()), args.max_length)
+    _, _, _, _ = enc.encode(["warm up"])
+    encs = enc.tok.encode_batch([(t, a) if a is not None else t for t, a, _, _ in ex])
+    lengths = [len(e.ids) for e in encs]
+    labels = np.array([e[2] for e in ex], dtype=np.int64)
+    log(f"[data] tokenised, mean length {np.mean(lengths):.1f}")
+
+    rng = random.Random(args.seed)
+    n_full = math.ceil(args.epochs)
+    all_batches = []
+    for _ in range(n_full):
+        all_batches += make_batches(lengths, args.batch_size, rng)
+    total = int(round(len(ex) / args.batch_size * args.epochs))
+    all_batches = all_batches[:total]
+    warm = max(1, int(0.06 * total))
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    snaps = sorted(int(f * total) for f in args.snapshot_at)
+    model.train()
+    loss_fn = torch.nn.CrossEntropyLoss()
+    t0 = time.time()
+    run_loss = 0.0
+    for step, b in enumerate(all_batches, 1):
+        n = max(lengths[i] for i in b)
+        ids = np.zeros((len(b), n), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        tt = np.zeros_like(ids)
+        for r, i in enumerate(b):
+            e = encs[i]
+            ids[r, :len(e.ids)] = e.ids
+            mask[r, :len(e.ids)] = 1
+            tt[r, :len(e.ids)] = e.type_ids
+        logits = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
+        loss = loss_fn(logits, torch.from_numpy(labels[b]))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
+        if step % 25 == 0 or step == total:
+            el = time.time() - t0
+            log(f"[train] step {step}/{total} loss {run_loss:.4f} lr {sched.get_last_lr()[0]:.2e} "
+                f"{el / 60:.1f} min, eta {(total - step) * el / step / 60:.1f} min")
+        if step in snaps:
+            torch.save(model.state_dict(), args.ckpt)
+            model.eval()
+            try:
+                export(model, Path(args.out), meta)
+            except Exception as e:  # a failed snapshot must not kill the run
+                log(f"[snapshot] export failed: {e!r}")
+            model.train()
+    torch.save(model.state_dict(), args.ckpt)
+    model.eval()
+    train_min = (time.time() - t0) / 60
+    meta["training"] = {"examples": counts, "steps": total, "epochs": args.epochs, "batch_size": args.batch_size,
+                        "lr": args.lr, "seed": args.seed, "train_minutes": round(train_min, 1),
+                        "hardware": f"{platform.processor() or platform.machine()}, torch threads={args.threads}"}
+    export(model, Path(args.out), meta)
+    log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
+    print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
