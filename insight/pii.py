@@ -26,7 +26,7 @@ _PHONE_RE = re.compile(
     r"(?<![\w.,/:#-])"
     r"(?:\+\d{1,3}[ .-]?)?"  # country code
     r"(?:\(\d{1,5}\)[ .-]?)?"  # (area code)
-    r"\d{1,6}(?:[ .-]\d{1,6}){0,5}"
+    r"\d{1,8}(?:[ .-]\d{1,8}){0,5}"
     r"(?![\w/:-]|[.,]\d)"
 )
 # Words that make a following number an identifier, not a phone ("order no. 555-1234").

@@ -167,8 +167,8 @@ class Store:
         return self.con.execute(sql, params or []).df()
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()  # fetch all: duckdb 2 wants results finished
+        return rows[0][0] if rows else None
 
     def _insert_frame(self, table: str, frame, *, conflict: str = "DO NOTHING") -> int:
         """Insert a DataFrame whose columns match ``table``; returns rows actually added."""

@@ -25,11 +25,14 @@ UNKNOWN_SPEAKER = "unknown speaker"
 DUPLICATE_CUSTOMER_ID = "duplicate customer_id"
 MISSING_CUSTOMER_ID = "missing customer_id"
 INVALID_JSON = "invalid json"
+MISSING_CONVERSATION_ID = "missing conversation_id"
+MISSING_IDENTIFIER = "missing identifier"
+DUPLICATE_IDENTIFIER = "duplicate identifier"
 
 REJECT_REASONS = (
     MISSING_TEXT, UNPARSEABLE_DATE, RATING_OUT_OF_RANGE, UNPARSEABLE_RATING, INVALID_UTF8,
     WRONG_TYPE, FIELD_TOO_LONG, UNKNOWN_SPEAKER, DUPLICATE_CUSTOMER_ID, MISSING_CUSTOMER_ID,
-    INVALID_JSON,
+    INVALID_JSON, MISSING_CONVERSATION_ID, MISSING_IDENTIFIER, DUPLICATE_IDENTIFIER,
 )  # fmt: skip
 __doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
 
@@ -89,14 +92,16 @@ def _as_str(value: Any, field: str, *, numbers_ok: bool) -> str:
     raise RowProblem(field, value, WRONG_TYPE)
 
 
-def text_value(value: Any, field: str = "text", *, required: bool = True) -> str | None:
-    """Free text (text, title): must be a string; stripped; at most MAX_TEXT_CHARS."""
+def text_value(
+    value: Any, field: str = "text", *, required: bool = True, max_chars: int = MAX_TEXT_CHARS
+) -> str | None:
+    """Free text (text, title): must be a string; stripped; at most ``max_chars``."""
     if is_missing(value):
         if required:
             raise RowProblem(field, "" if value is None else value, MISSING_TEXT)
         return None
     text = _as_str(value, field, numbers_ok=False).strip()
-    if len(text) > MAX_TEXT_CHARS:
+    if len(text) > max_chars:
         raise RowProblem(field, text, FIELD_TOO_LONG)
     return text
 

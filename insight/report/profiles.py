@@ -18,7 +18,8 @@ FLAT_COLUMNS = [
 
 
 def get_profile(store: Store, customer_id: str) -> dict[str, Any]:
-    row = store.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchone()
+    rows = store.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchall()
+    row = rows[0] if rows else None
     if row is None:
         known = store.scalar("SELECT count(*) FROM profiles")
         raise InputError(

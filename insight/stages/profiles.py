@@ -36,7 +36,7 @@ _REQUEST = re.compile(
 _CHURN = re.compile(
     r"\b(switch(ing|ed)? to|mov(e|ing) to|cancel+(ing|ed)? my (plan|subscription|account|membership)|"
     r"(want|going) to cancel|closing my account|(second|third|fourth|fifth|2nd|3rd|4th|5th|\d+(st|nd|rd|th)) time "
-    r"(i'?m |i am |i have been |i've been )?(contact|writ|call|reach|ask)|never (buying|buy|ordering) "
+    r"(i'?m |i am |i have been |i've been )?(contact|writ|call|reach|ask)\w*|never (buying|buy|ordering) "
     r"(from you )?again|done with (you|this|your)|last chance|looking (at|for) alternatives|"
     r"take my (business|money) elsewhere|won'?t renew|not renewing)\b",
     re.I,

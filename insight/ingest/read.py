@@ -1,0 +1,139 @@
+"""``read_source``: one file of one kind → an IngestBatch of records, rejects and reference rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from insight.errors import InputError
+from insight.ingest.columns import FIELDS, REQUIRED, TURN_FIELDS, resolve_columns
+from insight.ingest.context import Context
+from insight.ingest.customers import read_customers, read_identities
+from insight.ingest.formats import FORMATS, Row, RowSource, open_rows
+from insight.ingest.identifiers import normalise_identifier
+from insight.ingest.reviews import normalise_reviews
+from insight.ingest.social import normalise_social
+from insight.ingest.transcripts import normalise_transcripts
+from insight.schema import Record, Reject
+
+KINDS = ("reviews", "transcripts", "social", "customers", "identities")
+CHANNELS = {"reviews": "review", "transcripts": "support", "social": "social",
+            "customers": "customers", "identities": "identities"}  # fmt: skip
+
+
+@dataclass
+class IngestBatch:
+    """Everything read from one file. ``columns`` maps each field to the column it came from."""
+
+    records: list[Record] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    customers: list[dict[str, Any]] = field(default_factory=list)
+    identities: list[dict[str, Any]] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    kind: str = ""
+    source: str = ""
+
+
+def default_source(path: str) -> str:
+    """'data/reviews.csv.gz' → 'reviews'; 'x/2026.q1.json' → '2026.q1'."""
+    name = Path(path).name
+    lowered = name.lower()
+    if lowered.endswith(".gz"):
+        name, lowered = name[:-3], lowered[:-3]
+    for fmt in FORMATS:
+        if lowered.endswith("." + fmt):
+            return name[: -len(fmt) - 1]
+    return Path(name).stem
+
+
+class _Counter:
+    """Counts the rows pulled through it (rows_read)."""
+
+    def __init__(self, rows: Iterator[tuple[int, Row]]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        for item in self.rows:
+            self.count += 1
+            yield item
+
+
+def _check_scale(rating_scale: tuple[float, float]) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in rating_scale)
+    except (TypeError, ValueError):
+        low = high = math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise InputError(
+            f"read_source: rating_scale must be two numbers, low < high (got {rating_scale!r}). "
+            f"Use e.g. --rating-scale 1-5 or 0-10."
+        )
+    return low, high
+
+
+def _is_nested(src: RowSource, columns: dict[str, str]) -> bool:
+    column = columns.get("turns")
+    return column is not None and any(isinstance(r, dict) and isinstance(r.get(column), list) for r in src.sample)
+
+
+def read_source(
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    rating_scale: tuple[float, float] = (1, 5),
+    source: str | None = None,
+    identities: Mapping[str, str] | None = None,
+) -> IngestBatch:
+    """Read one file of ``kind`` (see KINDS). File problems raise InputError; row problems
+    become rejects in the batch."""
+    if kind not in KINDS:
+        raise InputError(f"read_source: unknown kind (got {kind!r}). Use one of: {', '.join(KINDS)}.")
+    path = str(path)
+    scale = _check_scale(rating_scale)
+    mapping = dict(mapping or {})
+    src = open_rows(path, encoding=encoding)
+    nested = False
+    if kind == "transcripts":
+        conv_fields = {f: s for f, s in FIELDS[kind].items() if f not in TURN_FIELDS}
+        conv_fields["conversation_id"] = conv_fields["conversation_id"] + ("id",)
+        conv_mapping = {f: c for f, c in mapping.items() if f not in TURN_FIELDS}
+        if "turns" in mapping or any(
+            _is_nested(src, resolve_columns(kind, path, src.columns, conv_mapping, fields=conv_fields))
+            for _ in (0,)
+        ):
+            columns = resolve_columns(kind, path, src.columns, conv_mapping, required=("turns",), fields=conv_fields)
+            nested = True
+        else:
+            flat_fields = {f: s for f, s in FIELDS[kind].items() if f != "turns"}
+            columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind], fields=flat_fields)
+    else:
+        columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind])
+    ids = {normalise_identifier(k): v for k, v in (identities or {}).items()}
+    ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids)
+    rows = _Counter(src.rows)
+    batch = IngestBatch(columns=columns, kind=kind, source=ctx.source)
+    if kind in ("customers", "identities"):
+        reader = read_customers if kind == "customers" else read_identities
+        table, batch.rejects = reader(ctx, rows)
+        if kind == "customers":
+            batch.customers = table
+        else:
+            batch.identities = table
+    else:
+        if kind == "reviews":
+            items = normalise_reviews(ctx, rows)
+        elif kind == "social":
+            items = normalise_social(ctx, rows)
+        else:
+            items = normalise_transcripts(ctx, rows, nested=nested, mapping=mapping)
+        for item in items:
+            (batch.records if isinstance(item, Record) else batch.rejects).append(item)
+    batch.rows_read = rows.count
+    return batch

@@ -1,0 +1,139 @@
+"""Aspect term extraction: ``AspectExtractor`` ("aspects.minilm.v1").
+
+A fine-tuned all-MiniLM-L6-v2 BIO tagger (O / B-ASP / I-ASP) that finds the things people talk
+about ("battery", "wait staff", "screen") and returns character offsets into the input text.
+Pair it with :class:`insight.modelling.sentiment.SentimentModel` (targets=terms) for the polarity
+toward each term.
+
+Long texts are read in overlapping windows (the tokenizer's overflow), so aspects past the
+model's max length are not lost.
+
+    >>> a = AspectExtractor.load()
+    >>> a.extract(["Love the screen but the battery dies by noon"])
+    [[{'term': 'screen', 'start': 9, 'end': 15}, {'term': 'battery', 'start': 24, 'end': 31}]]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from insight.errors import InputError
+from insight.modelling._loading import make_runner, pick_device, read_meta, resolve_model_dir
+
+DEFAULT_DIR = "aspects-minilm"
+TRAIN_SCRIPT = "scripts/train_aspects.py"
+_STRIP = " \t\n\r.,;:!?\"'()[]{}"
+
+
+class AspectExtractor:
+    """Aspect term extractor with character offsets. Build with :meth:`load`."""
+
+    name = "aspects.minilm.v1"
+
+    def __init__(self, model_dir: Path, meta: dict, runner, device: str, stride: int = 32):
+        from tokenizers import Tokenizer
+
+        self.model_dir = model_dir
+        self.meta = meta
+        self.version: str = meta.get("version", "unknown")
+        self.device = device
+        self._run = runner
+        self._labels = list(meta["labels"])  # ["O", "B-ASP", "I-ASP"]
+        self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tok.no_padding()
+        self._tok.enable_truncation(max_length=int(meta["max_length"]), stride=stride)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, device: str | None = None,
+             backend: str | None = None) -> "AspectExtractor":
+        """Load from ``path`` (default ``<repo>/models/aspects-minilm`` or ``$INSIGHT_MODELS_DIR``).
+
+        device: None -> "cuda" if available else "cpu". backend: None -> ONNX int8 on CPU, torch on
+        CUDA; "torch" forces the torch path. Raises ModelUnavailableError when files are missing.
+        """
+        model_dir = resolve_model_dir(path, DEFAULT_DIR, TRAIN_SCRIPT)
+        meta = read_meta(model_dir)
+        device = pick_device(device)
+        return cls(model_dir, meta, make_runner(model_dir, meta, device, backend), device)
+
+    def __repr__(self) -> str:
+        return f"AspectExtractor(name={self.name!r}, version={self.version!r}, device={self.device!r})"
+
+    def extract(self, texts: Sequence[str], batch_size: int = 64) -> list[list[dict]]:
+        """Per text, the aspect terms found: ``[{"term", "start", "end"}]`` with ``text[start:end] == term``."""
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise InputError(f"AspectExtractor.extract: texts[{i}] must be a str (got {t!r}).")
+        if not texts:
+            return []
+        # one row per window: (text index, Encoding); overflow windows carry offsets into the same text
+        rows = []
+        for ti, enc in enumerate(self._tok.encode_batch(texts)):
+            rows.append((ti, enc))
+            rows += [(ti, o) for o in enc.overflowing]
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r][1].ids))
+        found: list[set[tuple[int, int]]] = [set() for _ in texts]
+        for s in range(0, len(order), max(1, batch_size)):
+            idx = order[s:s + batch_size]
+            n = max(len(rows[r][1].ids) for r in idx)
+            ids = np.zeros((len(idx), n), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for k, r in enumerate(idx):
+                e = rows[r][1]
+                ids[k, :len(e.ids)] = e.ids
+                mask[k, :len(e.ids)] = 1
+            pred = self._run(ids, mask, np.zeros_like(ids)).argmax(-1)
+            for k, r in enumerate(idx):
+                ti, e = rows[r]
+                found[ti].update(_decode(e, pred[k], texts[ti]))
+        return [[{"term": texts[i][a:b], "start": a, "end": b} for a, b in _dedupe(sp)]
+                for i, sp in enumerate(found)]
+
+
+def _decode(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
+    """Word-level BIO decoding (label of each word's first sub-token) -> char spans."""
+    spans: list[list[int]] = []
+    prev_word, open_span = None, False
+    for ti, (w, (s, e)) in enumerate(zip(enc.word_ids, enc.offsets)):
+        if w is None or enc.special_tokens_mask[ti]:
+            prev_word, open_span = None, False
+            continue
+        if w == prev_word:  # continuation sub-token: extends the current word
+            if open_span:
+                spans[-1][1] = e
+            continue
+        prev_word = w
+        lab = int(pred[ti])
+        if lab == 1 or (lab == 2 and not open_span):  # B, or an I with nothing open: start a span
+            spans.append([s, e])
+            open_span = True
+        elif lab == 2:
+            spans[-1][1] = e
+        else:
+            open_span = False
+    out = []
+    for s, e in spans:
+        while s < e and text[s] in _STRIP:
+            s += 1
+        while e > s and text[e - 1] in _STRIP:
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _dedupe(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans; where windows disagree and spans overlap, keep the longer one."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and s < out[-1][1]:
+            if e - s > out[-1][1] - out[-1][0]:
+                out[-1] = (s, e)
+            continue
+        out.append((s, e))
+    return out

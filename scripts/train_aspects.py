@@ -1,0 +1,188 @@
+#!/usr/bin/env python
+"""Fine-tune all-MiniLM-L6-v2 as a BIO aspect-term tagger (models/aspects-minilm).
+
+Token classification (O / B-ASP / I-ASP, label on the first sub-token of each word) trained on
+SemEval-2014 restaurants train minus the seeded 15% held-out part (the same part the sentiment
+model never sees) + SemEval-2014 laptops train + MAMS-ATSA train. Character offsets come from the
+fast tokenizer, so extracted terms map back onto the original text.
+
+Deterministic (seeded); progress on stderr; prints its wall time. Checkpoints go to /tmp.
+
+    python scripts/train_aspects.py                 # full run, exports to models/aspects-minilm
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import _corpora as C  # noqa: E402
+
+BIO = ["O", "B-ASP", "I-ASP"]
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def word_spans(enc) -> list[tuple[int, int, int, int]]:
+    """[(first_token, last_token, char_start, char_end)] per word of a tokenizers Encoding."""
+    out = []
+    prev = None
+    for ti, (w, (s, e)) in enumerate(zip(enc.word_ids, enc.offsets)):
+        if w is None or enc.special_tokens_mask[ti]:
+            prev = None
+            continue
+        if out and w == prev:
+            ft, _, cs, _ = out[-1]
+            out[-1] = (ft, ti, cs, e)
+        else:
+            out.append((ti, ti, s, e))
+        prev = w
+    return out
+
+
+def token_labels(enc, aspects: list[tuple[int, int]]) -> list[int]:
+    """-100 everywhere except the first sub-token of each word: O=0, B=1, I=2."""
+    labels = [-100] * len(enc.ids)
+    last_aspect = None
+    for ft, _lt, cs, ce in word_spans(enc):
+        lab = 0
+        for k, (f, t) in enumerate(aspects):
+            if cs < t and ce > f:  # overlaps aspect k
+                lab = 2 if last_aspect == k else 1
+                last_aspect = k
+                break
+        else:
+            last_aspect = None
+        labels[ft] = lab
+    return labels
+
+
+def build_sentences() -> tuple[list[tuple[str, list[tuple[int, int]], str]], dict]:
+    rest_train, _held = C.semeval_restaurants()
+    data = []
+    counts: dict[str, int] = {}
+    bad = 0
+    for src, sents in (("semeval_rest", rest_train), ("semeval_lap", C.semeval_laptops()),
+                       ("mams", C.mams_atsa("train"))):
+        for s in sents:
+            spans = []
+            for a in s["aspects"]:
+                if s["text"][a["from"]:a["to"]] != a["term"]:
+                    bad += 1
+                    continue
+                spans.append((a["from"], a["to"]))
+            data.append((s["text"], sorted(set(spans)), src))
+            counts[src] = counts.get(src, 0) + 1
+    counts["offset_mismatches_skipped"] = bad
+    return data, counts
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default=str(HERE.parent / "models" / "aspects-minilm"))
+    p.add_argument("--epochs", type=float, default=3.0)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--ckpt", default="/tmp/insight-aspects-ckpt.pt", help="checkpoint path (keep out of the repo)")
+    p.add_argument("--export-only", action="store_true")
+    args = p.parse_args(argv)
+
+    import numpy as np
+    import torch
+
+    from _export import base_dir, export
+    from insight.modelling._loading import Encoder
+    from insight.modelling._torch_model import EncoderWithHead
+
+    t_start = time.time()
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    meta = {"name": "aspects.minilm.v1", "task": "token-classification", "labels": BIO, "pooling": "none",
+            "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
+            "train_command": "python scripts/train_aspects.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+    model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="none")
+    if args.export_only:
+        model.load_state_dict(torch.load(args.ckpt, map_location="cpu"))
+        export(model, Path(args.out), meta)
+        return 0
+
+    data, counts = build_sentences()
+    log(f"[data] {len(data)} sentences: {counts}")
+    enc = Encoder(Path(base_dir()), args.max_length)
+    encs = enc.tok.encode_batch([t for t, _, _ in data])
+    labs = [token_labels(e, spans) for e, (_, spans, _) in zip(encs, data)]
+    lengths = [len(e.ids) for e in encs]
+    n_asp_tok = sum(sum(1 for x in l if x == 1) for l in labs)
+    log(f"[data] tokenised, mean length {np.mean(lengths):.1f}, B tokens {n_asp_tok}")
+
+    from train_sentiment import make_batches
+
+    rng = random.Random(args.seed)
+    all_batches = []
+    for _ in range(math.ceil(args.epochs)):
+        all_batches += make_batches(lengths, args.batch_size, rng)
+    total = int(round(len(data) / args.batch_size * args.epochs))
+    all_batches = all_batches[:total]
+    warm = max(1, int(0.06 * total))
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    model.train()
+    t0 = time.time()
+    run_loss = 0.0
+    for step, b in enumerate(all_batches, 1):
+        n = max(lengths[i] for i in b)
+        ids = np.zeros((len(b), n), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        tt = np.zeros_like(ids)
+        y = np.full_like(ids, -100)
+        for r, i in enumerate(b):
+            e = encs[i]
+            k = len(e.ids)
+            ids[r, :k] = e.ids
+            mask[r, :k] = 1
+            y[r, :k] = labs[i]
+        logits = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
+        loss = loss_fn(logits.reshape(-1, 3), torch.from_numpy(y).reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
+        if step % 25 == 0 or step == total:
+            el = time.time() - t0
+            log(f"[train] step {step}/{total} loss {run_loss:.4f} lr {sched.get_last_lr()[0]:.2e} "
+                f"{el / 60:.1f} min, eta {(total - step) * el / step / 60:.1f} min")
+    torch.save(model.state_dict(), args.ckpt)
+    model.eval()
+    train_min = (time.time() - t0) / 60
+    meta["training"] = {"sentences": counts, "steps": total, "epochs": args.epochs, "batch_size": args.batch_size,
+                        "lr": args.lr, "seed": args.seed, "train_minutes": round(train_min, 1),
+                        "hardware": f"{platform.processor() or platform.machine()}, torch threads={args.threads}"}
+    export(model, Path(args.out), meta)
+    log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
+    print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
