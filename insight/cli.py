@@ -152,14 +152,16 @@ def rejects(fmt, db):
 # -- analyze / run / demo ----------------------------------------------------------------------------
 @main.command()
 @click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
+@click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @db_option
-def analyze(batch_size, quiet, db):
+def analyze(batch_size, runner, quiet, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
     from insight.pipeline import analyze as run_analyze
 
     with _open(db) as store:
-        counts = run_analyze(store, batch_size=batch_size, progress=not quiet)
+        counts = run_analyze(store, batch_size=batch_size, progress=not quiet, runner=runner)
     click.echo(json.dumps(counts, default=str))
 
 

@@ -69,16 +69,16 @@ def analyze(
     topic_params: TopicParams | None = None,
     progress: bool = True,
     stop_after: str | None = None,
+    runner: str = "local",
 ) -> dict[str, Any]:
     """Run the stages over what is new since the last run; returns counts per stage."""
-    from insight.stages import aspects as aspects_stage
-    from insight.stages import nlp as nlp_stage
+    from insight.runners import make_runner
     from insight.stages import sentiment as sentiment_stage
-    from insight.stages import topics as topics_stage
 
     models = models or Models()
+    run = make_runner(runner, models)
     topic_params = topic_params or TopicParams()
-    run_id = store.start_run("analyze", {"batch_size": batch_size, "topics": topic_params.__dict__},
+    run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__},
                              resources.versions())
     counts: dict[str, Any] = {}
     try:
@@ -87,7 +87,7 @@ def analyze(
         done = 0
         with _bar(total, "sentences", progress) as bar:
             while len(batch := store.pending("nlp", limit=batch_size)):
-                frame = nlp_stage.split_sentences(batch, nlp=models.get("nlp"))
+                frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
                 done += len(batch)
                 bar.update(len(batch))
@@ -95,30 +95,21 @@ def analyze(
         if stop_after == "nlp":
             return _finish(store, run_id, counts)
 
-        # 2. sentence + document sentiment
-        counts["sentiment"] = _per_batch(
-            store, "sentiment", run_id, batch_size, progress,
-            lambda sents: _sentiment_frames(sents, models, sentiment_stage),
-        )
+        # 2. sentence + document sentiment (documents aggregated on the driver)
+        def sentiment_frames(sents):
+            scores = run.apply("sentiment", sents)
+            docs = sentiment_stage.score_documents(scores, sents, model_name=models.get("sentiment").name)
+            return {"sentence_sentiment": scores, "doc_sentiment": docs}
+
+        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, progress, sentiment_frames)
         if stop_after == "sentiment":
             return _finish(store, run_id, counts)
-        # 3. aspects
-        lemmatize = None
-
-        def aspect_frames(sents):
-            nonlocal lemmatize
-            lemmatize = lemmatize or aspects_stage.spacy_lemmatizer(models.get("nlp"))
-            frame = aspects_stage.extract_aspects(
-                sents, extractor=models.get("aspects"), model=models.get("sentiment"), lemmatize=lemmatize
-            )
-            return {"aspects": frame}
-
-        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress, aspect_frames)
-        # 4. embeddings
-        counts["embed"] = _per_batch(
-            store, "embed", run_id, batch_size, progress,
-            lambda sents: {"embeddings": _embedding_frame(sents, models, topics_stage)},
-        )
+        # 3. aspects and the polarity toward each
+        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
+                                       lambda sents: {"aspects": run.apply("aspects", sents)})
+        # 4. sentence embeddings (kept, so topics can be refitted without re-encoding)
+        counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
+                                     lambda sents: {"embeddings": run.apply("embed", sents)})
         # 5. topics
         counts["topics"] = update_topics(store, run_id, topic_params, progress=progress)
         # 6-7. pain points and profiles, from the store
@@ -146,20 +137,6 @@ def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress:
             done += len(ids)
             bar.update(len(ids))
     return done
-
-
-def _sentiment_frames(sents, models: Models, sentiment_stage) -> dict[str, Any]:
-    model = models.get("sentiment")
-    sentence_scores = sentiment_stage.score_sentences(sents, model=model)
-    docs = sentiment_stage.score_documents(sentence_scores, sents, model_name=model.name)
-    return {"sentence_sentiment": sentence_scores, "doc_sentiment": docs}
-
-
-def _embedding_frame(sents, models: Models, topics_stage):
-    import pandas as pd
-
-    vectors = topics_stage.embed(list(sents["text"]), embedder=models.get("embedder"))
-    return pd.DataFrame({"sentence_id": sents["sentence_id"], "vector": [v.tolist() for v in vectors]})
 
 
 # -- topics --------------------------------------------------------------------------------------

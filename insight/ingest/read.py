@@ -76,9 +76,18 @@ def _check_scale(rating_scale: tuple[float, float]) -> tuple[float, float]:
     return low, high
 
 
-def _is_nested(src: RowSource, columns: dict[str, str]) -> bool:
-    column = columns.get("turns")
-    return column is not None and any(isinstance(r, dict) and isinstance(r.get(column), list) for r in src.sample)
+def _transcript_columns(path: str, src: RowSource, mapping: dict[str, str]) -> tuple[dict[str, str], bool]:
+    """Columns for nested conversations (a list of turns per row) or for flat turn rows."""
+    kind = "transcripts"
+    conv_fields = {f: s for f, s in FIELDS[kind].items() if f not in TURN_FIELDS}
+    conv_fields["conversation_id"] = conv_fields["conversation_id"] + ("id",)
+    conv_mapping = {f: c for f, c in mapping.items() if f not in TURN_FIELDS}
+    found = resolve_columns(kind, path, src.columns, conv_mapping, fields=conv_fields)
+    turns = found.get("turns")
+    if "turns" in mapping or (turns and any(isinstance(r, dict) and isinstance(r.get(turns), list) for r in src.sample)):
+        return resolve_columns(kind, path, src.columns, conv_mapping, required=("turns",), fields=conv_fields), True
+    flat_fields = {f: s for f, s in FIELDS[kind].items() if f != "turns"}
+    return resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind], fields=flat_fields), False
 
 
 def read_source(
@@ -101,18 +110,7 @@ def read_source(
     src = open_rows(path, encoding=encoding)
     nested = False
     if kind == "transcripts":
-        conv_fields = {f: s for f, s in FIELDS[kind].items() if f not in TURN_FIELDS}
-        conv_fields["conversation_id"] = conv_fields["conversation_id"] + ("id",)
-        conv_mapping = {f: c for f, c in mapping.items() if f not in TURN_FIELDS}
-        if "turns" in mapping or any(
-            _is_nested(src, resolve_columns(kind, path, src.columns, conv_mapping, fields=conv_fields))
-            for _ in (0,)
-        ):
-            columns = resolve_columns(kind, path, src.columns, conv_mapping, required=("turns",), fields=conv_fields)
-            nested = True
-        else:
-            flat_fields = {f: s for f, s in FIELDS[kind].items() if f != "turns"}
-            columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind], fields=flat_fields)
+        columns, nested = _transcript_columns(path, src, mapping)
     else:
         columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind])
     ids = {normalise_identifier(k): v for k, v in (identities or {}).items()}

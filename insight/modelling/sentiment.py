@@ -25,6 +25,7 @@ import numpy as np
 from insight.errors import InputError
 from insight.modelling._loading import (Encoder, make_runner, pick_device, read_meta, resolve_model_dir,
                                         softmax)
+from insight.modelling._text import normalise
 
 LABELS = ("negative", "neutral", "positive")
 DEFAULT_DIR = "sentiment-minilm"
@@ -66,7 +67,10 @@ class SentimentModel:
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str | None] | None = None,
                       batch_size: int = 64) -> np.ndarray:
-        """(n, 3) probabilities in LABELS order (negative, neutral, positive)."""
+        """(n, 3) probabilities in LABELS order (negative, neutral, positive).
+
+        Texts are normalised first (insight.modelling._text.normalise: @handles, URLs, emoji).
+        """
         texts = list(texts)
         if targets is not None:
             targets = list(targets)
@@ -78,6 +82,7 @@ class SentimentModel:
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise InputError(f"SentimentModel.predict: texts[{i}] must be a str (got {t!r}).")
+        texts = [normalise(t) for t in texts]
         out = np.zeros((len(texts), 3), dtype=np.float32)
         # sort by length so each batch pads little; results go back by index, never by position
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(targets[i] or "") if targets else 0))

@@ -1,0 +1,108 @@
+"""Runners: where stage functions execute. In-process by default; Ray Data for a cluster.
+
+Both call the same plain stage functions (frame in, frame out, models passed in); the Ray runner
+only splits a batch into blocks and runs them in actors that each load the models once.
+The store is written by the driver only, so commits stay atomic whichever runner computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from insight.errors import OptionalDependencyError
+
+
+def compute_nlp(records, models):
+    from insight.stages.nlp import split_sentences
+
+    return split_sentences(records, nlp=models.get("nlp"))
+
+
+def compute_sentiment(sentences, models):
+    from insight.stages.sentiment import score_sentences
+
+    return score_sentences(sentences, model=models.get("sentiment"))
+
+
+def compute_aspects(sentences, models):
+    from insight.stages.aspects import extract_aspects, spacy_lemmatizer
+
+    return extract_aspects(sentences, extractor=models.get("aspects"), model=models.get("sentiment"),
+                           lemmatize=spacy_lemmatizer(models.get("nlp")))
+
+
+def compute_embed(sentences, models):
+    import pandas as pd
+
+    from insight.stages.topics import embed
+
+    vectors = embed(list(sentences["text"]), embedder=models.get("embedder"))
+    return pd.DataFrame({"sentence_id": list(sentences["sentence_id"]), "vector": [v.tolist() for v in vectors]})
+
+
+COMPUTE = {"nlp": compute_nlp, "sentiment": compute_sentiment, "aspects": compute_aspects, "embed": compute_embed}
+
+
+class InProcessRunner:
+    """Runs each stage function directly in this process (the default)."""
+
+    name = "local"
+
+    def __init__(self, models) -> None:
+        self.models = models
+
+    def apply(self, stage: str, frame):
+        return COMPUTE[stage](frame, self.models)
+
+
+class _StageActor:
+    """A Ray actor: loads the models once, then applies one stage to each block it is given."""
+
+    def __init__(self, stage: str, device: str | None) -> None:
+        from insight.pipeline import Models
+
+        self.stage = stage
+        self.models = Models(device=device)
+
+    def __call__(self, block):
+        return COMPUTE[self.stage](block, self.models)
+
+
+class RayRunner:
+    """Runs each stage with Ray Data ``map_batches`` over actors (``pip install 'insight[ray]'``)."""
+
+    name = "ray"
+
+    def __init__(self, models, *, address: str | None = None, concurrency: int = 2, block_size: int = 512) -> None:
+        try:
+            import ray
+        except ImportError as exc:
+            raise OptionalDependencyError(
+                "the ray runner needs Ray Data. Install it with `pip install 'insight[ray]'` or drop --runner ray."
+            ) from exc
+        if not ray.is_initialized():
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     ignore_reinit_error=True, configure_logging=False)
+        self.models = models
+        self.concurrency = concurrency
+        self.block_size = block_size
+
+    def apply(self, stage: str, frame):
+        import ray.data
+
+        if len(frame) == 0:
+            return COMPUTE[stage](frame, self.models)
+        ds = ray.data.from_pandas(frame.reset_index(drop=True))
+        out = ds.map_batches(
+            _StageActor, fn_constructor_args=(stage, self.models.device), batch_format="pandas",
+            batch_size=self.block_size, concurrency=self.concurrency,
+        )
+        return out.to_pandas()
+
+
+def make_runner(name: str, models, **options: Any):
+    if name == "local":
+        return InProcessRunner(models)
+    if name == "ray":
+        return RayRunner(models, **options)
+    raise OptionalDependencyError(f"unknown runner (got {name!r}). Use local or ray.")

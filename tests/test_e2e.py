@@ -1,0 +1,73 @@
+"""End to end with the real models on the mini corpus: ingest, analyse, report, profiles."""
+
+import json
+
+import pytest
+
+from insight.jobs import run_config
+from insight.store import Store
+
+pytestmark = pytest.mark.e2e
+
+
+def _store(result, **kw):
+    return Store(result["db"], **kw)
+
+
+def test_every_stage_ran(mini_run):
+    result, _, _ = mini_run
+    counts = result["analyze"]
+    # 25 valid reviews + 10 customer turns + 8 posts are the customer's voice; agent/bot/system turns are not
+    assert counts["nlp"] == 43 and counts["sentiment"] == 43 and counts["aspects"] == 43
+    assert counts["topics"]["topics"] >= 2
+    assert counts["pain_points"] >= 2
+    with _store(result, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM rejects") == 3
+        assert store.scalar("SELECT count(*) FROM profiles") == 23  # every CRM customer; rejected rows add none
+        runs = store.query("SELECT command, status FROM runs ORDER BY started_at")
+        assert set(runs["status"]) == {"ok"}
+
+
+def test_outputs_are_written(mini_run):
+    result, _, _ = mini_run
+    for path in result["outputs"].values():
+        with open(path, encoding="utf-8") as fh:
+            assert fh.read().strip()
+
+
+def test_rerun_changes_nothing(mini_run):
+    result, config, _ = mini_run
+    with _store(result, read_only=True) as store:
+        before = store.counts()
+    again = run_config(config, progress=False)
+    assert again["analyze"]["nlp"] == 0 and again["analyze"]["sentiment"] == 0
+    with _store(result, read_only=True) as store:
+        assert store.counts() == before
+
+
+def test_battery_is_a_top_pain_point(mini_run):
+    result, _, _ = mini_run
+    with _store(result, read_only=True) as store:
+        pains = store.query("SELECT label, customers FROM pain_points ORDER BY rank")
+    top = " ".join(pains["label"].head(3)).lower()
+    assert "battery" in top
+
+
+def test_hidden_login_issue_shows_in_profile(mini_run):
+    result, _, _ = mini_run
+    with _store(result, read_only=True) as store:
+        p = json.loads(store.scalar("SELECT profile FROM profiles WHERE customer_id = 'C003'"))
+    kinds = {n["kind"] for n in p["unstated_needs"]}
+    assert {"cross_channel_gap", "repeat_contact", "churn"} <= kinds
+    assert p["behaviour"]["contacts_by_channel"] == {"review": 2, "support": 2}
+    gap = next(n for n in p["unstated_needs"] if n["kind"] == "cross_channel_gap")
+    assert all(e["channel"] == "support" for e in gap["evidence"])
+
+
+def test_agent_words_are_never_the_customers(mini_run):
+    result, _, _ = mini_run
+    with _store(result, read_only=True) as store:
+        profiles = [json.loads(p) for p in store.query("SELECT profile FROM profiles")["profile"]]
+    text = json.dumps(profiles)
+    assert "escalated this to our engineers" not in text
+    assert "virtual assistant" not in text
