@@ -327,5 +327,57 @@ def topics_discover(source, min_topic_size, seed):
         click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
 
 
+# -- personas ------------------------------------------------------------------------------------------
+@main.group()
+def persona():
+    """Enrich a team's personas file from the profiles, or derive segments from the data."""
+
+
+@persona.command("enrich")
+@click.argument("personas_file", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(), help="JSON file (--format json) or folder of pages (--format md); default stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True)
+@db_option
+def persona_enrich(personas_file, out, fmt, db):
+    """Add size, demographics, pain points, needs, values, channels, churn risk, value and quotes to each persona."""
+    from insight import personas as P
+    from insight.report.profiles import iter_profiles
+
+    definitions = P.load_personas(personas_file)
+    with _open(db) as store:
+        profiles = list(iter_profiles(store))
+        run_id = store.start_run("persona enrich", {"file": personas_file})
+        enriched = P.enrich(definitions, profiles, run_id=run_id)
+        store.end_run(run_id, {"personas": len(enriched)})
+    if fmt == "json":
+        _write(json.dumps(enriched, indent=2, ensure_ascii=False, default=str) + "\n", out)
+    elif out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        for p in enriched:
+            (folder / f"{P.slug(p['name'])}.md").write_text(P.render_md(p), encoding="utf-8")
+        click.echo(f"wrote {len(enriched)} persona pages to {folder}", err=True)
+    else:
+        click.echo("\n---\n\n".join(P.render_md(p) for p in enriched), nl=False)
+
+
+@persona.command("derive")
+@click.option("--k", "k", default=4, show_default=True, help="How many segments to propose.")
+@click.option("--seed", default=42, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the personas YAML here (default stdout).")
+@db_option
+def persona_derive(k, seed, out, db):
+    """Propose K segments from behaviour, value, topics and sentiment, as an editable personas YAML."""
+    import yaml
+
+    from insight import personas as P
+    from insight.report.profiles import iter_profiles
+
+    with _open(db, read_only=True) as store:
+        profiles = list(iter_profiles(store))
+    derived = P.derive(profiles, k=k, seed=seed)
+    _write(yaml.safe_dump({"personas": derived}, sort_keys=False, allow_unicode=True), out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -60,6 +60,9 @@ def export(model, out_dir: Path, meta: dict) -> dict:
                           input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
                           dynamic_axes=dyn, opset_version=17, dynamo=False)
         quantize_dynamic(str(fp32), str(out_dir / "model.int8.onnx"), weight_type=QuantType.QInt8)
+    for f in out_dir.iterdir():
+        if f.is_file():
+            f.chmod(0o644)
     meta = dict(meta)
     meta["version"] = sha12(out_dir / "model.safetensors")
     meta["onnx_sha12"] = sha12(out_dir / "model.int8.onnx")

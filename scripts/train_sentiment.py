@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import _corpora as C  # noqa: E402
+from insight.modelling._text import normalise  # noqa: E402
 
 
 def log(*a):
@@ -50,7 +51,8 @@ def build_examples(umsab_repeat: int = 2) -> list[tuple[str, str | None, int, st
     ex += [(t, a, y, "semeval_lap") for t, a, y in C.aspect_pairs(laps)]
     ex += [(t, None, y, "semeval_lap_sent") for t, y in C.unanimous_sentences(laps)]
     ex += [(t, a, y, "mams") for t, a, y in C.aspect_pairs(C.mams_atsa("train"))]
-    return ex
+    # the same normalisation the runtime applies (handles, URLs, emoji -> words)
+    return [(normalise(t), a, y, src) for t, a, y, src in ex]
 
 
 def make_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:

@@ -118,7 +118,8 @@ def test_parquet_line_is_row_index_plus_one(tmp_path: Path) -> None:
 
 def test_quoted_multiline_field_line_is_where_row_starts(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
-    path.write_text('id,text,date\na,"line one\nline two\nline three",2026-01-01\nb,next,2026-01-02\n', encoding="utf-8")
+    body = 'a,"line one\nline two\nline three",2026-01-01\nb,next,2026-01-02\n'
+    path.write_text("id,text,date\n" + body, encoding="utf-8")
     batch = read_source("reviews", path)
     assert [r.source_line for r in batch.records] == [2, 5]
     assert batch.records[0].text == "line one\nline two\nline three"

@@ -29,7 +29,7 @@ from insight.ingest.values import (
 from insight.schema import MAX_TEXT_CHARS, Reject
 
 _INT_RE = re.compile(r"^[+-]?(?:0|[1-9]\d{0,17})$")  # no leading zeros: '02134' stays a string
-_FLOAT_RE = re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?$")
+_FLOAT_RE = re.compile(r"^[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _BOOLS = {"true": True, "false": False}
 
 

@@ -6,11 +6,13 @@ a guess on "ok thx" is noise. Without py3langid installed, detection gives None.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 MIN_LETTERS = 12
 MIN_PROB = 0.3
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +26,7 @@ def _identifier() -> Any:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text`` ('en', 'fr', ...) or None when too short or unsure."""
-    if sum(ch.isalpha() for ch in text[:400]) < MIN_LETTERS:
+    if len(_LETTER_RE.findall(text, 0, 400)) < MIN_LETTERS:
         return None
     identifier = _identifier()
     if identifier is None:

@@ -84,7 +84,8 @@ def _transcript_columns(path: str, src: RowSource, mapping: dict[str, str]) -> t
     conv_mapping = {f: c for f, c in mapping.items() if f not in TURN_FIELDS}
     found = resolve_columns(kind, path, src.columns, conv_mapping, fields=conv_fields)
     turns = found.get("turns")
-    if "turns" in mapping or (turns and any(isinstance(r, dict) and isinstance(r.get(turns), list) for r in src.sample)):
+    has_turns = turns is not None and any(isinstance(r, dict) and isinstance(r.get(turns), list) for r in src.sample)
+    if "turns" in mapping or has_turns:
         return resolve_columns(kind, path, src.columns, conv_mapping, required=("turns",), fields=conv_fields), True
     flat_fields = {f: s for f, s in FIELDS[kind].items() if f != "turns"}
     return resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind], fields=flat_fields), False

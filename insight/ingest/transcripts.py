@@ -31,6 +31,7 @@ from insight.ingest.values import (
     date_value,
     field_value,
     int_value,
+    is_missing,
     plus_seconds,
     text_value,
 )
@@ -80,7 +81,7 @@ def _turn_record(ctx: Context, conv: Conversation, turn: Turn) -> Record:
         raise RowProblem(p + "speaker", raw_speaker or "", UNKNOWN_SPEAKER)
     text = text_value(turn.text, p + "text")
     assert text is not None
-    if turn.ts is not None and not (isinstance(turn.ts, str) and not turn.ts.strip()):
+    if not is_missing(turn.ts):
         created_at = date_value(turn.ts, p + "ts")
     elif conv.started_at is not None:
         created_at = plus_seconds(conv.started_at, turn.index)
@@ -129,7 +130,7 @@ def _conversation(ctx: Context, rows: list[dict[str, Any]], conversation_id: str
     started = None
     for row in rows:
         raw = ctx.get(row, "started_at")
-        if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+        if not is_missing(raw):
             try:
                 started = date_value(raw, "started_at")
             except RowProblem:
@@ -235,7 +236,7 @@ def _flat(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator[Record | Re
                 raise RowProblem("conversation_id", "", MISSING_CONVERSATION_ID)
             turn = int_value(ctx.get(row, "turn"), "turn")
             raw_ts = ctx.get(row, "ts")
-            ts = None if raw_ts is None or (isinstance(raw_ts, str) and not raw_ts.strip()) else date_value(raw_ts, "ts")
+            ts = None if is_missing(raw_ts) else date_value(raw_ts, "ts")
         except RowProblem as problem:
             yield ctx.reject(line, problem)
             continue

@@ -1,0 +1,239 @@
+"""Personas: enrich a team's persona file from the profiles, or derive segments from the data.
+
+A personas file (YAML) is a list of personas (or ``{personas: [...]}``); each has a ``name``,
+``rules`` (strings, all must hold; see ``insight.rules``) and any fields the team keeps. Enrichment
+keeps every existing field and adds one ``generated`` block, stamped with the run id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from insight.errors import ConfigError
+from insight.rules import compile_rule, field_kinds
+from insight.stages.painpoints import customer_value
+
+BEHAVIOUR_FIELDS = (
+    "total_contacts", "support_contacts", "review_contacts", "social_contacts", "mean_rating", "reviews",
+    "sentiment", "churn_risk", "churn_level", "preferred_channel", "pain_points", "needs", "topics",
+    "lifetime_value",
+)
+
+
+def customer_fields(profile: dict[str, Any]) -> dict[str, Any]:
+    """The fields rules can use: CRM attributes as given, plus behaviour and voice from the profile."""
+    b, v = profile["behaviour"], profile["voice"]
+    contacts = b["contacts_by_channel"]
+    fields = dict(profile["identity"]["crm"])
+    fields.update(
+        customer_id=profile["customer_id"],
+        total_contacts=b["total_contacts"],
+        support_contacts=contacts.get("support", 0),
+        review_contacts=contacts.get("review", 0),
+        social_contacts=contacts.get("social", 0),
+        mean_rating=b["ratings"]["mean"],
+        reviews=b["ratings"]["count"],
+        sentiment=v["sentiment"],
+        churn_risk=profile["churn_risk"]["score"],
+        churn_level=profile["churn_risk"]["level"],
+        preferred_channel=b["preferred_channel"],
+        pain_points=[p["label"] for p in profile["pain_points"]],
+        needs=sorted({n["kind"] for n in profile["unstated_needs"]}),
+        topics=[t["label"] for t in v["topics"]],
+        lifetime_value=customer_value(profile["identity"]["crm"]),
+    )
+    return fields
+
+
+def load_personas(path: str | Path) -> list[dict[str, Any]]:
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: personas file not found. Pass a YAML file, or create one with `insight persona derive`.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]}). Fix the file.") from None
+    personas = data.get("personas") if isinstance(data, dict) else data
+    if not isinstance(personas, list) or not personas:
+        raise ConfigError(f"{path}: expected a list of personas (got {type(data).__name__}). "
+                          f"Write `personas:` followed by items with name and rules.")
+    for i, p in enumerate(personas, 1):
+        if not isinstance(p, dict) or not p.get("name"):
+            raise ConfigError(f"{path}: persona {i} has no name (got {p!r}). Give every persona a name.")
+        rules = p.get("rules", [])
+        if isinstance(rules, str):
+            p["rules"] = [rules]
+        elif not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise ConfigError(f"{path}: persona {p['name']!r}: rules must be a list of strings (got {rules!r}).")
+    return personas
+
+
+def enrich(personas: list[dict[str, Any]], profiles: list[dict[str, Any]], *, run_id: str) -> list[dict[str, Any]]:
+    """Each persona with its members' numbers added under ``generated`` (existing fields kept)."""
+    rows = [customer_fields(p) for p in profiles]
+    kinds = field_kinds(rows)
+    for name in BEHAVIOUR_FIELDS:
+        kinds.setdefault(name, "any")
+    out = []
+    for persona in personas:
+        rules = [compile_rule(r, persona=persona["name"], fields=kinds) for r in persona.get("rules", [])]
+        members = [(p, f) for p, f in zip(profiles, rows, strict=True) if all(r.matches(f) for r in rules)]
+        enriched = {k: v for k, v in persona.items() if k != "generated"}
+        enriched["generated"] = {"run_id": run_id, **summarise(members, len(profiles))}
+        out.append(enriched)
+    return out
+
+
+def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
+    n = len(members)
+    share = lambda c: round(c / n, 3) if n else 0.0  # noqa: E731
+    pains = Counter(label for _, f in members for label in set(f["pain_points"]))
+    needs = Counter(kind for _, f in members for kind in f["needs"])
+    values = Counter(a["aspect"] for p, _ in members for a in p["voice"]["praised_aspects"])
+    channels = Counter(f["preferred_channel"] for _, f in members if f["preferred_channel"])
+    ltv = [f["lifetime_value"] for _, f in members if f["lifetime_value"] is not None]
+    sentiments = [f["sentiment"] for _, f in members if f["sentiment"] is not None]
+    quotes = sorted(
+        (p["quote"] for p, _ in members if p.get("quote")),
+        key=lambda q: (-len(q["text"].split()) if 8 <= len(q["text"].split()) <= 40 else 0, q["record_id"]),
+    )
+    return {
+        "size": n,
+        "share": round(n / total, 3) if total else 0.0,
+        "demographics": _demographics([p["identity"]["crm"] for p, _ in members]),
+        "top_pain_points": [{"label": k, "prevalence": share(c)} for k, c in pains.most_common(5)],
+        "unmet_needs": [{"kind": k, "prevalence": share(c)} for k, c in needs.most_common()],
+        "values": [{"aspect": k, "mentions": c} for k, c in values.most_common(5)],
+        "preferred_channels": [{"channel": k, "share": share(c)} for k, c in channels.most_common()],
+        "sentiment": round(sum(sentiments) / len(sentiments), 3) if sentiments else None,
+        "churn_risk_share": share(sum(1 for _, f in members if f["churn_level"] in ("medium", "high"))),
+        "lifetime_value": {"total": round(sum(ltv), 2), "mean": round(sum(ltv) / len(ltv), 2)} if ltv else None,
+        "quotes": [q["text"] for q in quotes[:3]],
+    }
+
+
+def _demographics(crms: list[dict[str, Any]]) -> dict[str, Any]:
+    """Top values (with shares) of each categorical CRM field, mean of each numeric one."""
+    out: dict[str, Any] = {}
+    keys = sorted({k for c in crms for k in c})
+    for key in keys:
+        values = [c.get(key) for c in crms if c.get(key) not in (None, "")]
+        if not values:
+            continue
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            out[key] = {"mean": round(sum(values) / len(values), 2)}
+        else:
+            counts = Counter(str(v) for v in values)
+            if len(counts) > max(12, len(values) // 2):  # ids, names, dates: not demographics
+                continue
+            out[key] = {k: round(c / len(values), 3) for k, c in counts.most_common(4)}
+    return out
+
+
+# -- derive ------------------------------------------------------------------------------------------
+NUMERIC = ("total_contacts", "support_contacts", "social_contacts", "mean_rating", "sentiment", "churn_risk", "lifetime_value")
+
+
+def derive(profiles: list[dict[str, Any]], *, k: int, seed: int = 42) -> list[dict[str, Any]]:
+    """Propose k segments (KMeans over behaviour, value, sentiment and topics), each named by its most
+    distinctive traits, with editable rules that approximate the segment."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+
+    rows = [customer_fields(p) for p in profiles]
+    if len(rows) < k:
+        raise ConfigError(f"persona derive: --k {k} is more than the {len(rows)} customers in the store. Use a smaller --k.")
+    topics = [t for t, _ in Counter(t for r in rows for t in r["topics"][:3]).most_common(8)]
+    num = np.array([[float(r[f]) if r[f] is not None else np.nan for f in NUMERIC] for r in rows])
+    means = np.nanmean(num, axis=0)
+    means = np.where(np.isnan(means), 0.0, means)
+    num = np.where(np.isnan(num), means, num)
+    std = num.std(axis=0)
+    std[std == 0] = 1.0
+    z = (num - num.mean(axis=0)) / std
+    onehot = np.array([[1.0 if t in r["topics"][:3] else 0.0 for t in topics] for r in rows]) if topics else np.zeros((len(rows), 0))
+    X = np.hstack([z, onehot * 0.8])
+    labels = KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(X)
+    out = []
+    used: set[str] = set()
+    for c in range(k):
+        idx = np.where(labels == c)[0]
+        cz = z[idx].mean(axis=0)
+        order = np.argsort(-np.abs(cz))
+        traits, rules = [], []
+        for j in order[:3]:
+            if abs(cz[j]) < 0.4:
+                continue
+            name = NUMERIC[j]
+            high = cz[j] > 0
+            traits.append(("high " if high else "low ") + name.replace("_", " "))
+            cut = float(np.quantile(num[idx, j], 0.25 if high else 0.75))
+            cut = round(cut, 2) if name not in ("total_contacts", "support_contacts", "social_contacts") else int(round(cut))
+            rules.append(f"{name} {'>=' if high else '<='} {cut}")
+        if topics:
+            share = onehot[idx].mean(axis=0) - onehot.mean(axis=0)
+            top_t = int(np.argmax(share))
+            if share[top_t] > 0.15:
+                traits.append(f"talks about {topics[top_t]}")
+        name = ", ".join(traits[:3]).capitalize() or f"Segment {c + 1}"
+        base, n = name, 2
+        while name in used:
+            name, n = f"{base} ({n})", n + 1
+        used.add(name)
+        out.append({
+            "name": name,
+            "description": f"Derived segment of {len(idx)} customers ({len(idx) / len(rows):.0%}); traits: "
+                           + (", ".join(traits) or "close to the average customer") + ".",
+            "rules": rules,
+            "derived": {"size": int(len(idx)), "seed": seed, "k": k},
+        })
+    return out
+
+
+def slug(name: str) -> str:
+    """A safe file name from a persona name (never a path)."""
+    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return s[:60] or "persona"
+
+
+def render_md(persona: dict[str, Any]) -> str:
+    """One Markdown page in the CX persona template: name, quote, demographics, goals, pain points,
+    motivators, preferred channels (team fields first, generated numbers after)."""
+    g = persona.get("generated", {})
+    lines = [f"# {persona['name']}", ""]
+    quote = persona.get("quote") or (g.get("quotes") or [None])[0]
+    if quote:
+        lines += [f"> {quote}", ""]
+    if persona.get("description"):
+        lines += [str(persona["description"]), ""]
+    lines += [f"**Size:** {g.get('size', 0)} customers ({g.get('share', 0):.0%}) · **sentiment:** {g.get('sentiment')} · "
+              f"**churn risk (medium/high):** {g.get('churn_risk_share', 0):.0%}", ""]
+    if g.get("lifetime_value"):
+        lines += [f"**Lifetime value:** total {g['lifetime_value']['total']:,.0f}, mean {g['lifetime_value']['mean']:,.0f}", ""]
+    lines += ["## Demographics", ""]
+    for key, val in (g.get("demographics") or {}).items():
+        desc = f"mean {val['mean']}" if "mean" in val else ", ".join(f"{k} {v:.0%}" for k, v in val.items())
+        lines.append(f"- {key}: {desc}")
+    lines += ["", "## Goals", ""] + ([f"- {x}" for x in _as_list(persona.get("goals"))] or ["- –"])
+    lines += ["", "## Pain points", ""]
+    lines += [f"- {p['label']} ({p['prevalence']:.0%})" for p in g.get("top_pain_points", [])] or ["- none found"]
+    lines += [f"- unmet need: {n['kind'].replace('_', ' ')} ({n['prevalence']:.0%})" for n in g.get("unmet_needs", [])]
+    lines += ["", "## Motivators", ""] + [f"- {x}" for x in _as_list(persona.get("motivators"))]
+    lines += [f"- values {v['aspect']} ({v['mentions']} mentions)" for v in g.get("values", [])]
+    lines += ["", "## Preferred channels", ""]
+    lines += [f"- {c['channel']} ({c['share']:.0%})" for c in g.get("preferred_channels", [])] or ["- –"]
+    if g.get("quotes"):
+        lines += ["", "## In their words", ""] + [f"> {q}\n" for q in g["quotes"]]
+    lines += ["", f"_Generated fields from run {g.get('run_id')}._"]
+    return "\n".join(lines) + "\n"
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]

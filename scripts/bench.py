@@ -1,0 +1,147 @@
+"""Benchmark the pipeline: docs/s per stage and end to end, and peak memory, for a stated size.
+
+    python scripts/bench.py --records 2000            # demo corpus, resampled to 2,000 records
+    python scripts/bench.py --records 2000 --json out/bench.json
+
+The corpus is the bundled demo corpus (corpora/demo), records drawn with replacement (seeded) and
+given fresh ids so nothing deduplicates. Every stage runs with the real models, in one process,
+through the same code as `insight analyze`. Also measured: sentence sentiment on ~20-word
+sentences (tokenisation included) and profile building from the store.
+Absolute times on a shared machine are noisy: compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_corpus(n: int, seed: int):
+    import random
+
+    from insight.ingest import read_source
+    from insight.schema import stable_id
+
+    demo = ROOT / "corpora" / "demo"
+    if not (demo / "reviews.csv").exists():
+        demo = ROOT / "tests" / "data" / "mini"
+    records = []
+    for kind, name in (("reviews", "reviews.csv"), ("transcripts", "transcripts.jsonl"), ("social", "social.jsonl")):
+        records += read_source(kind, str(demo / name)).records
+    rng = random.Random(seed)
+    picked = [rng.choice(records) for _ in range(n)]
+    return [replace(r, record_id=stable_id("bench", str(i), r.record_id), source_id=f"b{i}") for i, r in enumerate(picked)], demo
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--records", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--sentences", type=int, default=2000, help="~20-word sentences for the sentiment speed row")
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+
+    from insight import pipeline
+    from insight.store import Store
+
+    rows: list[tuple[str, int, float]] = []
+    t_all = time.perf_counter()
+    records, source = load_corpus(args.records, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        t = time.perf_counter()
+        store.add_records(records, "bench")
+        rows.append(("store records", len(records), time.perf_counter() - t))
+
+        models = pipeline.Models()
+        t = time.perf_counter()
+        for name in ("nlp", "sentiment", "aspects", "embedder"):
+            models.get(name)
+        load_s = time.perf_counter() - t
+
+        timings: dict[str, float] = {}
+        orig = pipeline._per_batch
+
+        def timed(store_, stage, *a, **kw):
+            t0 = time.perf_counter()
+            out = orig(store_, stage, *a, **kw)
+            timings[stage] = time.perf_counter() - t0
+            return out
+
+        pipeline._per_batch = timed
+        orig_topics = pipeline.update_topics
+
+        def timed_topics(*a, **kw):
+            t0 = time.perf_counter()
+            out = orig_topics(*a, **kw)
+            timings["topics"] = time.perf_counter() - t0
+            return out
+
+        pipeline.update_topics = timed_topics
+        orig_ins = pipeline.refresh_insights
+
+        def timed_insights(*a, **kw):
+            t0 = time.perf_counter()
+            out = orig_ins(*a, **kw)
+            timings["pain points + profiles"] = time.perf_counter() - t0
+            return out
+
+        pipeline.refresh_insights = timed_insights
+        t = time.perf_counter()
+        counts = pipeline.analyze(store, models=models, progress=False, stop_after="nlp")
+        timings["nlp"] = time.perf_counter() - t
+        t = time.perf_counter()
+        counts.update(pipeline.analyze(store, models=models, progress=False))
+        analyze_s = time.perf_counter() - t + timings["nlp"]
+        n_sent = int(store.scalar("SELECT count(*) FROM sentences"))
+        n_voice = int(store.scalar("SELECT count(*) FROM records WHERE speaker = 'customer'"))
+        for stage in ("nlp", "sentiment", "aspects", "embed", "topics", "pain points + profiles"):
+            rows.append((stage, n_voice, timings.get(stage, float("nan"))))
+        rows.append(("analyze, all stages", n_voice, analyze_s))
+        store.close()
+
+    # sentence sentiment on ~20-word sentences, end to end from text to label
+    import random
+
+    rng = random.Random(args.seed)
+    words = ("the battery drains overnight and support never answered my emails about the refund but "
+             "the camera picture is sharp and setup was easy though the app crashes after every update").split()
+    sentences = [" ".join(rng.choice(words) for _ in range(20)) for _ in range(args.sentences)]
+    model = models.get("sentiment")
+    model.predict(sentences[:64])
+    t = time.perf_counter()
+    model.predict(sentences, batch_size=64)
+    sent_s = time.perf_counter() - t
+    total_s = time.perf_counter() - t_all
+
+    print(f"insight bench: {len(records)} records from {source.relative_to(ROOT)} ({n_voice} customer-voice records, "
+          f"{n_sent} sentences); {platform.processor() or platform.machine()}, "
+          f"{__import__('os').cpu_count()} cores; models loaded in {load_s:.1f}s", file=sys.stdout)
+    print(f"{'stage':<26} {'items':>7} {'seconds':>8} {'items/s':>9}")
+    for name, n, s in rows:
+        print(f"{name:<26} {n:>7} {s:>8.2f} {n / s if s == s and s > 0 else float('nan'):>9.1f}")
+    print(f"{'sentence sentiment (20 w)':<26} {len(sentences):>7} {sent_s:>8.2f} {len(sentences) / sent_s:>9.1f}")
+    print(f"{'end to end (incl. loads)':<26} {len(records):>7} {total_s:>8.2f} {len(records) / total_s:>9.1f}")
+    print(f"peak memory (max RSS): {peak_mb():.0f} MB; topics: {counts.get('topics')}; pain points: {counts.get('pain_points')}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"rows": rows, "sentence_sentiment_per_s": len(sentences) / sent_s,
+                                               "end_to_end_s": total_s, "peak_mb": peak_mb()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""SentimentModel / aggregate_document: label direction on hand-written sentences, offline load, errors.
+
+Loads the shipped weights in models/sentiment-minilm (int8 ONNX on CPU); no network, deterministic.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from insight.errors import InputError, ModelUnavailableError
+from insight.modelling.sentiment import SentimentModel, aggregate_document
+
+
+@pytest.fixture(scope="module")
+def model():
+    return SentimentModel.load(device="cpu")
+
+
+def label(model, text, target=None):
+    return model.predict([text], [target] if target else None)[0]["label"]
+
+
+def score(model, text):
+    return model.predict([text])[0]["score"]
+
+
+def test_result_shape(model):
+    out = model.predict(["The food was good.", ""])
+    assert len(out) == 2
+    for r in out:
+        assert set(r) == {"label", "score", "probabilities"}
+        assert set(r["probabilities"]) == {"negative", "neutral", "positive"}
+        assert abs(sum(r["probabilities"].values()) - 1) < 1e-4
+        assert -1 <= r["score"] <= 1
+        assert r["score"] == pytest.approx(r["probabilities"]["positive"] - r["probabilities"]["negative"])
+        assert r["label"] == max(r["probabilities"], key=r["probabilities"].get)
+
+
+def test_name_and_version(model):
+    assert model.name == "sentiment.minilm.v1"
+    assert isinstance(model.version, str) and len(model.version) >= 8
+
+
+def test_empty_input(model):
+    assert model.predict([]) == []
+
+
+def test_plain_positive_and_negative(model):
+    assert label(model, "The food was good.") == "positive"
+    assert label(model, "The staff were rude and the room was dirty.") == "negative"
+
+
+def test_negation_flips(model):
+    assert label(model, "The food was not good.") == "negative"
+    assert label(model, "Honestly, the service was not bad at all.") != "negative"
+
+
+def test_contrast_but_second_clause_wins(model):
+    assert label(model, "It looked nice, but it broke after two days.") == "negative"
+    assert label(model, "Delivery was slow, but the quality is excellent and I love it.") == "positive"
+
+
+def test_intensifier_raises_score(model):
+    assert score(model, "This phone is absolutely amazing, best purchase ever!") > score(model, "This phone is okay.")
+
+
+def test_emoji(model):
+    assert label(model, "Arrived today 😍😍") == "positive"
+    assert label(model, "Arrived today 😡") == "negative"
+
+
+def test_typos(model):
+    assert label(model, "the servce was terible and the fod was cold") == "negative"
+    assert label(model, "absolutly loved it, grat value") == "positive"
+
+
+def test_neutral_statement(model):
+    assert label(model, "The package was delivered on Tuesday.") == "neutral"
+
+
+def test_aspect_targets_differ_in_one_sentence(model):
+    text = "Love the screen but the battery dies by noon"
+    out = model.predict([text, text], ["screen", "battery"])
+    assert [r["label"] for r in out] == ["positive", "negative"]
+
+
+def test_targets_may_be_none_per_item(model):
+    out = model.predict(["Great pizza, awful service.", "I hate this."], ["service", None])
+    assert out[0]["label"] == "negative"
+    assert out[1]["label"] == "negative"
+
+
+def test_targets_length_mismatch_is_an_input_error(model):
+    with pytest.raises(InputError, match="targets must match texts"):
+        model.predict(["a", "b"], ["x"])
+
+
+def test_batching_does_not_change_results(model):
+    texts = ["Great stuff.", "Awful, never again.", "It is a chair.", "Not bad, could be better."] * 3
+    a = model.predict(texts, batch_size=64)
+    b = model.predict(texts, batch_size=3)
+    assert [r["label"] for r in a] == [r["label"] for r in b]
+    assert all(abs(x["score"] - y["score"]) < 1e-4 for x, y in zip(a, b))
+
+
+def _r(neg, neu, pos):
+    return {"label": "?", "score": pos - neg, "probabilities": {"negative": neg, "neutral": neu, "positive": pos}}
+
+
+def test_aggregate_keeps_positive_review_positive_but_exposes_bitter_sentence():
+    sents = [_r(0.02, 0.03, 0.95), _r(0.01, 0.04, 0.95), _r(0.90, 0.05, 0.05), _r(0.02, 0.08, 0.90)]
+    doc = aggregate_document(sents)
+    assert doc["label"] == "positive"
+    assert doc["most_negative_sentence"] == 2
+    assert doc["min_score"] == pytest.approx(-0.85)
+    assert doc["mixed"] is True
+    assert doc["label_counts"] == {"negative": 1, "neutral": 0, "positive": 3}
+
+
+def test_aggregate_neutral_filler_does_not_drown_opinion():
+    sents = [_r(0.05, 0.9, 0.05), _r(0.05, 0.9, 0.05), _r(0.02, 0.03, 0.95)]
+    doc = aggregate_document(sents)
+    assert doc["label"] == "positive"
+    assert doc["mixed"] is False
+
+
+def test_aggregate_empty():
+    doc = aggregate_document([])
+    assert doc["label"] == "neutral" and doc["most_negative_sentence"] is None
+
+
+def test_aggregate_with_model_output(model):
+    out = model.predict(["Five stars, I love it.", "The strap broke on day one.", "Still, great value."])
+    doc = aggregate_document(out)
+    assert doc["most_negative_sentence"] == 1
+    assert doc["min_score"] < 0
+
+
+def test_loads_with_network_blocked(monkeypatch):
+    def refuse(*a, **k):
+        raise OSError("network blocked in test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    m = SentimentModel.load(device="cpu")
+    assert m.predict(["fine"])[0]["label"] in {"negative", "neutral", "positive"}
+
+
+def test_missing_model_dir_names_path_and_script(tmp_path):
+    missing = tmp_path / "nope"
+    with pytest.raises(ModelUnavailableError) as e:
+        SentimentModel.load(missing)
+    assert str(missing) in str(e.value)
+    assert "scripts/train_sentiment.py" in str(e.value)
+
+
+def test_models_dir_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSIGHT_MODELS_DIR", str(tmp_path))
+    with pytest.raises(ModelUnavailableError, match="sentiment-minilm"):
+        SentimentModel.load()
