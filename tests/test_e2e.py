@@ -71,3 +71,37 @@ def test_agent_words_are_never_the_customers(mini_run):
     text = json.dumps(profiles)
     assert "escalated this to our engineers" not in text
     assert "virtual assistant" not in text
+
+
+def test_crash_mid_run_keeps_work_and_resumes(tmp_path, monkeypatch):
+    from insight import runners
+    from insight.jobs import ingest_files
+    from insight.pipeline import analyze
+    from tests_paths import MINI
+
+    db = tmp_path / "crash.duckdb"
+    with Store(db) as store:
+        for kind, name in (("reviews", "reviews.csv"), ("transcripts", "transcripts.jsonl"), ("social", "social.jsonl")):
+            ingest_files(store, kind, [str(MINI / name)])
+        real = runners.COMPUTE["sentiment"]
+        calls = {"n": 0}
+
+        def flaky(frame, models):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("simulated crash")
+            return real(frame, models)
+
+        monkeypatch.setitem(runners.COMPUTE, "sentiment", flaky)
+        with pytest.raises(RuntimeError, match="simulated crash"):
+            analyze(store, batch_size=8, progress=False)
+        assert store.scalar("SELECT status FROM runs WHERE command = 'analyze'") == "failed"
+        kept = store.scalar("SELECT count(*) FROM doc_sentiment")
+        assert kept == 16  # two committed batches of 8 records survive the crash
+        assert store.scalar("SELECT count(*) FROM stage_done WHERE stage = 'nlp'") == 42  # stage 1 finished
+
+        monkeypatch.setitem(runners.COMPUTE, "sentiment", real)
+        counts = analyze(store, batch_size=8, progress=False)
+        assert counts["nlp"] == 0 and counts["sentiment"] == 42 - 16
+        assert store.scalar("SELECT count(*) FROM doc_sentiment") == 42
+        assert store.scalar("SELECT count(*) FROM sentence_sentiment") == store.scalar("SELECT count(*) FROM sentences")

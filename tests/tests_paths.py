@@ -1,0 +1,3 @@
+from pathlib import Path
+
+MINI = Path(__file__).resolve().parent / "data" / "mini"
