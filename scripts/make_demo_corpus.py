@@ -62,7 +62,7 @@ PRAISE_THEMES = {
 }
 # monthly trend multipliers (index 0 = 2025-04 ... 11 = 2026-03)
 TRENDS = {
-    "battery_drain": [1, 1, 1, 1, 1, 1.1, 1.6, 2.4, 3.2, 4.2, 5.2, 6.2],   # firmware 4.1 (Oct 2025), growing
+    "battery_drain": [1, 1, 1, 1, 1, 1.1, 1.6, 2.2, 2.8, 3.8, 5.5, 7.5],   # firmware 4.1 (Oct 2025), growing
     "login_2fa": [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3],                        # steady
     "refund_missing": [1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.8, 2.2, 3, 2.2, 1.6],  # post-holiday returns
     "delivery_issue": [1, 1, 1, 1, 1, 1, 1.3, 4.5, 5.5, 1.6, 1, 1],          # Black Friday / Christmas peak
@@ -273,7 +273,7 @@ G: dict[str, object] = {
     "img_adj": ["super sharp", "crystal clear", "amazing", "better than I expected", "really crisp", "excellent",
                 "fantastic", "stunning"],
     "read_detail": ["number plates", "the postman's badge", "the house numbers across the street", "labels on parcels"],
-    "dist_m": ["10 metres", "across the street", "the end of the driveway", "15 m"],
+    "dist_m": ["10 metres away", "across the street", "the end of the driveway", "15 m away", "the gate"],
     "night_adj": ["impressive", "really good", "excellent", "surprisingly clear"],
     "night_detail": ["you can see every detail in the garden", "I can even spot the cat at 3am",
                      "it's almost like daylight", "even the colour night mode is great"],
@@ -297,7 +297,7 @@ G: dict[str, object] = {
     "design_short": ["Beautiful design.", "Looks great.", "Very nice design.", "Feels really premium."],
     "agent_name": AGENTS,
     "support_chan": ["chat", "the phone", "email"],
-    "agent_adj": ["super helpful", "friendly", "really patient", "fantastic", "quick and kind", "great"],
+    "agent_adj": ["super helpful", "friendly", "very patient", "fantastic", "quick and kind", "great"],
     "agent_did": ["sorted it in minutes", "walked me through everything", "fixed my issue straight away",
                   "sent a replacement right away", "explained everything clearly"],
     "agent_did2": ["answered", "sorted my question", "got back to me", "fixed it"],
@@ -305,9 +305,12 @@ G: dict[str, object] = {
                    "I was impressed"],
     "agent_short": ["Great support.", "Support was excellent.", "Top notch customer service.", "Super helpful support!"],
     # ---------------- neutral context
-    "qty_txt": ["one", "two of these", "this", "three of these", "a pair"],
+    "qty_txt": ["one", "two", "this", "three", "a pair"],
     "ctx_place": ["the front door", "the back garden", "the driveway", "our flat", "the shop", "the office", "the garage"],
-    "n_months": ["two", "3", "six", "8", "a few"],
+    "n_months": ["about two", "3", "six", "8", "a few", "around 4", "nearly 10"],
+    "short_time": ["a week", "two weeks", "a month", "about ten days", "a couple of months"],
+    "relative": ["son", "daughter", "sister", "brother", "parents", "partner"],
+    "shop": ["bakery", "bike shop", "hair salon", "flower shop", "kiosk", "studio"],
     "ctx_bought": ["on sale in {month_name}", "as a gift", "after reading a few comparisons", "from the Lumio web shop",
                    "at a local electronics store"],
     "ctx_use": ["to keep an eye on the dog", "when we're on holiday", "to see who's at the door",
@@ -414,7 +417,7 @@ COMPLAINTS = {
 PRAISES = {
     "image_quality": [
         "{img_subj} is {img_adj}{pos_excl}",
-        "I can read {read_detail} from {dist_m} away.",
+        "I can read {read_detail} from {dist_m}.",
         "Night vision is {night_adj}, {night_detail}.",
         "{img_short}",
         "The {res} picture is {img_adj}, {img_tail}.",
@@ -443,11 +446,23 @@ PRAISES = {
     ],
 }
 CONTEXT = [
-    "Bought {qty_txt} for {ctx_place}.", "We've had it for about {n_months} months now.",
+    "Bought {qty_txt} for {ctx_place}.", "We've had it for {n_months} months now.",
+    "Had it for {short_time} now.", "Got this as a gift from my {relative}.", "A friend recommended Lumio to me.",
+    "Our old camera gave up so I needed something quick.", "Update after {n_months} months of use:",
+    "Honest review after {short_time}.", "We live in a ground floor flat, so this was a must.",
+    "Bought it mainly for peace of mind when travelling.", "I'm not very techy, so keep that in mind.",
+    "Bought the bundle with {qty_txt} cams and the hub.", "I run a small {shop} and use it after closing.",
     "Replaced an old {competitor} camera with this.", "Got it {ctx_bought}.", "Using it with the {plan_disp} plan.",
     "I mainly use it {ctx_use}.", "Mounted it {ctx_mount}.", "Bought it together with the hub.",
     "This is our third Lumio device.", "Installed it {ctx_mount} last {month_name}.",
 ]
+GENERIC_PRAISE = ["Motion alerts come through really fast.", "The app is simple and clean.",
+                  "Two-way audio works well.", "Good value for what you get.", "It just works, which is all I wanted.",
+                  "Clips load quickly in the app.", "The spotlight is bright enough to light up the whole drive.",
+                  "Feels like a much more expensive product.", "Sound quality is clear on both ends.",
+                  "Person detection is accurate, no more alerts for every passing car."]
+NEG_OPEN = ["I really wanted to like this.", "Where do I start.", "Honest review:", "Long story short:",
+            "Very mixed experience so far.", "Not a happy customer right now."]
 POS_CLOSE = ["Highly recommend.", "Very happy with it.", "Five stars from me.", "Would buy again.",
              "Really happy overall.", "Great value for money.", "10/10.", "Does exactly what it should.", "👍",
              "Love it!", "Great product.", "Happy customer here."]
@@ -822,11 +837,11 @@ class Gen:
 
     def story_clean(self, c: Cust):
         r = self.r
-        for _ in range(r.choices([1, 2, 3, 4], weights=[25, 35, 25, 15])[0]):
+        for _ in range(r.choices([1, 2, 3, 4, 5], weights=[15, 28, 27, 18, 12])[0]):
             self.review(c, r.choices([5, 4], weights=[65, 35])[0])
         if r.random() < 0.3:
             self.conv(c, None, howto=self.howto_topic())
-        if r.random() < 0.4:
+        if r.random() < 0.5:
             for _ in range(r.choice([1, 1, 2, 3])):
                 prod = r.choice(c.owned)
                 self.post(c, None, praise=self.praise_pick(prod))
@@ -836,8 +851,8 @@ class Gen:
         pains = self.pick_pains(r.choices([1, 2], weights=[7, 3])[0])
         c.pains.update(pains)
         for t in pains:
-            chans = [ch for ch, p in (("review", 0.75), ("conv", 0.62), ("post", 0.42)) if r.random() < p] or ["review"]
-            if "review" in chans and r.random() < 0.35:
+            chans = [ch for ch, p in (("review", 0.8), ("conv", 0.62), ("post", 0.5)) if r.random() < p] or ["review"]
+            if "review" in chans and r.random() < 0.4:
                 chans.append("review")
             if "post" in chans and r.random() < 0.4:
                 chans.append("post")
@@ -856,7 +871,7 @@ class Gen:
         r = self.r
         S = c.signals
         main = None
-        if "churn" in S and r.random() < 0.35:
+        if "churn" in S and r.random() < 0.45:
             main = "cancel_hard"
             c.plan = c.plan if c.plan != "basic" or r.random() < 0.5 else "premium"
         needs_pain = bool(S & {"cross_channel_gap", "repeat_contact", "churn"}) or (
@@ -947,10 +962,28 @@ class Gen:
             self.review(c, 5)
 
     # ---------------------------------------------------------------------------------------- text
-    def ctx(self, c: Cust, it: Item) -> dict:
+    def ctx(self, c: Cust | None, it: Item) -> dict:
+        r = self.r
         p = it.product
-        dev = DEV_SHORT.get(p) or DEV_SHORT[self.r.choice([x for x in c.owned if x in DEV_SHORT] or ["cam_indoor"])]
-        return {"dev_short": dev, "plan_name": [f"Protect {PLAN_DISP[c.plan]}", f"my {PLAN_DISP[c.plan]} plan",
+        owned = c.owned if c else ["cam_indoor"]
+        dev = DEV_SHORT.get(p) or DEV_SHORT[r.choice([x for x in owned if x in DEV_SHORT] or ["cam_indoor"])]
+        d = it.when
+        past = [d - timedelta(days=k) for k in range(10, 46)]
+        months_back = [(d.replace(day=1) - timedelta(days=1 + 30 * k)).strftime("%B") for k in range(0, 3)]
+        dated = {
+            "date_txt": [f"{x.day} {x.strftime('%B')}" for x in past],
+            "month_name": months_back,
+            "next_when": ["the next month", "two days later", "again this month"],
+            # firmware 4.1 (Oct 2025) and app 5.0 (Sep 2025) are only named after they shipped
+            "fw": G["fw"] if d >= datetime(2025, 10, 1, tzinfo=timezone.utc) else
+                  ["last firmware update", "latest update", "update a few weeks ago", "last update"],
+            "app_ver": G["app_ver"] if d >= datetime(2025, 9, 1, tzinfo=timezone.utc) else ["latest", "last", "recent"],
+            "fw_ver": G["fw_ver"] if d >= datetime(2025, 10, 1, tzinfo=timezone.utc) else ["4.0.9", "4.0.7", "4.0.9.210"],
+        }
+        if c is None:
+            return {"dev_short": dev, "plan_name": "Lumio Protect", "plan_price": "9.99", "plan_disp": "Premium",
+                    "ordinal": "second", "Ordinal": "Second", **dated}
+        return {**dated, "dev_short": dev, "plan_name": [f"Protect {PLAN_DISP[c.plan]}", f"my {PLAN_DISP[c.plan]} plan",
                                                 "Lumio Protect", "the subscription"],
                 "plan_price": PLAN_PRICE[c.plan], "plan_disp": PLAN_DISP[c.plan], "Ordinal": "Second",
                 "ordinal": "second"}
@@ -990,7 +1023,7 @@ class Gen:
         ctx = self.ctx(c, it)
         parts: list[tuple[str, bool]] = []     # (sentence, protected from typos)
         long_ = r.random() < 0.25
-        short = not long_ and r.random() < 0.2
+        short = not long_ and r.random() < 0.2 and not it.mismatch
         if not short and r.random() < (0.7 if long_ else 0.35):
             parts.append((fill(r, r.choice(CONTEXT), ctx), False))
         praise = [s for t in it.praise for s in self.praise_s(t, ctx, 2 if long_ else 1)]
@@ -1006,15 +1039,24 @@ class Gen:
                                         "Overall good."] if it.rating == 5 else ["Otherwise good.", "Overall ok."]), False))
             title = r.choice(POS_TITLES + MIX_TITLES[:3])
         elif it.rating >= 4 or it.mismatch == "praise_in_low":
+            if it.mismatch == "praise_in_low":   # "full of praise": at least three positive sentences
+                extra = [t for t in PRAISE_THEMES if t not in it.praise and t != "helpful_agent"]
+                while len(praise) < 2 and extra:
+                    praise += self.praise_s(extra.pop(r.randrange(len(extra))), ctx, 1)
+                praise.append(r.choice(GENERIC_PRAISE))
             parts += [(s, False) for s in praise]
+            if not short and r.random() < (0.6 if long_ else 0.3):
+                parts += [(s, False) for s in r.sample(GENERIC_PRAISE, 2 if long_ else 1)]
             if not short and r.random() < 0.5:
                 parts.append((r.choice(POS_CLOSE), False))
             title = r.choice(POS_TITLES)
         elif it.rating == 3 and praise:
             parts.append((self.mixed(praise[0], comp[0]), False))
-            parts += [(s, False) for s in comp[1:] + praise[1:]]
+            parts += [(s, False) for s in comp[1:2] + praise[1:2]]
             title = r.choice(MIX_TITLES)
         else:
+            if not parts and not short and r.random() < 0.25:
+                parts.append((r.choice(NEG_OPEN), False))
             parts += [(s, False) for s in comp]
             if not short and r.random() < 0.5:
                 parts.append((r.choice(NEG_CLOSE), False))
@@ -1023,7 +1065,12 @@ class Gen:
             parts.insert(len(parts) - (1 if len(parts) > 2 else 0), (self.request_s(ctx), True))
         if it.churn:
             parts.append((self.churn_s(ctx), True))
-        text = self.join(parts)
+        seen, uniq = set(), []
+        for p_ in parts:
+            if p_[0] not in seen:
+                seen.add(p_[0])
+                uniq.append(p_)
+        text = self.join(uniq)
         if r.random() < 0.05:
             title = ""
         elif r.random() < 0.1:
@@ -1077,7 +1124,7 @@ class Gen:
                 tags.append(theme_tags[it.pains[0]])
             text = f"{lead}{body} {' '.join(r.choices(emo, k=r.choice([0, 1, 1, 2])))} {' '.join(tags)}"
         elif plat == "instagram":
-            tags = r.sample(tags_pos if not neg else tags_neg + tags_pos[:3], k=r.choice([3, 4, 5, 6]))
+            tags = r.sample(tags_pos if not neg else sorted(set(tags_neg + tags_pos[:3])), k=r.choice([3, 4, 5, 6]))
             text = f"{body} {' '.join(r.choices(emo, k=r.choice([1, 2, 3])))}\n\n{' '.join(tags)}"
         elif plat == "reddit":
             prod = PRODUCTS.get(it.product, "Lumio")
@@ -1105,7 +1152,8 @@ class Gen:
         def add(speaker, text, dt_s=(20, 240), prio=0):
             # prio > 0: optional turn, dropped (highest first) when the conversation exceeds 8 turns
             nonlocal t
-            t = t + timedelta(seconds=r.randint(*dt_s))
+            if turns:
+                t = t + timedelta(seconds=r.randint(*dt_s))
             turns.append({"speaker": speaker, "text": text, "ts": t.isoformat(timespec="seconds"), "_p": prio})
 
         def cust(text, prio=0):
@@ -1126,7 +1174,8 @@ class Gen:
             opener = fill(r, HOWTO[it.howto]["q"] if it.howto != "feature" else "I have a question about the {dev_short}.", ctx)
         greet_c = r.choice(["Hi, ", "Hello, ", "Hey, ", "", "Hi there. ", "Good morning, "])
         if channel == "email":
-            opener = f"{greet_c.strip(', ').strip() or 'Hello'},\n\n{opener}\n\n{fill(r, r.choice(EMAIL_DETAIL), ctx)}\n\n" \
+            greet_e = r.choice(["Hello,", "Hi,", "Dear Lumio team,", "Hi there,", "Good morning,", "Hello Lumio support,"])
+            opener = f"{greet_e}\n\n{opener}\n\n{fill(r, r.choice(EMAIL_DETAIL[EMAIL_KIND.get(theme, 'any')]), ctx)}\n\n" \
                      f"{r.choice(['Best regards', 'Thanks', 'Cheers', 'Regards', 'Kind regards'])},\n{c.first}"
         elif channel == "phone":
             opener = r.choice(["Hi, yeah, ", "Hello, um, ", "Yes hi, ", "Hi. So, "]) + lower_first(opener)
@@ -1200,7 +1249,7 @@ class Gen:
         for tr in turns:
             del tr["_p"]
         it.texts = [tr["text"] for tr in turns if tr["speaker"].lower() in ("customer", "user")]
-        # speaker spelling variants (~5%)
+        # speaker spelling variants (~5% of turns)
         for tr in turns:
             if r.random() < 0.05:
                 tr["speaker"] = {"customer": r.choice(["Customer", "user", "CUSTOMER"]),
@@ -1222,11 +1271,17 @@ REPEAT_REF = [
     "Still not solved since my last contact.",
     "I was told this would be sorted after my previous ticket. It isn't.",
 ]
-EMAIL_DETAIL = [
-    "My account email is the one I'm writing from.", "Order number {order_no}, in case you need it.",
-    "I'm using the app on a {phone}.", "The device is on firmware {fw_ver}.",
-    "I have the {plan_disp} plan.", "Attached a screenshot.",
-]
+EMAIL_DETAIL = {
+    "order": ["Order number {order_no}, in case you need it.", "My order was {order_no}.", "Attached a photo."],
+    "phone": ["I'm using the app on my {phone}.", "Phone is a {phone}, app fully updated.", "Attached a screenshot."],
+    "device": ["The device is on firmware {fw_ver}.", "Attached a screenshot of the device page.",
+               "The router is {router_dist}."],
+    "plan": ["I have the {plan_disp} plan.", "My account email is the one I'm writing from.",
+             "Attached a screenshot of my statement."],
+    "any": ["My account email is the one I'm writing from.", "Thanks in advance."],
+}
+EMAIL_KIND = {"refund_missing": "order", "delivery_issue": "order", "app_crash": "phone", "login_2fa": "phone",
+              "battery_drain": "device", "wifi_disconnect": "device", "double_charge": "plan", "cancel_hard": "plan"}
 BOT_HELLO = ["Hi! I'm Lumi 🤖, Lumio's virtual assistant. Tell me what's going on and I'll find the right help.",
              "Hello! I'm the Lumio assistant. What can I help you with today?",
              "Hi there 👋 I'm Lumi. Please describe your issue in a few words."]
@@ -1263,7 +1318,8 @@ CUST_DETAIL = {
                        "It's order {order_no}, returned on {date_txt}."],
     "delivery_issue": ["Order {order_no}. Sending the photo now.", "Sure, it's {order_no}.", "Photo attached, the lens is cracked."],
     "app_crash": ["{phone}, app version 5.0.{events_n}.", "Right at launch, on a {phone}.", "When I open live view. {phone}."],
-    "wifi_disconnect": ["Both bands, same name.", "About {router_dist}, one wall.", "It's on 2.4 GHz only already."],
+    "wifi_disconnect": ["Both bands, same name.", "It's {router_dist}, one wall.", "It's on 2.4 GHz only already.",
+                        "The router is {router_dist}, no walls."],
     "double_charge": ["Both on {date_txt}, €{plan_price} each.", "My {pay}, two charges on {date_txt}."],
     "cancel_hard": ["Same as this one.", "Yes, that page just loops back.", "There's no Manage button there."],
 }
@@ -1358,7 +1414,7 @@ def render(g: Gen, n_unlinked_share: float = 0.25):
         h = g.new_handle(None)
         plat = r.choices(["twitter", "instagram", "reddit", "facebook"], weights=[45, 20, 20, 15])[0]
         sig, pains = set(), set()
-        for _ in range(r.choice([1, 1, 2, 2, 3])):
+        for _ in range(r.choice([1, 1, 2, 2, 3, 3])):
             if r.random() < 0.6:
                 theme = r.choices(list(THEME_SIZE) + ["cancel_hard"], weights=list(THEME_SIZE.values()) + [5])[0]
                 pains.add(theme)
@@ -1392,9 +1448,7 @@ def render(g: Gen, n_unlinked_share: float = 0.25):
             conv_count[c.cid] = conv_count.get(c.cid, 0) + 1
             convs.append(g.write_conv(c, it, conv_count[c.cid]))
         else:
-            ctx = g.ctx(c, it) if c else {"dev_short": DEV_SHORT.get(it.product, ["camera"]), "plan_name": "Lumio Protect",
-                                          "plan_price": "9.99", "plan_disp": "Premium", "ordinal": "second",
-                                          "Ordinal": "Second"}
+            ctx = g.ctx(c, it)
             text = g.write_post(c, it, ctx)
             it.texts = [text]
             pid = {"twitter": "tw", "instagram": "ig", "reddit": "rd", "facebook": "fb"}[it.platform]
