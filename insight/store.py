@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS sentence_topics (
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS topic_changes (
-    run_id VARCHAR, topic_id INTEGER, change VARCHAR, detail JSON
+    run_id VARCHAR, topic_id INTEGER, change VARCHAR, detail JSON, PRIMARY KEY (run_id, topic_id, change)
 );
 CREATE TABLE IF NOT EXISTS pain_points (
     pain_id VARCHAR PRIMARY KEY, kind VARCHAR, key VARCHAR, label VARCHAR, topic_id INTEGER,
@@ -180,8 +180,16 @@ class Store:
         try:
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame ON CONFLICT {conflict}")
         finally:
-            self.con.unregister("_frame")
+            self._unregister()
         return int(self.scalar(f"SELECT count(*) FROM {table}") - before)
+
+    def _unregister(self) -> None:
+        import duckdb
+
+        try:
+            self.con.unregister("_frame")
+        except duckdb.Error:  # an aborted transaction refuses it; the rollback clears it anyway
+            pass
 
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, command: str, params: dict[str, Any], versions: dict[str, Any] | None = None) -> str:
@@ -264,7 +272,7 @@ class Store:
                     "<> excluded.attributes::VARCHAR THEN excluded.run_id ELSE customers.run_id END"
                 )
         finally:
-            self.con.unregister("_frame")
+            self._unregister()
         return int(changed or 0)
 
     def upsert_identities(self, rows: list[dict[str, Any]]) -> int:
@@ -286,7 +294,7 @@ class Store:
                     "platform = excluded.platform"
                 )
         finally:
-            self.con.unregister("_frame")
+            self._unregister()
         return int(changed or 0)
 
     def identity_map(self) -> dict[str, str]:
