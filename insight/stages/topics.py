@@ -78,6 +78,8 @@ class TopicDiscovery:
     ``probabilities_`` (cosine to the assigned topic's centroid) and ``topics_``.
 
     ``fast=True`` swaps UMAP+HDBSCAN for PCA+KMeans (unit tests); the product uses the real path.
+    ``min_samples`` (HDBSCAN; default ``default_min_samples``) and ``cluster_selection`` ("eom" or
+    "leaf") are exposed for tuning; defaults measured with scripts/eval_issues.py.
     """
 
     def __init__(
