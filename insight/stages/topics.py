@@ -254,7 +254,8 @@ def readable_label(keywords: list[str], used: set[str]) -> str:
         if phrases:
             base = phrases[0]
         else:
-            base = " / ".join(keywords[:2])
+            words = list(dict.fromkeys(w for w in (_trim_weak(k) for k in keywords) if w))
+            base = " / ".join(words[:2]) or keywords[0]
     label = base
     for extra in keywords:
         if label not in used:
