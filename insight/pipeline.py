@@ -111,7 +111,8 @@ def analyze(
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
                                      lambda sents: {"embeddings": run.apply("embed", sents)})
         # 5. topics
-        counts["topics"] = update_topics(store, run_id, topic_params, progress=progress)
+        counts["topics"] = update_topics(store, run_id, topic_params, progress=progress,
+                                         embedder=models.get("embedder"))
         # 6-7. pain points and profiles, from the store
         counts.update(refresh_insights(store, run_id))
     except BaseException:
@@ -146,7 +147,8 @@ def _load_vectors(frame) -> np.ndarray:
     return np.asarray(np.stack(frame["vector"].to_numpy()), dtype=np.float32)
 
 
-def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: bool = True) -> dict[str, int]:
+def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: bool = True,
+                  embedder=None) -> dict[str, int]:
     """Fit topics the first time; afterwards assign new sentences to the stored topics and
     discover genuinely new themes among what no topic claims. Ids never shuffle."""
     import pandas as pd
@@ -168,7 +170,7 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
 
     def discoverer(n: int) -> TopicDiscovery:
         return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
-                              seed=params.seed, fast=params.fast)
+                              seed=params.seed, fast=params.fast, label_embedder=embedder)
 
     topic_rows: list[dict[str, Any]] = []
     if len(existing) == 0:
@@ -217,8 +219,10 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
             if len(all_cents) and float((all_cents @ t.centroid).max()) >= params.novelty_threshold:
                 continue
             members = pool[td.labels_ == t.topic_id]
-            kw = class_keywords(list(members["text"]), np.zeros(len(members), int), [0]).get(0, t.keywords)
-            label = readable_label(kw or t.keywords, used)
+            label = t.label
+            if label in used:  # unique against the stored topics too
+                kw = class_keywords(list(members["text"]), np.zeros(len(members), int), [0]).get(0, t.keywords)
+                label = readable_label(kw or t.keywords, used)
             used.add(label)
             new_rows.append({**t.as_row(), "topic_id": next_id, "label": label, "status": "active",
                              "created_run": run_id, "updated_run": run_id, "merged_into": None})

@@ -95,7 +95,9 @@ class TopicDiscovery:
         seed: int = 42,
         fast: bool = False,
         n_clusters: int | None = None,
+        label_embedder=None,
     ) -> None:
+        self.label_embedder = label_embedder
         self.min_topic_size = min_topic_size
         self.outlier_threshold = outlier_threshold
         self.merge_threshold = merge_threshold
@@ -209,15 +211,19 @@ class TopicDiscovery:
         ids = sorted(set(labels.tolist()) - {OUTLIER})
         if not ids:
             return []
-        keywords = class_keywords(texts, labels, ids)
+        keywords = class_keywords(texts, labels, ids, top_n=30)
         cents = _centroids(labels, embeddings, ids)
-        topics = []
-        used: set[str] = set()
-        for k, tid in enumerate(ids):
-            label = readable_label(keywords[tid], used)
-            used.add(label)
-            topics.append(Topic(tid, label, keywords[tid][:10], int((labels == tid).sum()), cents[k]))
-        return topics
+        if self.label_embedder is not None:  # key phrase closest to the topic (insight.stages.labels)
+            from insight.stages.labels import choose_labels
+
+            names = choose_labels(keywords, dict(zip(ids, cents, strict=True)), embedder=self.label_embedder)
+        else:
+            names, used = {}, set()
+            for tid in ids:
+                names[tid] = readable_label(keywords[tid], used)
+                used.add(names[tid])
+        return [Topic(tid, names[tid], keywords[tid][:10], int((labels == tid).sum()), cents[k])
+                for k, tid in enumerate(ids)]
 
 
 def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12) -> dict[int, list[str]]:
@@ -313,7 +319,7 @@ def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | Non
 
         embedder = load_embedder()
     vectors = embed(texts, embedder=embedder)
-    td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast).fit(texts, vectors)
+    td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder).fit(texts, vectors)
     labels = {t.topic_id: t.label for t in td.topics_}
     return [
         {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
