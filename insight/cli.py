@@ -347,7 +347,11 @@ def persona_enrich(personas_file, out, fmt, db):
     with _open(db) as store:
         profiles = list(iter_profiles(store))
         run_id = store.start_run("persona enrich", {"file": personas_file})
-        enriched = P.enrich(definitions, profiles, run_id=run_id)
+        try:
+            enriched = P.enrich(definitions, profiles, run_id=run_id)
+        except BaseException:
+            store.end_run(run_id, {}, status="failed")
+            raise
         store.end_run(run_id, {"personas": len(enriched)})
     if fmt == "json":
         _write(json.dumps(enriched, indent=2, ensure_ascii=False, default=str) + "\n", out)

@@ -82,6 +82,8 @@ def main(argv=None) -> int:
                    help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
     p.add_argument("--init-from", default=None, help="continue from this checkpoint instead of the base encoder")
     p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
+    p.add_argument("--source-fraction", nargs="*", default=[], metavar="SOURCE=FRACTION",
+                   help="keep a seeded fraction of a source, e.g. mams=0.35 (used for the second pass)")
     args = p.parse_args(argv)
 
     import numpy as np
@@ -109,6 +111,10 @@ def main(argv=None) -> int:
         model.load_state_dict(torch.load(args.init_from, map_location="cpu"))
 
     ex = build_examples()
+    frac = {k: float(v) for k, v in (x.split("=") for x in args.source_fraction)}
+    if frac:
+        r = random.Random(args.seed + 1)
+        ex = [e for e in ex if e[3] not in frac or r.random() < frac[e[3]]]
     counts: dict[str, int] = {}
     for e in ex:
         counts[e[3]] = counts.get(e[3], 0) + 1

