@@ -153,7 +153,7 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     discover genuinely new themes among what no topic claims. Ids never shuffle."""
     import pandas as pd
 
-    from insight.stages.topics import OUTLIER, TopicDiscovery, assign, class_keywords, readable_label
+    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, class_keywords, readable_label, theme_text
 
     new = store.query(
         "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
@@ -165,8 +165,19 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     changes: list[dict[str, Any]] = []
     if len(new) == 0:
         return {"assigned": 0, "topics": len(existing), "new_topics": 0}
+    themes = [theme_text(t) for t in new["text"]]
+    themeless = new[[t is None for t in themes]]
+    if len(themeless):  # content-free sentences are settled once, never clustered
+        with store.transaction():
+            store._insert_frame("sentence_topics", pd.DataFrame({
+                "sentence_id": themeless["sentence_id"], "record_id": themeless["record_id"],
+                "topic_id": NO_THEME, "probability": 0.0, "run_id": run_id}))
+    keep = [t is not None for t in themes]
+    new = new[keep].reset_index(drop=True)
+    texts = [t for t in themes if t is not None]
+    if len(new) == 0:
+        return {"assigned": 0, "topics": len(existing), "new_topics": 0, "no_theme": len(themeless)}
     vectors = _load_vectors(new)
-    texts = list(new["text"])
 
     def discoverer(n: int) -> TopicDiscovery:
         return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
@@ -174,7 +185,7 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
 
     topic_rows: list[dict[str, Any]] = []
     if len(existing) == 0:
-        if len(new) < 20:
+        if len(new) < 20:  # too few to find themes yet; themeless ones are settled above
             return {"assigned": 0, "topics": 0, "new_topics": 0, "waiting": len(new)}
         fit_idx = np.arange(len(new))
         if len(new) > params.max_fit:  # fit on a seeded sample, assign the rest
@@ -210,7 +221,7 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     )
     if len(existing) and len(pool) >= 30:
         pool_vecs = _load_vectors(pool)
-        td = discoverer(len(pool)).fit(list(pool["text"]), pool_vecs)
+        td = discoverer(len(pool)).fit([theme_text(t) or t for t in pool["text"]], pool_vecs)
         all_cents = _load_vectors(store.query("SELECT centroid AS vector FROM topics ORDER BY topic_id"))
         next_id = int(store.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
         used = set(store.query("SELECT label FROM topics")["label"])
@@ -221,7 +232,8 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
             members = pool[td.labels_ == t.topic_id]
             label = t.label
             if label in used:  # unique against the stored topics too
-                kw = class_keywords(list(members["text"]), np.zeros(len(members), int), [0]).get(0, t.keywords)
+                member_texts = [theme_text(x) or x for x in members["text"]]
+                kw = class_keywords(member_texts, np.zeros(len(members), int), [0]).get(0, t.keywords)
                 label = readable_label(kw or t.keywords, used)
             used.add(label)
             new_rows.append({**t.as_row(), "topic_id": next_id, "label": label, "status": "active",
@@ -255,7 +267,8 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
             frame = pd.DataFrame([{**c, "run_id": run_id, "detail": json.dumps(c["detail"])} for c in changes])
             store._insert_frame("topic_changes", frame[["run_id", "topic_id", "change", "detail"]])
     n_topics = int(store.scalar("SELECT count(*) FROM topics WHERE status = 'active'"))
-    return {"assigned": len(new), "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics}
+    return {"assigned": len(new), "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics,
+            "no_theme": len(themeless)}
 
 
 # -- pain points and profiles ----------------------------------------------------------------------

@@ -34,9 +34,11 @@ def compute_aspects(sentences, models):
 def compute_embed(sentences, models):
     import pandas as pd
 
-    from insight.stages.topics import embed
+    from insight.stages.topics import embed, theme_text
 
-    vectors = embed(list(sentences["text"]), embedder=models.get("embedder"))
+    # topics embed what can carry a theme (no handles, hashtag blocks, emoji); sentiment keeps them
+    texts = [theme_text(t) or t for t in sentences["text"]]
+    vectors = embed(texts, embedder=models.get("embedder"))
     return pd.DataFrame({"sentence_id": list(sentences["sentence_id"]), "vector": [v.tolist() for v in vectors]})
 
 

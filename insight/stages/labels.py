@@ -9,17 +9,9 @@ words and for a high c-TF-IDF rank; the best unused candidate becomes the label.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from insight.stages.words import THEMELESS
 
-_EDGE_STOP = set(ENGLISH_STOP_WORDS) | {
-    "just", "really", "like", "get", "got", "im", "ive", "dont", "did", "does", "keeps", "went", "said", "says",
-    "thanks", "thank", "hi", "hello", "pls", "lol", "ok", "okay", "yes", "yeah", "know", "want", "need", "time",
-    "took", "tried", "feels", "feel", "sure", "lot", "way", "day", "days", "today", "happy", "good", "great",
-    "bad", "new", "help", "writing", "wanted", "ends", "overall",
-    # sentiment words say how customers feel, not what the theme is
-    "love", "loved", "nice", "poor", "fine", "perfect", "annoying", "awful", "terrible", "excellent", "brilliant",
-    "amazing", "super", "best", "worst", "horrible", "disappointed", "frustrating", "glad", "pleased",
-}
+_EDGE_STOP = THEMELESS
 PHRASE_BONUS = 0.05
 RANK_BONUS = 0.12
 

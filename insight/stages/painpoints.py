@@ -53,7 +53,7 @@ def find_pain_points(
     window_days: int = 30,
     min_mentions: int = 3,
     min_customers: int = 2,
-    min_negative_share: float = 0.25,
+    min_negative_share: float = 0.4,
     run_id: str = "",
 ):
     """voice: one row per customer-voice sentence (sentence_id, record_id, customer_id, channel,

@@ -20,6 +20,29 @@ from typing import Any
 import numpy as np
 
 OUTLIER = -1
+NO_THEME = -2  # content-free sentences ("Really frustrating.", "#tech #home"): never clustered
+MIN_CONTENT_WORDS = 2
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+_TRAILING_TAGS = re.compile(r"(?:\s*#\w+)+\s*$")
+_TAG = re.compile(r"#(\w+)")
+_SYMBOLS = re.compile(r"[^\w\s'.,!?;:()/&+-]")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def theme_text(text: str) -> str | None:
+    """The part of a sentence that can carry a theme: URLs, @handles, trailing hashtag blocks and
+    emoji removed, inline hashtags kept as words. None when fewer than two content words remain
+    (pure feeling or filler: those sentences get NO_THEME instead of a forced topic)."""
+    from insight.stages.words import THEMELESS
+
+    t = _URL.sub(" ", text)
+    t = _HANDLE.sub(" ", t)
+    t = _TRAILING_TAGS.sub(" ", t)
+    t = _TAG.sub(r"\1", t)
+    t = " ".join(_SYMBOLS.sub(" ", t).split())
+    content = [w for w in _WORD.findall(t) if w.lower() not in THEMELESS]
+    return t if len(content) >= MIN_CONTENT_WORDS else None
 # Label words that carry no theme on their own (beyond sklearn's English stop words).
 _WEAK = {
     "just", "really", "like", "get", "got", "would", "im", "ive", "dont", "did", "does", "thing", "things",
@@ -318,10 +341,12 @@ def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | Non
         from insight.resources import load_embedder
 
         embedder = load_embedder()
-    vectors = embed(texts, embedder=embedder)
-    td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder).fit(texts, vectors)
+    themed = [(i, tt) for i, t in enumerate(texts) if (tt := theme_text(t)) is not None]
+    vectors = embed([tt for _, tt in themed], embedder=embedder)
+    td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder)
+    td.fit([tt for _, tt in themed], vectors)
     labels = {t.topic_id: t.label for t in td.topics_}
-    return [
-        {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
-        for t, p in zip(td.labels_, td.probabilities_, strict=True)
-    ]
+    out = [{"topic_id": NO_THEME, "label": None, "probability": 0.0} for _ in texts]
+    for (i, _), t, p in zip(themed, td.labels_, td.probabilities_, strict=True):
+        out[i] = {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
+    return out
