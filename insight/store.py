@@ -258,19 +258,23 @@ class Store:
                 "run_id": run_id,
             }
         )
+        return self._upsert(
+            frame,
+            "SELECT count(*) FROM _frame f LEFT JOIN customers c USING (customer_id) "
+            "WHERE c.customer_id IS NULL OR c.attributes::VARCHAR <> f.attributes",
+            "INSERT INTO customers SELECT customer_id, attributes, source_file, run_id FROM _frame "
+            "ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, "
+            "source_file = excluded.source_file, run_id = CASE WHEN customers.attributes::VARCHAR "
+            "<> excluded.attributes::VARCHAR THEN excluded.run_id ELSE customers.run_id END",
+        )
+
+    def _upsert(self, frame, changed_sql: str, upsert_sql: str) -> int:
+        """Count the rows that are new or different, then upsert them all in one transaction."""
         self.con.register("_frame", frame)
         try:
-            changed = self.scalar(
-                "SELECT count(*) FROM _frame f LEFT JOIN customers c USING (customer_id) "
-                "WHERE c.customer_id IS NULL OR c.attributes::VARCHAR <> f.attributes"
-            )
+            changed = self.scalar(changed_sql)
             with self.transaction():
-                self.con.execute(
-                    "INSERT INTO customers SELECT customer_id, attributes, source_file, run_id FROM _frame "
-                    "ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, "
-                    "source_file = excluded.source_file, run_id = CASE WHEN customers.attributes::VARCHAR "
-                    "<> excluded.attributes::VARCHAR THEN excluded.run_id ELSE customers.run_id END"
-                )
+                self.con.execute(upsert_sql)
         finally:
             self._unregister()
         return int(changed or 0)
@@ -281,21 +285,14 @@ class Store:
         if not rows:
             return 0
         frame = pd.DataFrame(rows, columns=["identifier", "kind", "platform", "customer_id"])
-        self.con.register("_frame", frame)
-        try:
-            changed = self.scalar(
-                "SELECT count(*) FROM _frame f LEFT JOIN identities i USING (identifier, kind) "
-                "WHERE i.identifier IS NULL OR i.customer_id <> f.customer_id"
-            )
-            with self.transaction():
-                self.con.execute(
-                    "INSERT INTO identities SELECT identifier, kind, platform, customer_id FROM _frame "
-                    "ON CONFLICT (identifier, kind) DO UPDATE SET customer_id = excluded.customer_id, "
-                    "platform = excluded.platform"
-                )
-        finally:
-            self._unregister()
-        return int(changed or 0)
+        return self._upsert(
+            frame,
+            "SELECT count(*) FROM _frame f LEFT JOIN identities i USING (identifier, kind) "
+            "WHERE i.identifier IS NULL OR i.customer_id <> f.customer_id",
+            "INSERT INTO identities SELECT identifier, kind, platform, customer_id FROM _frame "
+            "ON CONFLICT (identifier, kind) DO UPDATE SET customer_id = excluded.customer_id, "
+            "platform = excluded.platform",
+        )
 
     def identity_map(self) -> dict[str, str]:
         return {ident: cid for ident, cid in self.con.execute("SELECT identifier, customer_id FROM identities").fetchall()}
@@ -313,30 +310,28 @@ class Store:
         return len(updates)
 
     # -- stages ---------------------------------------------------------------------------
-    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None):
-        """Customer-voice records not yet done by ``stage`` (and already done by ``after``)."""
+    @staticmethod
+    def _pending_sql(select: str, stage: str, after: str | None) -> tuple[str, list[Any]]:
         sql = (
-            "SELECT r.* FROM records r WHERE r.speaker = 'customer' "
+            f"SELECT {select} FROM records r WHERE r.speaker = 'customer' "
             "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
         )
         params: list[Any] = [stage]
         if after:
             sql += " AND EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
             params.append(after)
+        return sql, params
+
+    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None):
+        """Customer-voice records not yet done by ``stage`` (and already done by ``after``)."""
+        sql, params = self._pending_sql("r.*", stage, after)
         sql += " ORDER BY r.created_at, r.record_id"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return self.query(sql, params)
 
     def count_pending(self, stage: str, *, after: str | None = None) -> int:
-        sql = (
-            "SELECT count(*) FROM records r WHERE r.speaker = 'customer' "
-            "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
-        )
-        params: list[Any] = [stage]
-        if after:
-            sql += " AND EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
-            params.append(after)
+        sql, params = self._pending_sql("count(*)", stage, after)
         return int(self.scalar(sql, params))
 
     def commit_stage(self, stage: str, record_ids: Iterable[str], run_id: str, frames: dict[str, Any]) -> None:

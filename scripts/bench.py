@@ -74,33 +74,18 @@ def main() -> None:
         load_s = time.perf_counter() - t
 
         timings: dict[str, float] = {}
-        orig = pipeline._per_batch
 
-        def timed(store_, stage, *a, **kw):
-            t0 = time.perf_counter()
-            out = orig(store_, stage, *a, **kw)
-            timings[stage] = time.perf_counter() - t0
-            return out
+        def timed(fn, name=None):
+            def wrapper(*a, **kw):
+                t0 = time.perf_counter()
+                out = fn(*a, **kw)
+                timings[name or a[1]] = time.perf_counter() - t0  # _per_batch(store, stage, ...)
+                return out
+            return wrapper
 
-        pipeline._per_batch = timed
-        orig_topics = pipeline.update_topics
-
-        def timed_topics(*a, **kw):
-            t0 = time.perf_counter()
-            out = orig_topics(*a, **kw)
-            timings["topics"] = time.perf_counter() - t0
-            return out
-
-        pipeline.update_topics = timed_topics
-        orig_ins = pipeline.refresh_insights
-
-        def timed_insights(*a, **kw):
-            t0 = time.perf_counter()
-            out = orig_ins(*a, **kw)
-            timings["pain points + profiles"] = time.perf_counter() - t0
-            return out
-
-        pipeline.refresh_insights = timed_insights
+        pipeline._per_batch = timed(pipeline._per_batch)
+        pipeline.update_topics = timed(pipeline.update_topics, "topics")
+        pipeline.refresh_insights = timed(pipeline.refresh_insights, "pain points + profiles")
         t = time.perf_counter()
         counts = pipeline.analyze(store, models=models, progress=False, stop_after="nlp")
         timings["nlp"] = time.perf_counter() - t
