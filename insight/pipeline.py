@@ -306,6 +306,20 @@ def load_frames(store: Store) -> dict[str, Any]:
     return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities}
 
 
+RELATED_TOPIC_SIMILARITY = 0.5
+
+
+def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) -> dict[int, set[int]]:
+    """Topic id -> ids of topics whose centroids are at least ``threshold`` cosine-similar."""
+    topics = store.query("SELECT topic_id, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
+    if len(topics) == 0:
+        return {}
+    vectors = _load_vectors(topics)
+    sims = vectors @ vectors.T
+    ids = [int(t) for t in topics["topic_id"]]
+    return {ids[i]: {ids[j] for j in np.where(sims[i] >= threshold)[0] if j != i} for i in range(len(ids))}
+
+
 def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table)."""
     from insight.stages.painpoints import customer_value, find_pain_points
@@ -324,7 +338,8 @@ def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
         store._insert_frame("pain_mentions", mentions)
     profiles = build_profiles(
         frames["records"], frames["voice"], frames["aspects"], mentions, pains,
-        attributes=frames["attributes"], identities=frames["identities"], run_id=run_id,
+        attributes=frames["attributes"], identities=frames["identities"],
+        related_topics=related_topics(store), run_id=run_id,
     )
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))

@@ -4,10 +4,11 @@ Built only from what the store already holds (no model runs here). The JSON shap
 ``customer_id, identity, behaviour, voice, pain_points, unstated_needs, churn_risk, quote, summary``.
 
 Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] and evidence:
-- ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence, or a 1–2 star
-  review whose sentences are praise;
+- ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence that reads as a
+  complaint (a contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...), or a
+  1–2 star review whose sentences are praise;
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
-  theme never raised in a review;
+  theme never raised in a review (nor in a closely related topic: ``related_topics``);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
 - ``request``: wishes and feature requests ("I wish", "please add", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan").
@@ -36,6 +37,12 @@ _REQUEST = re.compile(
     r"\b(i wish|i'd love (it )?if|i would love (it )?if|would be (great|nice|awesome|good|helpful) if|"
     r"would love to see|please add|pls add|can you (please )?add|could you (please )?add|feature request|"
     r"it would help if|hope you (will )?add|you should add|why (is there no|isn't there|can't i))\b",
+    re.I,
+)
+_COMPLAINT_CUE = re.compile(
+    r"\b(but|however|though|although|unfortunately|sadly|except|apart from|other than|only (problem|issue|"
+    r"complaint|downside|gripe|thing|niggle)|downside|the catch|gripe|complaint|problem|issue|wish|shame|"
+    r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed)\b",
     re.I,
 )
 _CHURN = re.compile(
@@ -68,6 +75,7 @@ def build_profiles(
     *,
     attributes: dict[str, dict[str, Any]] | None = None,
     identities: dict[str, list[dict[str, Any]]] | None = None,
+    related_topics: dict[int, set[int]] | None = None,
     run_id: str = "",
 ):
     """Frames from the store -> profiles frame (customer_id, profile dict, churn_risk)."""
@@ -98,6 +106,7 @@ def build_profiles(
             pain_label,
             attributes.get(cid, {}),
             identities.get(cid, []),
+            related_topics or {},
         )
         rows.append({"customer_id": cid, "profile": profile, "churn_risk": profile["churn_risk"]["score"], "run_id": run_id})
     return pd.DataFrame(rows, columns=["customer_id", "profile", "churn_risk", "run_id"])
@@ -214,11 +223,11 @@ def _sorted_by_time(rows: list) -> list:
 # one profile
 
 
-def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents) -> dict[str, Any]:
+def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents, related) -> dict[str, Any]:
     behaviour = _behaviour(recs, voice)
     voice_part = _voice(voice, aspects)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    needs = _unstated_needs(recs, voice, pains)
+    needs = _unstated_needs(recs, voice, pains, related)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -359,7 +368,7 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
     return out
 
 
-def _unstated_needs(recs, voice, pains) -> list[dict[str, Any]]:
+def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None) -> list[dict[str, Any]]:
     needs: list[dict[str, Any]] = []
     reviews = [r for r in voice if r.channel == "review"]
     review_ratings = [r.rating for r in recs if r.channel == "review" and r.rating is not None]
@@ -376,7 +385,10 @@ def _unstated_needs(recs, voice, pains) -> list[dict[str, Any]]:
         if rating is None:
             continue
         if rating >= 4:
-            bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE]
+            # a complaint inside a happy review is nearly always announced ("but", "only problem",
+            # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
+            bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
+                   and _COMPLAINT_CUE.search(r.text)]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
                 worst = bad[0]
@@ -402,6 +414,8 @@ def _unstated_needs(recs, voice, pains) -> list[dict[str, Any]]:
     if mean_rating is not None and mean_rating >= 4:
         reviewed_pains = {p["pain_id"] for p in pains if any(e["channel"] == "review" for e in p["evidence"])}
         reviewed_topics = {int(r.topic_id) for r in reviews if r.topic_id is not None}
+        # a theme counts as reviewed when a review sentence sits in the same or a closely related topic
+        reviewed_topics |= {t for tid in list(reviewed_topics) for t in (related or {}).get(tid, ())}
         for p in pains:
             elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")]
             if not elsewhere or p["pain_id"] in reviewed_pains:
