@@ -80,6 +80,27 @@ def tweeteval_val() -> list[tuple[str, int]]:
     return _tweeteval_style(CORPORA / "tweeteval-sentiment", "val")
 
 
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def tweeteval_val_clean() -> list[tuple[str, int]]:
+    """TweetEval val minus the tweets that also occur in UMSAB english train (1,430 of 2,000 do:
+    both come from SemEval-2017). Only this clean part measures generalisation."""
+    seen = {_key(t) for t, _ in umsab_english("train")}
+    return [(t, y) for t, y in tweeteval_val() if _key(t) not in seen]
+
+
+def eval_text_keys() -> set[str]:
+    """Normalised texts of every evaluation set, to drop from training data (--dedupe-eval)."""
+    keys = {_key(t) for t, _ in tweeteval_val()} | {_key(t) for t, _ in sst2("dev")}
+    keys |= {_key(t) for t, _, _ in uci_sentences()}
+    keys |= {_key(s["text"]) for s in semeval_restaurants()[1]} | {_key(s["text"]) for s in mams_atsa("val")}
+    from insight.modelling._text import normalise  # training texts are compared after normalisation
+
+    return keys | {_key(normalise(k)) for k in keys}
+
+
 def uci_sentences() -> list[tuple[str, int, str]]:
     """All 3,000 UCI sentences as (text, label 0/2, source). Evaluation only: never train on these."""
     out = []

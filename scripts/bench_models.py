@@ -6,7 +6,7 @@ Variants run in one process so they can be compared as ratios (this shared machi
   sentiment int8 ONNX (CPU runtime path) · sentiment fp32 torch · sentiment pair input (aspect) ·
   aspects int8 ONNX · aspects fp32 torch · and on CUDA torch bf16.
 
-    python scripts/bench_models.py [--n 2000] [--batch-size 64] [--skip-torch]
+    python scripts/bench_models.py [--n 1000] [--rounds 3] [--batch-size 64] [--skip-torch]
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def rate(fn, texts, repeat: int = 1) -> float:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=int, default=2000)
+    p.add_argument("--n", type=int, default=1000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--skip-torch", action="store_true")
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best rate per variant is kept")
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)
     t0 = time.time()
@@ -84,20 +85,29 @@ def main(argv=None) -> int:
     log(f"[bench] {len(texts)} sentences, {words:.1f} words on average; cold load {res['load_s_sentiment_onnx_cold']:.2f}s")
 
     m = SentimentModel.load(device="cpu")
-    targets = [t.split()[len(t.split()) // 2] for t in texts]
-    res["sentiment_onnx_int8_sent_per_s"] = rate(lambda x: m.predict(x, batch_size=bs), texts)
-    res["sentiment_pair_onnx_int8_sent_per_s"] = rate(
-        lambda x: m.predict(x, targets[:len(x)], batch_size=bs), texts)
     a = AspectExtractor.load(device="cpu")
-    res["aspects_onnx_int8_sent_per_s"] = rate(lambda x: a.extract(x, batch_size=bs), texts)
-    log(f"[bench] onnx done: {res}")
+    targets = [t.split()[len(t.split()) // 2] for t in texts]
+    variants = {
+        "sentiment_onnx_int8": lambda x: m.predict(x, batch_size=bs),
+        "sentiment_pair_onnx_int8": lambda x: m.predict(x, targets[:len(x)], batch_size=bs),
+        "aspects_onnx_int8": lambda x: a.extract(x, batch_size=bs),
+    }
     if not args.skip_torch:
         mt = SentimentModel.load(device="cpu", backend="torch")
-        res["sentiment_torch_fp32_sent_per_s"] = rate(lambda x: mt.predict(x, batch_size=bs), texts)
         at = AspectExtractor.load(device="cpu", backend="torch")
-        res["aspects_torch_fp32_sent_per_s"] = rate(lambda x: at.extract(x, batch_size=bs), texts)
-        res["sentiment_int8_over_fp32"] = res["sentiment_onnx_int8_sent_per_s"] / res["sentiment_torch_fp32_sent_per_s"]
-        res["aspects_int8_over_fp32"] = res["aspects_onnx_int8_sent_per_s"] / res["aspects_torch_fp32_sent_per_s"]
+        variants["sentiment_torch_fp32"] = lambda x: mt.predict(x, batch_size=bs)
+        variants["aspects_torch_fp32"] = lambda x: at.extract(x, batch_size=bs)
+    # interleaved rounds, best of each: the cores are shared, so a single pass mostly measures the neighbours
+    best = {k: 0.0 for k in variants}
+    for rnd in range(args.rounds):
+        for k, fn in variants.items():
+            best[k] = max(best[k], rate(fn, texts))
+        log(f"[bench] round {rnd + 1}/{args.rounds}: " + ", ".join(f"{k} {v:.0f}/s" for k, v in best.items()))
+    for k, v in best.items():
+        res[f"{k}_sent_per_s"] = v
+    if not args.skip_torch:
+        res["sentiment_int8_over_fp32"] = best["sentiment_onnx_int8"] / best["sentiment_torch_fp32"]
+        res["aspects_int8_over_fp32"] = best["aspects_onnx_int8"] / best["aspects_torch_fp32"]
         try:
             import torch
 

@@ -82,6 +82,9 @@ def main(argv=None) -> int:
                    help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
     p.add_argument("--init-from", default=None, help="continue from this checkpoint instead of the base encoder")
     p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
+    p.add_argument("--keep-eval-overlap", action="store_true",
+                   help="do NOT drop training texts that also occur in an eval set (the shipped v1 was trained "
+                        "this way: 1,430 UMSAB tweets are TweetEval val tweets)")
     p.add_argument("--source-fraction", nargs="*", default=[], metavar="SOURCE=FRACTION",
                    help="keep a seeded fraction of a source, e.g. mams=0.35 (used for the second pass)")
     args = p.parse_args(argv)
@@ -111,6 +114,11 @@ def main(argv=None) -> int:
         model.load_state_dict(torch.load(args.init_from, map_location="cpu"))
 
     ex = build_examples()
+    if not args.keep_eval_overlap:
+        keys = C.eval_text_keys()
+        n0 = len(ex)
+        ex = [e for e in ex if " ".join(e[0].lower().split()) not in keys]
+        log(f"[data] dropped {n0 - len(ex)} training texts that occur in an eval set")
     frac = {k: float(v) for k, v in (x.split("=") for x in args.source_fraction)}
     if frac:
         r = random.Random(args.seed + 1)
