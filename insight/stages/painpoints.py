@@ -1,7 +1,8 @@
 """Pain-point stage: recurring negative themes, ranked.
 
 A pain point is a topic (or an aspect term) that customers talk about negatively, more than once
-and by more than one customer. For each one we compute its parts and one ranking score:
+and by more than one customer. A negative sentence inside a 4–5 star review counts only when it is
+announced as a complaint (``words.COMPLAINT_CUE``: "but", "unfortunately", "only problem", ...). For each one we compute its parts and one ranking score:
 
     score = log2(1 + customers) * (0.5 + severity) * (1 + 0.5 * clip(growth, -1, 2))
             * (1 + repeat_share) * (1 + 0.5 * hidden_share)
@@ -23,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from insight.schema import stable_id
+from insight.stages.words import COMPLAINT_CUE
 
 PAIN_COLUMNS = [
     "pain_id", "kind", "key", "label", "topic_id", "rank", "score", "mentions", "customers", "channels",
@@ -71,6 +73,10 @@ def find_pain_points(
     happy = _happy_customers(voice)
 
     candidates: list[tuple[str, str, str, int | None, Any]] = []
+    # in a 4–5 star review only a sentence announced as a complaint counts ("but", "only problem"...)
+    happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= 4)
+    cue = voice["text"].map(lambda t: bool(COMPLAINT_CUE.search(t)))
+    voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
     neg = voice[voice["label"] == "negative"]
     for topic_id, group in voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)].groupby("topic_id"):
         negatives = group[group["label"] == "negative"]

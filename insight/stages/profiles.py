@@ -26,6 +26,8 @@ import re
 from collections import Counter, defaultdict, namedtuple
 from typing import Any
 
+from insight.stages.words import COMPLAINT_CUE
+
 PROFILE_KEYS = (
     "customer_id", "identity", "behaviour", "voice", "pain_points", "unstated_needs", "churn_risk", "quote",
     "summary",
@@ -37,12 +39,6 @@ _REQUEST = re.compile(
     r"\b(i wish|i'd love (it )?if|i would love (it )?if|would be (great|nice|awesome|good|helpful) if|"
     r"would love to see|please add|pls add|can you (please )?add|could you (please )?add|feature request|"
     r"it would help if|hope you (will )?add|you should add|why (is there no|isn't there|can't i))\b",
-    re.I,
-)
-_COMPLAINT_CUE = re.compile(
-    r"\b(but|however|though|although|unfortunately|sadly|except|apart from|other than|only (problem|issue|"
-    r"complaint|downside|gripe|thing|niggle)|downside|the catch|gripe|complaint|problem|issue|wish|shame|"
-    r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed)\b",
     re.I,
 )
 _CHURN = re.compile(
@@ -388,7 +384,7 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
             # a complaint inside a happy review is nearly always announced ("but", "only problem",
             # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
             bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
-                   and _COMPLAINT_CUE.search(r.text)]
+                   and COMPLAINT_CUE.search(r.text)]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
                 worst = bad[0]

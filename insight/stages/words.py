@@ -1,5 +1,7 @@
 """Word lists shared by the topic stage and its labels."""
 
+import re
+
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Words that say how a customer feels or keep a conversation going, but name no theme.
@@ -15,3 +17,13 @@ FILLER = {
     "upset", "ridiculous", "unacceptable", "joke", "useless", "recommend", "recommended", "highly",
 }
 THEMELESS = frozenset(ENGLISH_STOP_WORDS) | FILLER
+
+# A complaint inside a happy (4–5 star) review is nearly always announced: "but", "only problem",
+# "unfortunately", "keeps". Without such a cue, a "negative" sentence in a happy review is more often
+# praise the sentiment model misreads ("Setup was painless") than a complaint.
+COMPLAINT_CUE = re.compile(
+    r"\b(but|however|though|although|unfortunately|sadly|except|apart from|other than|only (problem|issue|"
+    r"complaint|downside|gripe|thing|niggle)|downside|the catch|gripe|complaint|problem|issue|wish|shame|"
+    r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed)\b",
+    re.I,
+)
