@@ -10,7 +10,7 @@ DESIGN = dict(topic=1, topic_label="beautiful design")
 
 def _corpus():
     rows = [
-        voice_row("s1", "r1", "C1", "review", "2026-01-05", "Battery drains overnight.", -0.9, rating=5, **BATTERY),
+        voice_row("s1", "r1", "C1", "review", "2026-01-05", "But the battery drains overnight.", -0.9, rating=5, **BATTERY),
         voice_row("s2", "r2", "C2", "support", "2026-02-20", "The battery dies by noon.", -0.8, conversation="T1", **BATTERY),
         voice_row("s3", "r3", "C2", "support", "2026-03-01", "Battery still drains.", -0.7, conversation="T2", **BATTERY),
         voice_row("s4", "r4", "C3", "social", "2026-03-02", "battery drain again", -0.6, **BATTERY),
@@ -53,3 +53,11 @@ def test_lifetime_value_found_under_common_names():
     assert customer_value({"ltv": 10}) == 10.0
     assert customer_value({"lifetime_value": "n/a"}) is None
     assert customer_value({"plan": "basic"}) is None
+
+
+def test_uncued_negative_sentence_in_a_happy_review_is_not_a_mention():
+    rows = list(_corpus().itertuples(index=False))
+    frame = voice([r._asdict() for r in rows])
+    frame.loc[frame["sentence_id"] == "s1", "text"] = "Setup was painless."  # praise the model misread
+    _, mentions = find_pain_points(frame, no_aspects())
+    assert "s1" not in set(mentions["sentence_id"])
