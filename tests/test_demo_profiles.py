@@ -9,8 +9,8 @@ from insight.store import Store
 
 pytestmark = pytest.mark.e2e
 TRUTH = json.loads((Path(__file__).resolve().parents[1] / "corpora" / "demo" / "truth.json").read_text())
-# gap + mismatch + repeat; gap + repeat; churn + mismatch; gap + repeat + request
-NAMED = ["CU-10061", "CU-10227", "CU-10039", "CU-10305"]
+# gap + mismatch + repeat; churn + request; churn + mismatch; gap + repeat + request
+NAMED = ["CU-10061", "CU-10038", "CU-10039", "CU-10305"]
 CLEAN = ["CU-10004", "CU-10006", "CU-10013"]
 
 
