@@ -2,6 +2,7 @@
 
     python scripts/bench.py --records 2000            # demo corpus, resampled to 2,000 records
     python scripts/bench.py --records 2000 --json out/bench.json
+    python scripts/bench.py --records 2000 --profiles 100000   # plus 100k profiles from the demo store
 
 The corpus is the bundled demo corpus (corpora/demo), records drawn with replacement (seeded) and
 given fresh ids so nothing deduplicates. Every stage runs with the real models, in one process,
@@ -53,6 +54,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sentences", type=int, default=2000, help="~20-word sentences for the sentiment speed row")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--profiles", type=int, default=0, metavar="N",
+                    help="also time building N customer profiles from the store (scripts/bench_profiles.py)")
     args = ap.parse_args()
 
     from insight import pipeline
@@ -122,6 +125,11 @@ def main() -> None:
     print(f"{'sentence sentiment (20 w)':<26} {len(sentences):>7} {sent_s:>8.2f} {len(sentences) / sent_s:>9.1f}")
     print(f"{'end to end (incl. loads)':<26} {len(records):>7} {total_s:>8.2f} {len(records) / total_s:>9.1f}")
     print(f"peak memory (max RSS): {peak_mb():.0f} MB; topics: {counts.get('topics')}; pain points: {counts.get('pain_points')}")
+    if args.profiles:  # in its own process, so its peak memory is its own
+        import subprocess
+
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_profiles.py"), "-n", str(args.profiles)],
+                       check=True)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"rows": rows, "sentence_sentiment_per_s": len(sentences) / sent_s,
