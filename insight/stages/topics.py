@@ -153,6 +153,7 @@ class TopicDiscovery:
             metric="cosine",
             random_state=self.seed,
             low_memory=True,
+            init="pca",  # the default spectral init (ARPACK, unseeded start) differs run to run
         )
         clusterer = HDBSCAN(
             min_cluster_size=mts,
