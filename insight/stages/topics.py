@@ -21,7 +21,7 @@ import numpy as np
 
 OUTLIER = -1
 NO_THEME = -2  # content-free sentences ("Really frustrating.", "#tech #home"): never clustered
-MIN_CONTENT_WORDS = 2
+MIN_CONTENT_WORDS = 1
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+)+\s*$")
@@ -32,7 +32,7 @@ _WORD = re.compile(r"[A-Za-z]{3,}")
 
 def theme_text(text: str) -> str | None:
     """The part of a sentence that can carry a theme: URLs, @handles, trailing hashtag blocks and
-    emoji removed, inline hashtags kept as words. None when fewer than two content words remain
+    emoji removed, inline hashtags kept as words. None when no content word remains
     (pure feeling or filler: those sentences get NO_THEME instead of a forced topic)."""
     from insight.stages.words import THEMELESS
 
