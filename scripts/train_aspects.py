@@ -14,10 +14,7 @@ Deterministic (seeded); progress on stderr; prints its wall time. Checkpoints go
 from __future__ import annotations
 
 import argparse
-import math
 import os
-import platform
-import random
 import sys
 import time
 from pathlib import Path
@@ -106,14 +103,12 @@ def main(argv=None) -> int:
     import torch
 
     from _export import base_dir, export
+    from _train import finish, fit, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
     t_start = time.time()
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.set_num_threads(args.threads)
+    seed_everything(args.seed, args.threads)
     meta = {"name": "aspects.minilm.v1", "task": "token-classification", "labels": BIO, "pooling": "none",
             "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
             "train_command": "python scripts/train_aspects.py " + " ".join(argv if argv is not None else sys.argv[1:])}
@@ -132,56 +127,20 @@ def main(argv=None) -> int:
     n_asp_tok = sum(sum(1 for x in l if x == 1) for l in labs)
     log(f"[data] tokenised, mean length {np.mean(lengths):.1f}, B tokens {n_asp_tok}")
 
-    from train_sentiment import make_batches
-
-    rng = random.Random(args.seed)
-    all_batches = []
-    for _ in range(math.ceil(args.epochs)):
-        all_batches += make_batches(lengths, args.batch_size, rng)
-    total = int(round(len(data) / args.batch_size * args.epochs))
-    all_batches = all_batches[:total]
-    warm = max(1, int(0.06 * total))
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    batches = plan_batches(lengths, args.batch_size, args.epochs, args.seed)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
-    model.train()
-    t0 = time.time()
-    run_loss = 0.0
-    for step, b in enumerate(all_batches, 1):
-        n = max(lengths[i] for i in b)
-        ids = np.zeros((len(b), n), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        tt = np.zeros_like(ids)
+
+    def batch_loss(b):
+        ids, mask, tt = pad_batch(encs, b, type_ids=False)
         y = np.full_like(ids, -100)
         for r, i in enumerate(b):
-            e = encs[i]
-            k = len(e.ids)
-            ids[r, :k] = e.ids
-            mask[r, :k] = 1
-            y[r, :k] = labs[i]
+            y[r, :len(encs[i].ids)] = labs[i]
         logits = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
-        loss = loss_fn(logits.reshape(-1, 3), torch.from_numpy(y).reshape(-1))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        opt.zero_grad(set_to_none=True)
-        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
-        if step % 25 == 0 or step == total:
-            el = time.time() - t0
-            log(f"[train] step {step}/{total} loss {run_loss:.4f} lr {sched.get_last_lr()[0]:.2e} "
-                f"{el / 60:.1f} min, eta {(total - step) * el / step / 60:.1f} min")
-    torch.save(model.state_dict(), args.ckpt)
-    model.eval()
-    train_min = (time.time() - t0) / 60
-    meta["training"] = {"sentences": counts, "steps": total, "epochs": args.epochs, "batch_size": args.batch_size,
-                        "lr": args.lr, "seed": args.seed, "train_minutes": round(train_min, 1),
-                        "hardware": f"{platform.processor() or platform.machine()}, torch threads={args.threads}"}
-    export(model, Path(args.out), meta)
-    log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
-    print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")
-    return 0
+        return loss_fn(logits.reshape(-1, 3), torch.from_numpy(y).reshape(-1))
+
+    train_min = fit(model, batches, batch_loss, lr=args.lr)
+    return finish(model, args, meta, counts, counts_key="sentences", steps=len(batches), train_min=train_min,
+                  t_start=t_start)
 
 
 if __name__ == "__main__":

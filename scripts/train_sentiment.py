@@ -19,9 +19,7 @@ Deterministic (seeded); progress on stderr; prints its wall time. Checkpoints go
 from __future__ import annotations
 
 import argparse
-import math
 import os
-import platform
 import random
 import sys
 import time
@@ -55,19 +53,6 @@ def build_examples(umsab_repeat: int = 2) -> list[tuple[str, str | None, int, st
     return [(normalise(t), a, y, src) for t, a, y, src in ex]
 
 
-def make_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffle, then sort by length inside windows of 50 batches (less padding), then shuffle batches."""
-    idx = list(range(len(lengths)))
-    rng.shuffle(idx)
-    win = batch_size * 50
-    batches = []
-    for s in range(0, len(idx), win):
-        chunk = sorted(idx[s:s + win], key=lambda i: lengths[i])
-        batches += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
-    rng.shuffle(batches)
-    return batches
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=str(HERE.parent / "models" / "sentiment-minilm"))
@@ -93,14 +78,12 @@ def main(argv=None) -> int:
     import torch
 
     from _export import base_dir, export
+    from _train import finish, fit, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
     t_start = time.time()
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.set_num_threads(args.threads)
+    seed_everything(args.seed, args.threads)
     meta = {"name": "sentiment.minilm.v1", "task": "sequence-classification", "labels": C.LABELS,
             "pooling": "mean", "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
@@ -134,44 +117,17 @@ def main(argv=None) -> int:
     labels = np.array([e[2] for e in ex], dtype=np.int64)
     log(f"[data] tokenised, mean length {np.mean(lengths):.1f}")
 
-    rng = random.Random(args.seed)
-    n_full = math.ceil(args.epochs)
-    all_batches = []
-    for _ in range(n_full):
-        all_batches += make_batches(lengths, args.batch_size, rng)
-    total = int(round(len(ex) / args.batch_size * args.epochs))
-    all_batches = all_batches[:total]
-    warm = max(1, int(0.06 * total))
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    batches = plan_batches(lengths, args.batch_size, args.epochs, args.seed)
+    total = len(batches)
     snaps = sorted(int(f * total) for f in args.snapshot_at)
-    model.train()
     loss_fn = torch.nn.CrossEntropyLoss()
-    t0 = time.time()
-    run_loss = 0.0
-    for step, b in enumerate(all_batches, 1):
-        n = max(lengths[i] for i in b)
-        ids = np.zeros((len(b), n), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        tt = np.zeros_like(ids)
-        for r, i in enumerate(b):
-            e = encs[i]
-            ids[r, :len(e.ids)] = e.ids
-            mask[r, :len(e.ids)] = 1
-            tt[r, :len(e.ids)] = e.type_ids
+
+    def batch_loss(b):
+        ids, mask, tt = pad_batch(encs, b)
         logits = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
-        loss = loss_fn(logits, torch.from_numpy(labels[b]))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        opt.zero_grad(set_to_none=True)
-        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
-        if step % 25 == 0 or step == total:
-            el = time.time() - t0
-            log(f"[train] step {step}/{total} loss {run_loss:.4f} lr {sched.get_last_lr()[0]:.2e} "
-                f"{el / 60:.1f} min, eta {(total - step) * el / step / 60:.1f} min")
+        return loss_fn(logits, torch.from_numpy(labels[b]))
+
+    def snapshot(step):
         if step in snaps:
             torch.save(model.state_dict(), args.ckpt)
             model.eval()
@@ -180,16 +136,10 @@ def main(argv=None) -> int:
             except Exception as e:  # a failed snapshot must not kill the run
                 log(f"[snapshot] export failed: {e!r}")
             model.train()
-    torch.save(model.state_dict(), args.ckpt)
-    model.eval()
-    train_min = (time.time() - t0) / 60
-    meta["training"] = {"examples": counts, "steps": total, "epochs": args.epochs, "batch_size": args.batch_size,
-                        "lr": args.lr, "seed": args.seed, "train_minutes": round(train_min, 1),
-                        "hardware": f"{platform.processor() or platform.machine()}, torch threads={args.threads}"}
-    export(model, Path(args.out), meta)
-    log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
-    print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")
-    return 0
+
+    train_min = fit(model, batches, batch_loss, lr=args.lr, on_step=snapshot)
+    return finish(model, args, meta, counts, counts_key="examples", steps=total, train_min=train_min,
+                  t_start=t_start)
 
 
 if __name__ == "__main__":
