@@ -34,9 +34,16 @@ class Models:
                 "sentiment": lambda: resources.load_sentiment(self.device),
                 "aspects": lambda: resources.load_aspects(self.device),
                 "embedder": lambda: resources.load_embedder(self.device),
+                "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
             }[name]
             self._cache[name] = loader()
         return self._cache[name]
+
+
+def _lemmatizer(nlp):
+    from insight.stages.aspects import spacy_lemmatizer
+
+    return spacy_lemmatizer(nlp)
 
 
 @dataclass

@@ -25,10 +25,10 @@ def compute_sentiment(sentences, models):
 
 
 def compute_aspects(sentences, models):
-    from insight.stages.aspects import extract_aspects, spacy_lemmatizer
+    from insight.stages.aspects import extract_aspects
 
     return extract_aspects(sentences, extractor=models.get("aspects"), model=models.get("sentiment"),
-                           lemmatize=spacy_lemmatizer(models.get("nlp")))
+                           lemmatize=models.get("lemmatizer"))
 
 
 def compute_embed(sentences, models):

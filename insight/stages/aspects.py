@@ -56,8 +56,11 @@ def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: 
 
 
 def spacy_lemmatizer(nlp):
-    """A term lemmatiser built on the spaCy pipeline (last token lemmatised: 'batteries' -> 'battery')."""
+    """A term lemmatiser built on the spaCy pipeline (last token lemmatised: 'batteries' -> 'battery').
+    Terms repeat across a corpus, so each distinct term runs through spaCy once."""
+    import functools
 
+    @functools.lru_cache(maxsize=100_000)
     def lemmatize(term: str) -> str:
         doc = nlp(term)
         if len(doc) == 0:
