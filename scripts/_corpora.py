@@ -170,6 +170,28 @@ def mams_atsa(split: str = "train") -> list[dict]:
     return read_absa_xml(CORPORA / "mams" / "MAMS-ATSA" / f"{split}.xml")
 
 
+def product_reviews() -> list[dict]:
+    """Amazon TV and men's T-shirt review sentences (ABSADatasets apc format), as read_absa_xml dicts.
+
+    The apc files hold one aspect per 3-line record (sentence with ``$T$``, term, polarity); records of
+    the same sentence are grouped, so a sentence carries all its aspects. Offsets point at the first
+    ``$T$`` occurrence.
+    """
+    folder = CORPORA / "absa-product-reviews-tv-tshirt" / "apc"
+    by_text: dict[str, dict] = {}
+    for f in ("Television_Train.xml.seg", "Menstshirt_Train.xml.seg"):
+        lines = (folder / f).read_text(encoding="utf-8").split("\n")
+        for i in range(0, len(lines) - 2, 3):
+            tmpl, term, pol = lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip().lower()
+            if "$T$" not in tmpl or not term:
+                continue
+            start = tmpl.index("$T$")
+            text = tmpl.replace("$T$", term)
+            s = by_text.setdefault(text, {"id": f"{f}:{i}", "text": text, "aspects": []})
+            s["aspects"].append({"term": term, "from": start, "to": start + len(term), "polarity": pol})
+    return list(by_text.values())
+
+
 def aspect_pairs(sents: list[dict]) -> list[tuple[str, str, int]]:
     """(sentence, aspect term, label) for every non-conflict aspect term."""
     out = []

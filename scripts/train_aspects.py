@@ -96,13 +96,14 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--ckpt", default="/tmp/insight-aspects-ckpt.pt", help="checkpoint path (keep out of the repo)")
-    p.add_argument("--export-only", action="store_true")
+    p.add_argument("--export-only", action="store_true",
+                   help="export --ckpt (.pt, or a model.safetensors) to --out without training")
     args = p.parse_args(argv)
 
     import numpy as np
     import torch
 
-    from _export import base_dir, export
+    from _export import base_dir, export, keep_training_meta, load_weights
     from _train import finish, fit, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
@@ -114,8 +115,8 @@ def main(argv=None) -> int:
             "train_command": "python scripts/train_aspects.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="none")
     if args.export_only:
-        model.load_state_dict(torch.load(args.ckpt, map_location="cpu"))
-        export(model, Path(args.out), meta)
+        load_weights(model, args.ckpt)
+        export(model, Path(args.out), keep_training_meta(meta, Path(args.out)))
         return 0
 
     data, counts = build_sentences()

@@ -37,7 +37,7 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def build_examples(umsab_repeat: int = 2) -> list[tuple[str, str | None, int, str]]:
+def build_examples(umsab_repeat: int = 2, products: bool = False) -> list[tuple[str, str | None, int, str]]:
     ex: list[tuple[str, str | None, int, str]] = []
     ex += [(t, None, y, "sst2") for t, y in C.sst2("train")]
     ex += [(t, None, y, "umsab_en") for t, y in C.umsab_english("train")] * umsab_repeat
@@ -49,6 +49,10 @@ def build_examples(umsab_repeat: int = 2) -> list[tuple[str, str | None, int, st
     ex += [(t, a, y, "semeval_lap") for t, a, y in C.aspect_pairs(laps)]
     ex += [(t, None, y, "semeval_lap_sent") for t, y in C.unanimous_sentences(laps)]
     ex += [(t, a, y, "mams") for t, a, y in C.aspect_pairs(C.mams_atsa("train"))]
+    if products:  # Amazon TV / T-shirt reviews: the product-review register insight reads most
+        prod = C.product_reviews()
+        ex += [(t, a, y, "products") for t, a, y in C.aspect_pairs(prod)]
+        ex += [(t, None, y, "products_sent") for t, y in C.unanimous_sentences(prod)]
     # the same normalisation the runtime applies (handles, URLs, emoji -> words)
     return [(normalise(t), a, y, src) for t, a, y, src in ex]
 
@@ -65,38 +69,44 @@ def main(argv=None) -> int:
     p.add_argument("--ckpt", default="/tmp/insight-sentiment-ckpt.pt", help="checkpoint path (keep out of the repo)")
     p.add_argument("--snapshot-at", type=float, nargs="*", default=[],
                    help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
-    p.add_argument("--init-from", default=None, help="continue from this checkpoint instead of the base encoder")
-    p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
+    p.add_argument("--init-from", default=None,
+                   help="continue from this checkpoint (.pt state dict, or a shipped model.safetensors) "
+                        "instead of the base encoder")
+    p.add_argument("--with-products", action="store_true",
+                   help="add the Amazon TV / T-shirt ABSA reviews (aspect pairs + unanimous sentences; pass 4)")
+    p.add_argument("--export-only", action="store_true",
+                   help="export --ckpt (.pt, or a model.safetensors) to --out without training")
     p.add_argument("--keep-eval-overlap", action="store_true",
                    help="do NOT drop training texts that also occur in an eval set (the shipped v1 was trained "
                         "this way: 1,430 UMSAB tweets are TweetEval val tweets)")
-    p.add_argument("--source-fraction", nargs="*", default=[], metavar="SOURCE=FRACTION",
-                   help="keep a seeded fraction of a source, e.g. mams=0.35 (used for the second pass)")
+    p.add_argument("--source-fraction", nargs="*", default=[], metavar="SOURCE=WEIGHT",
+                   help="reweight a source: mams=0.35 keeps a seeded 35%% of it (second pass); sst2=2 repeats "
+                        "it twice; 1.5 = once + a seeded half")
     args = p.parse_args(argv)
 
     import numpy as np
     import torch
 
-    from _export import base_dir, export
+    from _export import base_dir, export, keep_training_meta, load_weights
     from _train import finish, fit, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
     t_start = time.time()
     seed_everything(args.seed, args.threads)
-    meta = {"name": "sentiment.minilm.v1", "task": "sequence-classification", "labels": C.LABELS,
+    meta = {"name": "sentiment.minilm.v2", "task": "sequence-classification", "labels": C.LABELS,
             "pooling": "mean", "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
 
     model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="mean")
     if args.export_only:
-        model.load_state_dict(torch.load(args.ckpt, map_location="cpu"))
-        export(model, Path(args.out), meta)
+        load_weights(model, args.ckpt)
+        export(model, Path(args.out), keep_training_meta(meta, Path(args.out)))
         return 0
     if args.init_from:
-        model.load_state_dict(torch.load(args.init_from, map_location="cpu"))
+        load_weights(model, args.init_from)
 
-    ex = build_examples()
+    ex = build_examples(products=args.with_products)
     if not args.keep_eval_overlap:
         keys = C.eval_text_keys()
         n0 = len(ex)
@@ -105,7 +115,15 @@ def main(argv=None) -> int:
     frac = {k: float(v) for k, v in (x.split("=") for x in args.source_fraction)}
     if frac:
         r = random.Random(args.seed + 1)
-        ex = [e for e in ex if e[3] not in frac or r.random() < frac[e[3]]]
+        kept = []
+        for e in ex:
+            if e[3] not in frac:
+                kept.append(e)
+                continue
+            w = frac[e[3]]  # one draw per example, so fractions < 1 select as they always did
+            n = int(w) + (1 if r.random() < w - int(w) else 0)
+            kept += [e] * n
+        ex = kept
     counts: dict[str, int] = {}
     for e in ex:
         counts[e[3]] = counts.get(e[3], 0) + 1
