@@ -43,6 +43,19 @@ def test_cross_channel_gap_repeat_contact_and_churn():
     assert kinds == ["churn", "cross_channel_gap", "repeat_contact"]
 
 
+def test_churn_talk_alone_is_churn_not_a_cross_channel_gap():
+    leaving = dict(topic=7, topic_label="never buying again")
+    rows = [
+        voice_row("e1", "rh", "C5", "review", "2026-01-01", "Love the doorbell.", 0.9, rating=5),
+        voice_row("e2", "ri", "C5", "support", "2026-01-03", "Never buying from you again.", -0.9, conversation="T5", **leaving),
+        voice_row("f1", "rj", "C6", "support", "2026-01-04", "Never ordering from you again, done with this.", -0.9, conversation="T6", **leaving),
+        voice_row("f2", "rk", "C6", "support", "2026-01-05", "Switching to another brand, never buying again.", -0.9, conversation="T7", **leaving),
+    ]
+    assert _build(rows)["C5"]["pain_points"]  # the churn talk does form a theme (3 mentions, 2 customers)
+    kinds = sorted({n["kind"] for n in _build(rows)["C5"]["unstated_needs"]})
+    assert kinds == ["churn"]
+
+
 def test_rating_text_mismatch_and_request():
     needs = _build(_corpus())["C3"]["unstated_needs"]
     assert sorted(n["kind"] for n in needs) == ["rating_text_mismatch", "request"]

@@ -8,7 +8,8 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
   complaint (a contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...), or a
   1–2 star review whose sentences are praise;
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
-  theme never raised in a review (nor in a closely related topic: ``related_topics``);
+  theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
+  alone is not a theme (it is the ``churn`` signal);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
 - ``request``: wishes and feature requests ("I wish", "please add", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan").
@@ -413,7 +414,10 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         # a theme counts as reviewed when a review sentence sits in the same or a closely related topic
         reviewed_topics |= {t for tid in list(reviewed_topics) for t in (related or {}).get(tid, ())}
         for p in pains:
-            elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")]
+            # churn talk ("never buying from you again") is reported as `churn`; on its own it names no
+            # product theme, so it does not make a gap
+            elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")
+                         and not _CHURN.search(e["quote"])]
             if not elsewhere or p["pain_id"] in reviewed_pains:
                 continue
             if p["topic_id"] is not None and p["topic_id"] in reviewed_topics and p["kind"] == "topic":
