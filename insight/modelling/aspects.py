@@ -32,7 +32,7 @@ _STRIP = " \t\n\r.,;:!?\"'()[]{}"
 class AspectExtractor:
     """Aspect term extractor with character offsets. Build with :meth:`load`."""
 
-    name = "aspects.minilm.v1"
+    name = "aspects.minilm.v1"  # the shipped model; a loaded one reports its own
 
     def __init__(self, model_dir: Path, meta: dict, runner, device: str, stride: int = 32):
         from tokenizers import Tokenizer
@@ -40,6 +40,7 @@ class AspectExtractor:
         self.model_dir = model_dir
         self.meta = meta
         self.version: str = meta.get("version", "unknown")
+        self.name: str = meta.get("name", type(self).name)
         self.device = device
         self._run = runner
         self._labels = list(meta["labels"])  # ["O", "B-ASP", "I-ASP"]

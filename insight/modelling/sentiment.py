@@ -35,12 +35,13 @@ TRAIN_SCRIPT = "scripts/train_sentiment.py"
 class SentimentModel:
     """3-class sentiment for sentences, optionally toward a target term. Build with :meth:`load`."""
 
-    name = "sentiment.minilm.v1"
+    name = "sentiment.minilm.v2"  # the shipped model; a loaded one reports its own
 
     def __init__(self, model_dir: Path, meta: dict, encoder: Encoder, runner, device: str):
         self.model_dir = model_dir
         self.meta = meta
         self.version: str = meta.get("version", "unknown")
+        self.name: str = meta.get("name", type(self).name)
         self.device = device
         self._enc = encoder
         self._run = runner
