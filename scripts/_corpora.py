@@ -132,6 +132,15 @@ def acl14_train() -> list[tuple[str, str, int]]:
     return out
 
 
+def acl14_sentences() -> list[tuple[str, int]]:
+    """ACL-14 tweets as sentence-level examples: a tweet's label is its target's (nearly every tweet has one
+    target); a tweet listed twice with different labels is left out."""
+    labels: dict[str, set[int]] = {}
+    for text, _target, y in acl14_train():
+        labels.setdefault(text, set()).add(y)
+    return [(t, next(iter(ys))) for t, ys in labels.items() if len(ys) == 1]
+
+
 def read_absa_xml(path: Path) -> list[dict]:
     """[{'id', 'text', 'aspects': [{'term','from','to','polarity'}]}] from a SemEval-2014 style XML."""
     root = ET.parse(path).getroot()

