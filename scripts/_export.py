@@ -48,17 +48,22 @@ def load_weights(model, path: str) -> None:
     model.load_state_dict(read_state(path))
 
 
-def keep_training_meta(meta: dict, out_dir: Path) -> dict:
-    """For --export-only: keep how the weights were trained (from the model already at ``out_dir``) and
-    record the export command instead of overwriting the training command."""
+LINEAGE_KEYS = ("train_command", "training")
+
+
+def keep_training_meta(meta: dict, out_dir: Path, lineage: str | None = None) -> dict:
+    """For --export-only: record the export command, and how the weights were trained when that is known.
+
+    ``lineage``: an insight_model.json (or any JSON with train_command / training) that describes these
+    weights. Without it, the lineage of the model already at ``out_dir`` is kept only if that model has
+    the same weights (a re-export, e.g. after a quantisation change); ``export`` checks the version."""
     meta = dict(meta)
     meta["export_command"] = meta.pop("train_command")
-    old = out_dir / "insight_model.json"
-    if old.exists():
-        prev = json.loads(old.read_text(encoding="utf-8"))
-        for k in ("train_command", "training"):
-            if k in prev:
-                meta[k] = prev[k]
+    if lineage:
+        src = json.loads(Path(lineage).read_text(encoding="utf-8"))
+        meta.update({k: src[k] for k in LINEAGE_KEYS if k in src})
+    elif (out_dir / "insight_model.json").exists():
+        meta["_previous"] = json.loads((out_dir / "insight_model.json").read_text(encoding="utf-8"))
     return meta
 
 
@@ -90,8 +95,8 @@ def quantize(fused: Path, out: Path, keep_fp32: list[str] | None = None) -> None
     """Dynamic int8 with per-channel weight scales, except the MatMuls named in ``keep_fp32``.
 
     Measured on the sentiment model (SST-2 dev, scripts/quant_sensitivity.py): per-tensor int8 of the
-    plain graph cost 0.6-1.6 points against fp32; per-channel scales with the sensitive MatMuls kept in
-    fp32 cost about 0.1."""
+    plain graph cost 1.3 (v1) and 1.8 (v2) points against fp32; per-channel scales with the sensitive
+    MatMuls kept in fp32 cost 0.1 (v2)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # the fused graph holds contrib ops that shape inference cannot type: their outputs are float
@@ -138,12 +143,17 @@ def export(model, out_dir: Path, meta: dict) -> dict:
         if f.is_file():
             f.chmod(0o644)
     meta = dict(meta)
+    prev = meta.pop("_previous", None)
     meta["version"] = sha12(out_dir / "model.safetensors")
+    if prev is not None and prev.get("version") == meta["version"]:  # same weights: same training
+        meta.update({k: prev[k] for k in LINEAGE_KEYS if k in prev})
+    meta.setdefault("train_command", "not recorded: exported with --export-only from a checkpoint without "
+                                     "--lineage (see MODEL_CARD.md)")
     meta["onnx_sha12"] = sha12(out_dir / "model.int8.onnx")
     meta["quantization"] = {"method": "onnxruntime BERT fusion (opt_level 1) + dynamic int8, per-channel QInt8 "
                                       "weights", "fp32_matmuls": FP32_MATMULS}
     meta["size_bytes"] = {f.name: f.stat().st_size for f in sorted(out_dir.iterdir()) if f.is_file()
-                          and f.name != "MODEL_CARD.md"}
+                          and f.name not in ("MODEL_CARD.md", "insight_model.json")}
     (out_dir / "insight_model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"[export] wrote {out_dir} in {time.time() - t0:.1f}s: {meta['size_bytes']}", file=sys.stderr)
     return meta

@@ -89,7 +89,6 @@ def main(argv=None) -> int:
     scores: dict[str, dict[str, float]] = {}
     fp32 = SentimentModel.load(args.model, device="cuda")
     fp32._run.model.float()  # the same weights in fp32 on the GPU: the reference for the bf16 cost
-    fp32._run.dtype = torch.float32
     for label, model in (("cuda_bf16", m), ("cuda_fp32", fp32)):
         r = {}
         for name, data in sets.items():

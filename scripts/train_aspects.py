@@ -98,6 +98,9 @@ def main(argv=None) -> int:
     p.add_argument("--ckpt", default="/tmp/insight-aspects-ckpt.pt", help="checkpoint path (keep out of the repo)")
     p.add_argument("--export-only", action="store_true",
                    help="export --ckpt (.pt, or a model.safetensors) to --out without training")
+    p.add_argument("--lineage", default=None,
+                   help="with --export-only: a JSON (e.g. an insight_model.json) whose train_command / training "
+                        "describe the exported weights")
     args = p.parse_args(argv)
 
     import numpy as np
@@ -116,7 +119,7 @@ def main(argv=None) -> int:
     model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="none")
     if args.export_only:
         load_weights(model, args.ckpt)
-        export(model, Path(args.out), keep_training_meta(meta, Path(args.out)))
+        export(model, Path(args.out), keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
 
     data, counts = build_sentences()

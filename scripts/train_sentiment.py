@@ -83,6 +83,9 @@ def main(argv=None) -> int:
                         "1,430 of UMSAB's 1,839 english train tweets are TweetEval val tweets and get dropped")
     p.add_argument("--export-only", action="store_true",
                    help="export --ckpt (.pt, or a model.safetensors) to --out without training")
+    p.add_argument("--lineage", default=None,
+                   help="with --export-only: a JSON (e.g. an insight_model.json) whose train_command / training "
+                        "describe the exported weights")
     p.add_argument("--keep-eval-overlap", action="store_true",
                    help="do NOT drop training texts that also occur in an eval set (the shipped v1 was trained "
                         "this way: 1,430 UMSAB tweets are TweetEval val tweets)")
@@ -108,7 +111,7 @@ def main(argv=None) -> int:
     model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="mean")
     if args.export_only:
         load_weights(model, args.ckpt)
-        export(model, Path(args.out), keep_training_meta(meta, Path(args.out)))
+        export(model, Path(args.out), keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
     if args.init_from:
         load_weights(model, args.init_from)

@@ -58,9 +58,9 @@ def test_negation_flips(model):
 
 
 # "X, but Y": the clause after "but" should set the label. A complaint after the "but" always wins; praise
-# after a complaint wins only when the complaint is mild (price, size, effort). When the first clause is
-# a product defect or a delivery problem the model follows it: a known weakness (MODEL_CARD.md), kept as
-# strict xfails so a model that fixes it shows up.
+# after it wins after mild remarks (price, weight, effort) but not after a complaint about the product,
+# the room or the delivery: a known weakness (MODEL_CARD.md), kept as strict xfails so a model that
+# fixes it shows up.
 COMPLAINT_AFTER_BUT = [
     "It looked nice, but it broke after two days.",
     "The screen is gorgeous, but the battery dies by noon.",
@@ -73,8 +73,8 @@ COMPLAINT_AFTER_BUT = [
     "Good idea, but terrible execution.",
     "The food was tasty but we waited an hour and the waiter was rude.",
 ]
-_DEFECT_FIRST = pytest.mark.xfail(strict=True, reason="known weakness (MODEL_CARD.md): a defect or delivery "
-                                  "complaint before 'but' outweighs the praise after it")
+_DEFECT_FIRST = pytest.mark.xfail(strict=True, reason="known weakness (MODEL_CARD.md): a complaint about the "
+                                  "product, room or delivery before 'but' outweighs the praise after it")
 PRAISE_AFTER_BUT = [
     "A bit pricey, but absolutely delicious.",
     "Setup took a while, but now it works perfectly.",

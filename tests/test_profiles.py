@@ -56,6 +56,18 @@ def test_churn_talk_alone_is_churn_not_a_cross_channel_gap():
     assert kinds == ["churn"]
 
 
+def test_churn_talk_about_a_problem_still_makes_a_cross_channel_gap():
+    rows = _corpus()
+    # C1's second support message is churn talk *and* the login complaint; with only that one left it
+    # must still count as raising the login theme outside reviews
+    rows = [r for r in rows if r["sentence_id"] != "a2"]
+    rows.append(voice_row("b2", "rx", "C2", "support", "2026-01-06", "The login code never arrives.", -0.8,
+                          conversation="T9", **LOGIN))
+    needs = _build(rows)["C1"]["unstated_needs"]
+    gap = [n for n in needs if n["kind"] == "cross_channel_gap"]
+    assert gap and "Second time I'm contacting you" in gap[0]["evidence"][0]["quote"]
+
+
 def test_rating_text_mismatch_and_request():
     needs = _build(_corpus())["C3"]["unstated_needs"]
     assert sorted(n["kind"] for n in needs) == ["rating_text_mismatch", "request"]

@@ -414,10 +414,10 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         # a theme counts as reviewed when a review sentence sits in the same or a closely related topic
         reviewed_topics |= {t for tid in list(reviewed_topics) for t in (related or {}).get(tid, ())}
         for p in pains:
-            # churn talk ("never buying from you again") is reported as `churn`; on its own it names no
-            # product theme, so it does not make a gap
+            # a sentence that is only churn talk ("Never buying from you again.") is the `churn` signal and
+            # names no product theme, so it does not make a gap; churn talk about a problem still does
             elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")
-                         and not _CHURN.search(e["quote"])]
+                         and not _only_churn_talk(e["quote"])]
             if not elsewhere or p["pain_id"] in reviewed_pains:
                 continue
             if p["topic_id"] is not None and p["topic_id"] in reviewed_topics and p["kind"] == "topic":
@@ -503,6 +503,14 @@ def _quote(voice) -> dict[str, Any] | None:
 
 def _need(kind: str, statement: str, confidence: float, evidence: list) -> dict[str, Any]:
     return {"kind": kind, "statement": statement, "confidence": round(float(confidence), 3), "evidence": evidence}
+
+
+def _only_churn_talk(text: str) -> bool:
+    """True when the sentence says nothing beyond churn talk: fewer than 3 words of 3+ letters remain
+    once the churn phrases are taken out."""
+    if not _CHURN.search(text):
+        return False
+    return len(re.findall(r"[a-z]{3,}", _CHURN.sub(" ", text.lower()))) < 3
 
 
 def _clip(text: str, n: int = 140) -> str:
