@@ -122,11 +122,17 @@ def uci_sentences() -> list[tuple[str, int, str]]:
 
 # ---------------------------------------------------------------- target / aspect level
 
-def acl14_train() -> list[tuple[str, str, int]]:
-    lines = (CORPORA / "acl14-twitter-targeted-sentiment" / "train.raw").read_text(encoding="utf-8").split("\n")
-    out = []
+def _target_records(path: Path):
+    """(line index, template with $T$, target, polarity) from the 3-line-per-record format of ACL-14 and
+    ABSADatasets' apc files."""
+    lines = path.read_text(encoding="utf-8").split("\n")
     for i in range(0, len(lines) - 2, 3):
-        sent, target, pol = lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip().lower()
+        yield i, lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip().lower()
+
+
+def acl14_train() -> list[tuple[str, str, int]]:
+    out = []
+    for _i, sent, target, pol in _target_records(CORPORA / "acl14-twitter-targeted-sentiment" / "train.raw"):
         if not sent or pol not in POL:
             continue
         out.append((normalise_tweet(sent.replace("$T$", target)), target, POL[pol]))
@@ -190,9 +196,7 @@ def product_reviews() -> list[dict]:
     folder = CORPORA / "absa-product-reviews-tv-tshirt" / "apc"
     by_text: dict[str, dict] = {}
     for f in ("Television_Train.xml.seg", "Menstshirt_Train.xml.seg"):
-        lines = (folder / f).read_text(encoding="utf-8").split("\n")
-        for i in range(0, len(lines) - 2, 3):
-            tmpl, term, pol = lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip().lower()
+        for i, tmpl, term, pol in _target_records(folder / f):
             if "$T$" not in tmpl or not term:
                 continue
             start = tmpl.index("$T$")

