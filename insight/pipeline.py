@@ -63,8 +63,10 @@ def _bar(total: int, desc: str, progress: bool):
 
 
 def sentences_for(store: Store, record_ids: list[str]):
+    """The sentences of these records, each with its record's language (the sentiment stage routes on it)."""
     return store.query(
-        "SELECT * FROM sentences WHERE list_contains(?, record_id) ORDER BY record_id, idx", [record_ids]
+        "SELECT s.*, r.language FROM sentences s JOIN records r USING (record_id) "
+        "WHERE list_contains(?, s.record_id) ORDER BY s.record_id, s.idx", [record_ids]
     )
 
 

@@ -58,7 +58,9 @@ CREATE TABLE IF NOT EXISTS sentences (
 );
 CREATE TABLE IF NOT EXISTS sentence_sentiment (
     sentence_id VARCHAR PRIMARY KEY, record_id VARCHAR, label VARCHAR, score DOUBLE,
-    p_negative DOUBLE, p_neutral DOUBLE, p_positive DOUBLE, model VARCHAR
+    p_negative DOUBLE, p_neutral DOUBLE, p_positive DOUBLE, model VARCHAR,
+    language VARCHAR, supported BOOLEAN, emo_anger DOUBLE, emo_anticipation DOUBLE, emo_disgust DOUBLE,
+    emo_fear DOUBLE, emo_joy DOUBLE, emo_sadness DOUBLE, emo_surprise DOUBLE, emo_trust DOUBLE
 );
 CREATE TABLE IF NOT EXISTS doc_sentiment (
     record_id VARCHAR PRIMARY KEY, label VARCHAR, score DOUBLE, p_negative DOUBLE,
@@ -99,6 +101,12 @@ CREATE TABLE IF NOT EXISTS profiles (
 );
 """
 
+# Columns added after a table was first shipped: a store made by an older insight gains them on open.
+_ADDED_COLUMNS = [("sentence_sentiment", "language", "VARCHAR"), ("sentence_sentiment", "supported", "BOOLEAN")] + [
+    ("sentence_sentiment", f"emo_{e}", "DOUBLE")
+    for e in ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
+]
+
 # Tables a re-analysis may rebuild (derived from records); ingest tables are never dropped.
 DERIVED_TABLES = (
     "stage_done", "sentences", "sentence_sentiment", "doc_sentiment", "aspects", "embeddings",
@@ -137,6 +145,8 @@ class Store:
         self.con.execute("SET TimeZone = 'UTC'")
         if not read_only:
             self.con.execute(_DDL)
+            for table, column, kind in _ADDED_COLUMNS:
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
             self.con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
             )

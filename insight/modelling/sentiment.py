@@ -1,10 +1,16 @@
-"""Sentence and aspect sentiment: ``SentimentModel`` ("sentiment.minilm.v1") and ``aggregate_document``.
+"""Sentence and aspect sentiment, and emotions: ``SentimentModel`` and ``aggregate_document``.
 
-One fine-tuned all-MiniLM-L6-v2 classifier (3 classes: negative / neutral / positive) serves both
+One fine-tuned multilingual-e5-small encoder ("sentiment.e5.v3", English, Turkish, Finnish, German,
+Spanish, French) with two heads serves
 
-* sentence sentiment: single-text input, and
+* sentence sentiment (3 classes: negative / neutral / positive): single-text input;
 * aspect (target) sentiment: sentence-pair input ``(sentence, aspect term)``, giving the polarity
-  toward that term ("Love the screen but the battery dies" -> screen positive, battery negative).
+  toward that term ("Love the screen but the battery dies" -> screen positive, battery negative);
+* emotions: 8 independent probabilities (anger, anticipation, disgust, fear, joy, sadness, surprise,
+  trust), from the same pass.
+
+A text whose language is known and not one the model was trained for gets ``supported: False`` and
+no label, instead of a confident guess.
 
 On CPU it runs the int8 ONNX graph with onnxruntime (no torch import); on CUDA it runs torch in bf16
 from the same weights. Nothing is ever downloaded.
@@ -28,14 +34,14 @@ from insight.modelling._loading import (Encoder, make_runner, pick_device, read_
 from insight.modelling._text import normalise
 
 LABELS = ("negative", "neutral", "positive")
-DEFAULT_DIR = "sentiment-minilm"
+DEFAULT_DIR = "sentiment-e5"
 TRAIN_SCRIPT = "scripts/train_sentiment.py"
 
 
 class SentimentModel:
     """3-class sentiment for sentences, optionally toward a target term. Build with :meth:`load`."""
 
-    name = "sentiment.minilm.v2"  # the shipped model; a loaded one reports its own
+    name = "sentiment.e5.v3"  # the shipped model; a loaded one reports its own
 
     def __init__(self, model_dir: Path, meta: dict, encoder: Encoder, runner, device: str):
         self.model_dir = model_dir
@@ -47,11 +53,17 @@ class SentimentModel:
         self._run = runner
         labels = list(meta["labels"])
         self._order = [labels.index(l) for l in LABELS]
+        self.emotions: list[str] = list(meta.get("emotions") or [])
+        self.languages: frozenset[str] = frozenset(meta.get("languages") or [])
+
+    def supports(self, language: str | None) -> bool:
+        """True unless ``language`` is known and the model was not trained for it (None = unknown: scored)."""
+        return language is None or not self.languages or language in self.languages
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, device: str | None = None,
              backend: str | None = None) -> "SentimentModel":
-        """Load from ``path`` (default ``<repo>/models/sentiment-minilm`` or ``$INSIGHT_MODELS_DIR``).
+        """Load from ``path`` (default ``<repo>/models/sentiment-e5`` or ``$INSIGHT_MODELS_DIR``).
 
         device: None -> "cuda" if available else "cpu". backend: None -> ONNX int8 on CPU, torch on
         CUDA; pass "torch" to force the fp32 torch path on CPU (used to measure the int8 cost).
@@ -72,37 +84,73 @@ class SentimentModel:
 
         Texts are normalised first (insight.modelling._text.normalise: @handles, URLs, emoji).
         """
+        return self._forward(texts, targets, batch_size)[0]
+
+    def predict_emotions(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """(n, len(emotions)) independent probabilities (sigmoid), in ``self.emotions`` order."""
+        return self._forward(texts, None, batch_size)[1]
+
+    def _forward(self, texts, targets, batch_size) -> tuple[np.ndarray, np.ndarray]:
         texts = list(texts)
         if targets is not None:
             targets = list(targets)
             if len(targets) != len(texts):
                 raise InputError(f"SentimentModel.predict: targets must match texts one to one "
                                  f"(got {len(targets)} targets for {len(texts)} texts). Pass None for no target.")
+        n_emo = len(self.emotions)
         if not texts:
-            return np.zeros((0, 3), dtype=np.float32)
+            return np.zeros((0, 3), dtype=np.float32), np.zeros((0, n_emo), dtype=np.float32)
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise InputError(f"SentimentModel.predict: texts[{i}] must be a str (got {t!r}).")
         texts = [normalise(t) for t in texts]
         out = np.zeros((len(texts), 3), dtype=np.float32)
+        emo = np.zeros((len(texts), n_emo), dtype=np.float32)
         # sort by length so each batch pads little; results go back by index, never by position
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(targets[i] or "") if targets else 0))
         for s in range(0, len(order), max(1, batch_size)):
             idx = order[s:s + batch_size]
             _, ids, mask, tt = self._enc.encode([texts[i] for i in idx],
                                                 [targets[i] for i in idx] if targets else None)
-            out[idx] = softmax(self._run(ids, mask, tt).astype(np.float32))[:, self._order]
-        return out
+            res = self._run.run_all(ids, mask, tt) if hasattr(self._run, "run_all") else {"logits": self._run(ids, mask, tt)}
+            out[idx] = softmax(res["logits"].astype(np.float32))[:, self._order]
+            if n_emo and "emotions" in res:
+                emo[idx] = 1.0 / (1.0 + np.exp(-res["emotions"].astype(np.float32)))
+        return out, emo
 
     def predict(self, texts: Sequence[str], targets: Sequence[str | None] | None = None,
-                batch_size: int = 64) -> list[dict]:
-        """One dict per text: ``{"label", "score" (= p_pos - p_neg, in [-1, 1]), "probabilities"}``.
+                batch_size: int = 64, languages: Sequence[str | None] | None = None) -> list[dict]:
+        """One dict per text: ``{"label", "score" (= p_pos - p_neg, in [-1, 1]), "probabilities",
+        "emotions" ({name: p}, when the model has the head), "language", "supported"}``.
 
         targets: optional aspect term per text (None entries allowed): the result is then the
         polarity toward that term, read from the (text, term) sentence pair.
+        languages: optional ISO 639-1 code per text (None = unknown). A text in a language the model
+        was not trained for is not scored: ``label``, ``score``, ``probabilities`` are None and
+        ``supported`` is False.
         """
-        probs = self.predict_proba(texts, targets, batch_size)
-        return [_result(p) for p in probs]
+        texts = list(texts)
+        langs = list(languages) if languages is not None else [None] * len(texts)
+        if len(langs) != len(texts):
+            raise InputError(f"SentimentModel.predict: languages must match texts one to one "
+                             f"(got {len(langs)} languages for {len(texts)} texts). Pass None for unknown.")
+        ok = [i for i, l in enumerate(langs) if self.supports(l)]
+        P, E = self._forward([texts[i] for i in ok], [targets[i] for i in ok] if targets is not None else None,
+                             batch_size)
+        results: list[dict] = [_unsupported(l) for l in langs]
+        for k, i in enumerate(ok):
+            r = _result(P[k])
+            if self.emotions:
+                r["emotions"] = {name: float(p) for name, p in zip(self.emotions, E[k])}
+            r["language"] = langs[i]
+            r["supported"] = True
+            results[i] = r
+        return results
+
+
+def _unsupported(language: str | None) -> dict:
+    return {"label": None, "score": None, "probabilities": None, "emotions": None, "language": language,
+            "supported": False}
 
 
 def _result(p: np.ndarray) -> dict:

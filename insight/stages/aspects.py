@@ -21,12 +21,27 @@ def normalise_term(term: str, lemmatize=None) -> str:
     return term
 
 
+def _extractor_languages(extractor) -> frozenset[str]:
+    meta = getattr(extractor, "meta", None) or {}
+    return frozenset(meta.get("languages") or ["en"])
+
+
 def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: int = 64):
-    """Sentences frame -> one row per (sentence, aspect term) with polarity toward the term."""
+    """Sentences frame -> one row per (sentence, aspect term) with polarity toward the term.
+
+    The term tagger only reads the languages it was trained on (the shipped one: English); a sentence
+    whose record is known to be in another language gets no aspects rather than English-shaped guesses.
+    Sentences of unknown language (too short to tell) are read."""
     import pandas as pd
 
     if len(sentences) == 0:
         return pd.DataFrame(columns=ASPECT_COLUMNS)
+    if "language" in sentences.columns:
+        langs = _extractor_languages(extractor)
+        keep = [lang is None or lang != lang or lang in langs for lang in sentences["language"]]  # NaN != NaN
+        sentences = sentences[keep]
+        if len(sentences) == 0:
+            return pd.DataFrame(columns=ASPECT_COLUMNS)
     texts = list(sentences["text"])
     spans = extractor.extract(texts, batch_size=batch_size)
     pairs = []
