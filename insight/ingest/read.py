@@ -33,7 +33,9 @@ class IngestBatch:
     customers: list[dict[str, Any]] = field(default_factory=list)
     identities: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
-    rows_read: int = 0
+    rows_read: int = 0  # rows (a nested conversation: turns); = len(records) + len(rejects)
+    lines_read: int = 0  # rows as the file holds them (a nested conversation counts once)
+    conversations: int = 0  # transcripts: distinct conversations stored
     kind: str = ""
     source: str = ""
 
@@ -91,6 +93,78 @@ def _transcript_columns(path: str, src: RowSource, mapping: dict[str, str]) -> t
     return resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind], fields=flat_fields), False
 
 
+def open_source(
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    rating_scale: tuple[float, float] = (1, 5),
+    source: str | None = None,
+    identities: Mapping[Any, str] | None = None,
+) -> tuple[IngestBatch, Iterator[Record | Reject]]:
+    """Open one file of a record kind (reviews, transcripts, social) for streaming.
+
+    Returns the batch header (columns, kind, source; ``rows_read`` and ``conversations`` are
+    filled in as the stream is consumed) and the stream of Records and Rejects. Every row read
+    becomes exactly one Record or one Reject (a nested conversation: one per turn), so
+    ``rows_read`` always equals records + rejects.
+    """
+    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities)
+    if kind in ("customers", "identities"):
+        raise InputError(f"open_source: {kind} are reference tables (got {kind!r}). Use read_source for them.")
+    return batch, _stream(batch, ctx, src, nested, mapping)
+
+
+def _open(kind, path, mapping, encoding, rating_scale, source, identities):
+    if kind not in KINDS:
+        raise InputError(f"read_source: unknown kind (got {kind!r}). Use one of: {', '.join(KINDS)}.")
+    path = str(path)
+    scale = _check_scale(rating_scale)
+    mapping = dict(mapping or {})
+    src = open_rows(path, encoding=encoding)
+    if not src.sample:
+        what = "a header but no data rows" if src.format in ("csv", "tsv") else "no objects"
+        raise InputError(f"{path}: no rows (got {what}). Give at least one row to ingest.")
+    nested = False
+    if kind == "transcripts":
+        columns, nested = _transcript_columns(path, src, mapping)
+    else:
+        columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind])
+    ids = normalise_identities(identities)
+    ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids)
+    batch = IngestBatch(columns=columns, kind=kind, source=ctx.source)
+    return batch, ctx, src, nested, mapping
+
+
+def _stream(batch: IngestBatch, ctx: Context, src: RowSource, nested: bool, mapping: dict[str, str]):
+    rows = _Counter(src.rows)
+    if ctx.kind == "reviews":
+        items = normalise_reviews(ctx, rows)
+    elif ctx.kind == "social":
+        items = normalise_social(ctx, rows)
+    else:
+        items = normalise_transcripts(ctx, rows, nested=nested, mapping=mapping)
+    conversations: set[str] = set()
+    for item in items:
+        batch.rows_read += 1
+        if ctx.kind == "transcripts" and isinstance(item, Record) and item.conversation_id:
+            conversations.add(item.conversation_id)
+        yield item
+    batch.lines_read = rows.count
+    batch.conversations = len(conversations)
+
+
+def normalise_identities(identities: Mapping[Any, str] | None) -> dict[tuple[str, str], str]:
+    """``{(identifier, platform): customer_id}``; a plain ``identifier`` key (or an empty
+    platform) matches on every platform."""
+    out: dict[tuple[str, str], str] = {}
+    for key, customer_id in (identities or {}).items():
+        ident, platform = key if isinstance(key, tuple) else (key, "")
+        out[(normalise_identifier(ident), (platform or "").strip().lower())] = customer_id
+    return out
+
+
 def read_source(
     kind: str,
     path: str | Path,
@@ -99,40 +173,21 @@ def read_source(
     encoding: str | None = None,
     rating_scale: tuple[float, float] = (1, 5),
     source: str | None = None,
-    identities: Mapping[str, str] | None = None,
+    identities: Mapping[Any, str] | None = None,
 ) -> IngestBatch:
-    """Read one file of ``kind`` (see KINDS). File problems raise InputError; row problems
+    """Read one file of ``kind`` (see KINDS) whole. File problems raise InputError; row problems
     become rejects in the batch."""
-    if kind not in KINDS:
-        raise InputError(f"read_source: unknown kind (got {kind!r}). Use one of: {', '.join(KINDS)}.")
-    path = str(path)
-    scale = _check_scale(rating_scale)
-    mapping = dict(mapping or {})
-    src = open_rows(path, encoding=encoding)
-    nested = False
-    if kind == "transcripts":
-        columns, nested = _transcript_columns(path, src, mapping)
-    else:
-        columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind])
-    ids = {normalise_identifier(k): v for k, v in (identities or {}).items()}
-    ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids)
-    rows = _Counter(src.rows)
-    batch = IngestBatch(columns=columns, kind=kind, source=ctx.source)
+    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities)
     if kind in ("customers", "identities"):
+        rows = _Counter(src.rows)
         reader = read_customers if kind == "customers" else read_identities
         table, batch.rejects = reader(ctx, rows)
         if kind == "customers":
             batch.customers = table
         else:
             batch.identities = table
-    else:
-        if kind == "reviews":
-            items = normalise_reviews(ctx, rows)
-        elif kind == "social":
-            items = normalise_social(ctx, rows)
-        else:
-            items = normalise_transcripts(ctx, rows, nested=nested, mapping=mapping)
-        for item in items:
-            (batch.records if isinstance(item, Record) else batch.rejects).append(item)
-    batch.rows_read = rows.count
+        batch.rows_read = batch.lines_read = rows.count
+        return batch
+    for item in _stream(batch, ctx, src, nested, mapping):
+        (batch.records if isinstance(item, Record) else batch.rejects).append(item)
     return batch

@@ -12,6 +12,8 @@ from insight.ingest.values import count_value, date_value, field_value, text_val
 from insight.pii import mask_pii
 from insight.schema import Record, Reject, record_id_for
 
+LINKED_BY = "_linked_by"  # meta key set when the customer came from the identity map
+
 
 def normalise_social(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator[Record | Reject]:
     return each_row(ctx, rows, lambda line, row: _post(ctx, line, row))
@@ -26,8 +28,11 @@ def _post(ctx: Context, line: int, row: dict[str, Any]) -> Record:
     post_id = field_value(ctx.get(row, "post_id"), "post_id")
     counts = {name: count_value(ctx.get(row, name), name) for name in ("likes", "shares", "replies")}
     customer_id = field_value(ctx.get(row, "customer_id"), "customer_id")
+    meta = ctx.meta(row)
     if customer_id is None and handle:
-        customer_id = ctx.identities.get(normalise_identifier(handle))
+        customer_id = ctx.customer_for(handle, platform)
+        if customer_id is not None:
+            meta[LINKED_BY] = "identity"  # linked through the map, so a remap may relink it
     masked = mask_pii(text)
     extra = "" if post_id else f"{normalise_identifier(handle or '')}|{created_at.isoformat()}"
     return Record(
@@ -47,5 +52,5 @@ def _post(ctx: Context, line: int, row: dict[str, Any]) -> Record:
         likes=counts["likes"],
         shares=counts["shares"],
         replies=counts["replies"],
-        meta=ctx.meta(row),
+        meta=meta,
     )

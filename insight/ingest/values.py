@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from insight.pii import mask_pii
 from insight.schema import MAX_FIELD_CHARS, MAX_TEXT_CHARS
 
 MISSING_TEXT = "missing text"
@@ -28,11 +29,16 @@ INVALID_JSON = "invalid json"
 MISSING_CONVERSATION_ID = "missing conversation_id"
 MISSING_IDENTIFIER = "missing identifier"
 DUPLICATE_IDENTIFIER = "duplicate identifier"
+TOO_MANY_FIELDS = "too many fields"
+BAD_QUOTING = "bad quoting"
+LINE_TOO_LONG = "line too long"
+DUPLICATE_ID = "duplicate id, different content"
 
 REJECT_REASONS = (
     MISSING_TEXT, UNPARSEABLE_DATE, RATING_OUT_OF_RANGE, UNPARSEABLE_RATING, INVALID_UTF8,
     WRONG_TYPE, FIELD_TOO_LONG, UNKNOWN_SPEAKER, DUPLICATE_CUSTOMER_ID, MISSING_CUSTOMER_ID,
     INVALID_JSON, MISSING_CONVERSATION_ID, MISSING_IDENTIFIER, DUPLICATE_IDENTIFIER,
+    TOO_MANY_FIELDS, BAD_QUOTING, LINE_TOO_LONG, DUPLICATE_ID,
 )  # fmt: skip
 __doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
 
@@ -42,27 +48,35 @@ REJECT_VALUE_CHARS = 200
 class RowProblem(Exception):
     """One field of one row cannot be used; the normaliser turns it into a Reject."""
 
-    def __init__(self, field: str, value: Any, reason: str) -> None:
+    def __init__(self, field: str, value: Any, reason: str, *, last_line: int | None = None) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.value = value
         self.reason = reason
+        self.last_line = last_line  # set when the row spans lines (a quoted CSV field)
 
 
 def value_str(value: Any) -> str:
-    """The offending value as safe text (valid UTF-8), cut to 200 characters."""
+    """The offending value as safe text (valid UTF-8), PII-masked, cut to 200 characters."""
     if value is None:
         text = ""
     elif isinstance(value, bytes):
-        text = value.decode("utf-8", "backslashreplace")
+        text = value[: REJECT_VALUE_CHARS * 4].decode("utf-8", "backslashreplace")
     elif isinstance(value, str):
-        text = value
+        text = value[: REJECT_VALUE_CHARS * 4]
     elif isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)[: REJECT_VALUE_CHARS * 4]
+        except (RecursionError, ValueError):
+            text = f"<{type(value).__name__} nested too deeply>"
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 2000:
+        text = f"<a {len(hex(value))}-hex-digit integer>"
     else:
-        text = str(value)
+        text = str(value)[: REJECT_VALUE_CHARS * 4]
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text[:REJECT_VALUE_CHARS]
+    # Mask before cutting, so that a cut never splits an email or a card number into a part the
+    # masker no longer recognises.
+    return mask_pii(text)[:REJECT_VALUE_CHARS]
 
 
 def is_missing(value: Any) -> bool:
