@@ -145,7 +145,9 @@ def rejects(fmt, db):
         frame = store.query("SELECT source_file, line, last_line, field, value, reason, channel FROM rejects "
                             "ORDER BY source_file, line, field")
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        from insight.report.safe import csv_frame
+
+        click.echo(csv_frame(frame).to_csv(index=False), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", indent=2))
     elif len(frame) == 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import ConfigError
+from insight.report.safe import md_tree
 from insight.rules import compile_rule, field_kinds
 from insight.stages.painpoints import customer_value
 
@@ -204,6 +205,7 @@ def slug(name: str) -> str:
 def render_md(persona: dict[str, Any]) -> str:
     """One Markdown page in the CX persona template: name, quote, demographics, goals, pain points,
     motivators, preferred channels (team fields first, generated numbers after)."""
+    persona = md_tree(persona)  # CRM values and quotes are data: escaped, one line each
     g = persona.get("generated", {})
     lines = [f"# {persona['name']}", ""]
     quote = persona.get("quote") or (g.get("quotes") or [None])[0]
