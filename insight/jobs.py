@@ -135,7 +135,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
             config = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found. Pass the path of an insight TOML config.") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file.") from None
     base = path.resolve().parent
     sources = config.get("sources")
@@ -143,20 +143,50 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: no [[sources]] given (got {sources!r}). Add one [[sources]] table per input file.")
     from insight.ingest import KINDS
 
+    _expect(path, "strict", config.get("strict", False), bool, "true or false (unquoted)")
+    for key in ("db", "out_dir"):
+        _expect(path, key, config.get(key, "x"), str, "a path in quotes")
     for i, src in enumerate(sources, 1):
+        if not isinstance(src, dict):
+            raise ConfigError(f"{path}: sources[{i}] must be a table (got {src!r}). Write [[sources]] followed by kind = ... and path = ....")
         if src.get("kind") not in KINDS:
             raise ConfigError(
                 f"{path}: sources[{i}].kind must be one of {', '.join(KINDS)} (got {src.get('kind')!r})."
             )
         if not src.get("path"):
             raise ConfigError(f"{path}: sources[{i}] has no path. Add path = \"FILE\".")
+        _expect(path, f"sources[{i}].path", src["path"], str, "a path in quotes")
+        if "encoding" in src:
+            _expect(path, f"sources[{i}].encoding", src["encoding"], str, 'a codec name in quotes, e.g. "latin-1"')
         src["path"] = str((base / src["path"]).resolve()) if not Path(src["path"]).is_absolute() else src["path"]
         mapping = src.get("map", {})
-        if not isinstance(mapping, dict):
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ConfigError(f"{path}: sources[{i}].map must be a table of field = \"column\" (got {mapping!r}).")
+        if "rating_scale" in src:
+            src["rating_scale"] = _scale(path, i, src["rating_scale"])
     config["db"] = str((base / config.get("db", "insight.duckdb")).resolve())
     config["out_dir"] = str((base / config.get("out_dir", "insight-out")).resolve())
     return config
+
+
+def _expect(path: Path, key: str, value: Any, kind: type, allowed: str) -> None:
+    if not isinstance(value, kind):
+        raise ConfigError(f"{path}: {key} must be {allowed} (got {value!r}). Fix the value in the config.")
+
+
+def _scale(path: Path, i: int, value: Any) -> tuple[float, float]:
+    """``[1, 10]`` or ``"1-10"`` → ``(1.0, 10.0)``."""
+    parts = value.split("-", 1) if isinstance(value, str) else value
+    try:
+        low, high = (float(v) for v in parts)
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            raise TypeError
+    except (TypeError, ValueError):
+        low = high = float("nan")
+    if not low < high:
+        raise ConfigError(f"{path}: sources[{i}].rating_scale must be two numbers, low < high (got {value!r}). "
+                          f"Write rating_scale = [1, 10].")
+    return low, high
 
 
 # Customers and identities first, so social posts link on the way in.
@@ -176,10 +206,10 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
     result: dict[str, Any] = {"db": db_path, "ingest": []}
     with Store(db_path) as store:
         for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
-            scale = tuple(src.get("rating_scale", (1, 5)))
+            scale = src.get("rating_scale", (1, 5))
             for summary in ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None,
                                         encoding=src.get("encoding"), rating_scale=scale,
-                                        strict=bool(config.get("strict", False))):
+                                        strict=config.get("strict", False)):
                 print(summary.line(), file=sys.stderr)
                 result["ingest"].append(summary.line())
         result["analyze"] = pipeline.analyze(store, progress=progress)

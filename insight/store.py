@@ -267,7 +267,7 @@ class Store:
         return int(self.scalar("SELECT count(*) FROM rejects")) - before
 
     def ingest(
-        self, items: Iterable[Record | Reject], run_id: str, *, chunk: int = INGEST_CHUNK, on_reject=None
+        self, items: Iterable[Record | Reject], run_id: str, *, chunk: int | None = None, on_reject=None
     ) -> IngestCounts:
         """Store one file's records and rejects, all or nothing, with bounded memory.
 
@@ -282,6 +282,7 @@ class Store:
         import pandas as pd
 
         counts = IngestCounts()
+        chunk = chunk or INGEST_CHUNK
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_records AS SELECT 0::BIGINT AS seq, {_RECORD_SELECT} "
                          "FROM records WHERE false")
         self.con.execute("CREATE OR REPLACE TEMP TABLE _stage_rejects AS SELECT * EXCLUDE (run_id, rejected_at) "
