@@ -112,8 +112,10 @@ def _parse_scale(value: str) -> tuple[float, float]:
 @click.option("--strict", is_flag=True, help="Fail on the first rejected row instead of storing it in rejects.")
 @click.option("--replace", is_flag=True,
               help="customers: replace each customer's stored attributes instead of merging the file's columns in.")
+@click.option("--date-format", metavar="FORMAT",
+              help="How the file writes dates, as a strptime format (e.g. %d/%m/%Y) when day and month are ambiguous.")
 @db_option
-def ingest(kind, files, maps, encoding, rating_scale, strict, replace, db):
+def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_format, db):
     """Ingest FILES of one KIND (reviews, transcripts, social, customers, identities) into the store.
 
     Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing.
@@ -125,7 +127,8 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, replace, db):
     scale = _parse_scale(rating_scale)
     with _open(db) as store:
         summaries = ingest_files(store, kind, list(files), mapping=mapping or None, encoding=encoding,
-                                 rating_scale=scale, strict=strict, replace=replace)
+                                 rating_scale=scale, strict=strict, replace=replace,
+                                 date_format=date_format)
     for s in summaries:
         click.echo(s.line())
     total = sum(s.rejected for s in summaries)

@@ -56,6 +56,7 @@ def ingest_files(
     rating_scale: tuple[float, float] = (1, 5),
     strict: bool = False,
     replace: bool = False,
+    date_format: str | None = None,
 ) -> list[IngestSummary]:
     """Read each file, store its records and rejects (idempotent, all or nothing per file);
     return one summary per file.
@@ -68,7 +69,7 @@ def ingest_files(
 
     run_id = store.start_run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
                                                 "rating_scale": list(rating_scale), "strict": strict,
-                                                "replace": replace})
+                                                "replace": replace, "date_format": date_format})
     summaries = []
     try:
         for path in paths:
@@ -91,7 +92,8 @@ def ingest_files(
                     summary.linked = store.relink_handles(normalise_identifier)
             else:
                 batch, items = open_source(kind, path, mapping=mapping, encoding=encoding,
-                                           rating_scale=rating_scale, identities=store.identity_map())
+                                           rating_scale=rating_scale, identities=store.identity_map(),
+                                           date_format=date_format)
                 kept: list[Any] = []
 
                 def on_reject(reject, kept=kept):
@@ -158,6 +160,8 @@ def load_config(path: str | Path) -> dict[str, Any]:
         _expect(path, f"sources[{i}].path", src["path"], str, "a path in quotes")
         if "encoding" in src:
             _expect(path, f"sources[{i}].encoding", src["encoding"], str, 'a codec name in quotes, e.g. "latin-1"')
+        if "date_format" in src:
+            _expect(path, f"sources[{i}].date_format", src["date_format"], str, 'a strptime format in quotes, e.g. "%d/%m/%Y"')
         src["path"] = str((base / src["path"]).resolve()) if not Path(src["path"]).is_absolute() else src["path"]
         mapping = src.get("map", {})
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
@@ -209,6 +213,7 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
             scale = src.get("rating_scale", (1, 5))
             for summary in ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None,
                                         encoding=src.get("encoding"), rating_scale=scale,
+                                        date_format=src.get("date_format"),
                                         strict=config.get("strict", False)):
                 print(summary.line(), file=sys.stderr)
                 result["ingest"].append(summary.line())

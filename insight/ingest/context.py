@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from insight.ingest.formats import Row
 from insight.ingest.identifiers import customer_for_handle, normalise_identifier
 from insight.ingest.language import detect_language
-from insight.ingest.values import RowProblem, language_value, value_str
+from insight.ingest.values import RowProblem, date_value, language_value, value_str
 from insight.pii import mask_pii
 from insight.schema import Reject
 
@@ -29,6 +29,13 @@ class Context:
     columns: dict[str, str]
     rating_scale: tuple[float, float] = (1.0, 5.0)
     identities: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (identifier, platform)
+    date_orders: Mapping[str, str] = field(default_factory=dict)  # field -> day-first / month-first
+    date_format: str | None = None  # --date-format, tried first
+
+    def date(self, value: Any, field_name: str) -> datetime:
+        """A date field, read with the column's day/month order (or --date-format)."""
+        base = field_name.rsplit(".", 1)[-1]
+        return date_value(value, field_name, order=self.date_orders.get(base), fmt=self.date_format)
 
     def get(self, row: Mapping[str, Any], field_name: str) -> Any:
         column = self.columns.get(field_name)

@@ -15,6 +15,7 @@ from insight.ingest.customers import read_customers, read_identities
 from insight.ingest.formats import FORMATS, Row, RowSource, open_rows
 from insight.ingest.identifiers import normalise_identifier
 from insight.ingest.reviews import normalise_reviews
+from insight.ingest.values import infer_date_order
 from insight.ingest.social import normalise_social
 from insight.ingest.transcripts import normalise_transcripts
 from insight.schema import Record, Reject
@@ -102,6 +103,7 @@ def open_source(
     rating_scale: tuple[float, float] = (1, 5),
     source: str | None = None,
     identities: Mapping[Any, str] | None = None,
+    date_format: str | None = None,
 ) -> tuple[IngestBatch, Iterator[Record | Reject]]:
     """Open one file of a record kind (reviews, transcripts, social) for streaming.
 
@@ -110,13 +112,35 @@ def open_source(
     becomes exactly one Record or one Reject (a nested conversation: one per turn), so
     ``rows_read`` always equals records + rejects.
     """
-    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities)
+    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities,
+                                             date_format)
     if kind in ("customers", "identities"):
         raise InputError(f"open_source: {kind} are reference tables (got {kind!r}). Use read_source for them.")
     return batch, _stream(batch, ctx, src, nested, mapping)
 
 
-def _open(kind, path, mapping, encoding, rating_scale, source, identities):
+def _date_orders(path: str, src: RowSource, columns: dict[str, str]) -> dict[str, str]:
+    """Day-first or month-first per date column, from the sample (05/03/2026 means one thing in
+    the whole column); InputError when the sample holds both."""
+    orders = {}
+    for field_name in ("created_at", "ts", "started_at"):
+        column = columns.get(field_name)
+        if column is None:
+            continue
+        values = [row.get(column) for row in src.sample if isinstance(row, dict)]
+        try:
+            order = infer_date_order(values)
+        except ValueError as exc:
+            raise InputError(
+                f"{path}: column {column!r} mixes day-first and month-first dates (got {exc}). "
+                f"Pass --date-format, e.g. --date-format %d/%m/%Y or --date-format %m/%d/%Y."
+            ) from None
+        if order:
+            orders[field_name] = order
+    return orders
+
+
+def _open(kind, path, mapping, encoding, rating_scale, source, identities, date_format=None):
     if kind not in KINDS:
         raise InputError(f"read_source: unknown kind (got {kind!r}). Use one of: {', '.join(KINDS)}.")
     path = str(path)
@@ -132,7 +156,8 @@ def _open(kind, path, mapping, encoding, rating_scale, source, identities):
     else:
         columns = resolve_columns(kind, path, src.columns, mapping, required=REQUIRED[kind])
     ids = normalise_identities(identities)
-    ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids)
+    orders = _date_orders(path, src, columns)
+    ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids, orders, date_format)
     batch = IngestBatch(columns=columns, kind=kind, source=ctx.source)
     return batch, ctx, src, nested, mapping
 
@@ -174,10 +199,12 @@ def read_source(
     rating_scale: tuple[float, float] = (1, 5),
     source: str | None = None,
     identities: Mapping[Any, str] | None = None,
+    date_format: str | None = None,
 ) -> IngestBatch:
     """Read one file of ``kind`` (see KINDS) whole. File problems raise InputError; row problems
     become rejects in the batch."""
-    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities)
+    batch, ctx, src, nested, mapping = _open(kind, path, mapping, encoding, rating_scale, source, identities,
+                                             date_format)
     if kind in ("customers", "identities"):
         rows = _Counter(src.rows)
         reader = read_customers if kind == "customers" else read_identities

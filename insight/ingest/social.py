@@ -8,7 +8,7 @@ from typing import Any
 from insight.ingest.context import Context, each_row
 from insight.ingest.formats import Row
 from insight.ingest.identifiers import normalise_identifier
-from insight.ingest.values import count_value, date_value, field_value, text_value
+from insight.ingest.values import count_value, field_value, text_value
 from insight.pii import mask_pii
 from insight.schema import Record, Reject, record_id_for
 
@@ -22,7 +22,7 @@ def normalise_social(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator[
 def _post(ctx: Context, line: int, row: dict[str, Any]) -> Record:
     text = text_value(ctx.get(row, "text"))
     assert text is not None
-    created_at = date_value(ctx.get(row, "created_at"))
+    created_at = ctx.date(ctx.get(row, "created_at"), "created_at")
     handle = field_value(ctx.get(row, "handle"), "handle")
     platform = field_value(ctx.get(row, "platform"), "platform")
     post_id = field_value(ctx.get(row, "post_id"), "post_id")

@@ -28,7 +28,6 @@ from insight.ingest.values import (
     UNPARSEABLE_DATE,
     WRONG_TYPE,
     RowProblem,
-    date_value,
     field_value,
     int_value,
     is_missing,
@@ -82,7 +81,7 @@ def _turn_record(ctx: Context, conv: Conversation, turn: Turn) -> Record:
     text = text_value(turn.text, p + "text")
     assert text is not None
     if not is_missing(turn.ts):
-        created_at = date_value(turn.ts, p + "ts")
+        created_at = ctx.date(turn.ts, p + "ts")
     elif conv.started_at is not None:
         created_at = plus_seconds(conv.started_at, turn.index)
     else:
@@ -132,7 +131,7 @@ def _conversation(ctx: Context, rows: list[dict[str, Any]], conversation_id: str
         raw = ctx.get(row, "started_at")
         if not is_missing(raw):
             try:
-                started = date_value(raw, "started_at")
+                started = ctx.date(raw, "started_at")
             except RowProblem:
                 continue  # only needed for turns without ts; those turns are rejected then
             break
@@ -255,7 +254,7 @@ def _flat(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator[Record | Re
                 raise RowProblem("conversation_id", "", MISSING_CONVERSATION_ID)
             turn = int_value(ctx.get(row, "turn"), "turn")
             raw_ts = ctx.get(row, "ts")
-            ts = None if is_missing(raw_ts) else date_value(raw_ts, "ts")
+            ts = None if is_missing(raw_ts) else ctx.date(raw_ts, "ts")
         except RowProblem as problem:
             yield ctx.reject(line, problem)
             continue
