@@ -282,6 +282,7 @@ class _Lines:
         self.pushed: list[tuple[int, str]] = []  # lines to read again, next one last
         self.row: list[tuple[int, str]] = []
         self.row_bytes = 0
+        self.delimiter = ","
 
     def start_row(self) -> None:
         self.row = []
@@ -330,6 +331,7 @@ def _csv_rows(
     if delimiter is None:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     stream.push_back([(first_number, first)])
+    stream.delimiter = delimiter
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -368,14 +370,14 @@ def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Ite
         except StopIteration:
             return
         except (csv.Error, _RowTooBig) as exc:
-            yield from _broken_row(stream, exc)
+            yield from _broken_row(stream, exc, width)
             continue
         start, last = stream.row[0][0], stream.row[-1][0]
         span = last if last > start else None
         if not cells or not any(c.strip() for c in cells):
             continue
-        if last > start and len(cells) != width:
-            # A quote opened a field that swallowed the lines after it: reject the row with its
+        if last > start and len(cells) != width and _rows_inside(stream.row[1:], width, stream.delimiter):
+            # A quote opened a field that swallowed the rows after it: reject the row with its
             # line range and read the swallowed lines again as rows of their own.
             yield start, RowProblem("record", stream.row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=last)
             stream.push_back(stream.row[1:])
@@ -391,21 +393,38 @@ def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Ite
         yield start, {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns)}
 
 
-def _broken_row(stream: _Lines, exc: Exception) -> Iterator[tuple[int, Row]]:
+def _rows_inside(lines: list[tuple[int, str]], width: int, delimiter: str) -> bool:
+    """Whether lines swallowed by an open quote hold rows of their own (a line that reads as
+    exactly ``width`` cells): then they are read again, else they belong to the rejected row."""
+    for _, text in lines:
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(cells) == width:
+            return True
+    return False
+
+
+def _broken_row(stream: _Lines, exc: Exception, width: int) -> Iterator[tuple[int, Row]]:
     """A row csv cannot parse (bad quoting, an unclosed quote, a line too long): one reject with
-    its line range; the lines it swallowed after its first are read again."""
+    its line range; the lines it swallowed after its first are read again when they hold rows."""
     row = stream.row
     if isinstance(exc, _RowTooBig) and exc.reason == LINE_TOO_LONG:
         if row:  # a quoted field ran into the long line: the row it started is broken too
-            yield row[0][0], RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=row[-1][0])
-            stream.push_back(row[1:])
+            last = row[-1][0]
+            yield row[0][0], RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING,
+                                        last_line=last if last > row[0][0] else None)
+            if _rows_inside(row[1:], width, stream.delimiter):
+                stream.push_back(row[1:])
         yield exc.last, RowProblem("record", exc.head, LINE_TOO_LONG)
         return
     if not row:
         return
     first, last = row[0][0], row[-1][0]
-    yield first, RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=last)
-    stream.push_back(row[1:])
+    yield first, RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=last if last > first else None)
+    if _rows_inside(row[1:], width, stream.delimiter):
+        stream.push_back(row[1:])
 
 
 # -- JSON / JSONL ------------------------------------------------------------------------------
