@@ -145,7 +145,10 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_form
 def rejects(fmt, db):
     """List rejected input rows with file, line, field, value and reason."""
     with _open(db, read_only=True) as store:
-        frame = store.query("SELECT source_file, line, last_line, field, value, reason, channel FROM rejects "
+        # a store written before line ranges existed has no last_line column (read-only: not migrated)
+        has_range = "last_line" in set(store.query("SELECT * FROM rejects LIMIT 0").columns)
+        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
+        frame = store.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
                             "ORDER BY source_file, line, field")
     if fmt == "csv":
         from insight.report.safe import csv_frame

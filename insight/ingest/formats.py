@@ -291,11 +291,6 @@ class _Lines:
     def push_back(self, lines: list[tuple[int, str]]) -> None:
         self.pushed.extend(reversed(lines))
 
-    def peek_number(self) -> int | None:
-        if self.pushed:
-            return self.pushed[-1][0]
-        return None
-
     def __iter__(self) -> _Lines:
         return self
 
