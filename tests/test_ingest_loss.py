@@ -129,3 +129,26 @@ def test_empty_jsonl_and_empty_array_say_no_rows(tmp_path: Path) -> None:
     for name, text in (("r.jsonl", ""), ("r.json", "[]"), ("h.csv", HEADER)):
         with pytest.raises(InputError, match="no rows"):
             read_source("reviews", _write(tmp_path, name, text))
+
+
+def test_cli_summary_utf8_hint_and_line_ranges(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from insight.cli import main
+
+    path = tmp_path / "r.csv"
+    path.write_bytes((HEADER + 'R1,2026-01-01,2,"The app crashes\nR2,2026-01-02,4,Works fine\n').encode()
+                     + b"R3,2026-01-03,5,caf\xe9\n")
+    db = str(tmp_path / "t.duckdb")
+    result = CliRunner().invoke(main, ["ingest", "reviews", str(path), "--db", db])
+    assert result.exit_code == 0
+    assert f"{path}: 3 rows read = 1 new records + 0 updated + 0 duplicates + 2 rejected" in result.output
+    assert "re-run with --encoding latin-1" in result.output
+    listed = CliRunner().invoke(main, ["rejects", "--db", db]).output.splitlines()
+    assert listed == [f"{path}:2-4: record: bad quoting (got 'R1,2026-01-01,2,\"The app crashes')",
+                      f"{path}:4: text: invalid utf-8 (got 'caf\\\\xe9')"]
+
+
+def test_bad_date_format_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"--date-format must name day, month and year .*got '%Q'"):
+        read_source("reviews", _write(tmp_path, "r.csv", HEADER + "R1,2026-01-01,2,ok\n"), date_format="%Q")

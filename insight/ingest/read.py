@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,21 @@ def open_source(
     return batch, _stream(batch, ctx, src, nested, mapping)
 
 
+def _check_date_format(path: str, date_format: str | None) -> None:
+    if date_format is None:
+        return
+    sample = datetime(2026, 3, 13, 14, 5, 6)
+    try:
+        ok = datetime.strptime(sample.strftime(date_format), date_format).date() == sample.date()
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(
+            f"{path}: --date-format must name day, month and year as a strptime format (got {date_format!r}). "
+            f"Use e.g. %d/%m/%Y, %m/%d/%Y or %d.%m.%Y %H:%M."
+        )
+
+
 def _date_orders(path: str, src: RowSource, columns: dict[str, str]) -> dict[str, str]:
     """Day-first or month-first per date column, from the sample (05/03/2026 means one thing in
     the whole column); InputError when the sample holds both."""
@@ -145,6 +161,7 @@ def _open(kind, path, mapping, encoding, rating_scale, source, identities, date_
         raise InputError(f"read_source: unknown kind (got {kind!r}). Use one of: {', '.join(KINDS)}.")
     path = str(path)
     scale = _check_scale(rating_scale)
+    _check_date_format(path, date_format)
     mapping = dict(mapping or {})
     src = open_rows(path, encoding=encoding)
     if not src.sample:
