@@ -71,8 +71,8 @@ CREATE TABLE IF NOT EXISTS customers (
     customer_id VARCHAR PRIMARY KEY, attributes JSON, source_file VARCHAR, run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS identities (
-    identifier VARCHAR, kind VARCHAR, platform VARCHAR, customer_id VARCHAR NOT NULL,
-    PRIMARY KEY (identifier, kind)
+    identifier VARCHAR, kind VARCHAR, platform VARCHAR DEFAULT '', customer_id VARCHAR NOT NULL,
+    PRIMARY KEY (identifier, kind, platform)
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, command VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ,
@@ -167,6 +167,7 @@ class Store:
         self.con.execute("SET TimeZone = 'UTC'")
         if not read_only:
             self.con.execute(_DDL)
+            self._migrate_identities()
             self.con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
             )
@@ -221,6 +222,25 @@ class Store:
             self.con.unregister("_frame")
         except duckdb.Error:  # an aborted transaction refuses it; the rollback clears it anyway
             pass
+
+    def _migrate_identities(self) -> None:
+        """Stores from before per-platform handles keyed identities on (identifier, kind): the
+        same handle on two platforms could not name two customers. Re-key them, keeping every row."""
+        keys = self.con.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = 'identities' "
+            "AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        if not keys or "platform" in list(keys[0][0]):
+            return
+        with self.transaction():
+            self.con.execute(
+                "CREATE TABLE _identities_v2 (identifier VARCHAR, kind VARCHAR, platform VARCHAR DEFAULT '', "
+                "customer_id VARCHAR NOT NULL, PRIMARY KEY (identifier, kind, platform))"
+            )
+            self.con.execute("INSERT INTO _identities_v2 SELECT identifier, kind, coalesce(platform, ''), customer_id "
+                             "FROM identities")
+            self.con.execute("DROP TABLE identities")
+            self.con.execute("ALTER TABLE _identities_v2 RENAME TO identities")
 
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, command: str, params: dict[str, Any], versions: dict[str, Any] | None = None) -> str:
@@ -465,18 +485,20 @@ class Store:
         return int(changed or 0)
 
     def upsert_identities(self, rows: list[dict[str, Any]], *, detail: bool = False):
-        """Insert or remap identities; returns new + remapped, or ``(new, remapped, unchanged)``."""
+        """Insert or remap identities, keyed on (identifier, kind, platform) with platform ""
+        when none is given; returns new + remapped, or ``(new, remapped, unchanged)``."""
         import pandas as pd
 
         if not rows:
             return (0, 0, 0) if detail else 0
         frame = pd.DataFrame(rows, columns=["identifier", "kind", "platform", "customer_id"])
+        frame["platform"] = frame["platform"].fillna("").astype(str)
         self.con.register("_frame", frame)
         try:
             new, remapped = self.con.execute(
                 "SELECT count(*) FILTER (WHERE i.identifier IS NULL), count(*) FILTER (WHERE i.identifier IS NOT NULL "
-                "AND (i.customer_id <> f.customer_id OR i.platform IS DISTINCT FROM f.platform)) "
-                "FROM _frame f LEFT JOIN identities i USING (identifier, kind)"
+                "AND i.customer_id <> f.customer_id) "
+                "FROM _frame f LEFT JOIN identities i USING (identifier, kind, platform)"
             ).fetchall()[0]
         finally:
             self._unregister()
@@ -484,8 +506,7 @@ class Store:
             frame,
             "SELECT 0",
             "INSERT INTO identities SELECT identifier, kind, platform, customer_id FROM _frame "
-            "ON CONFLICT (identifier, kind) DO UPDATE SET customer_id = excluded.customer_id, "
-            "platform = excluded.platform",
+            "ON CONFLICT (identifier, kind, platform) DO UPDATE SET customer_id = excluded.customer_id",
         )
         same = len(frame) - int(new) - int(remapped)
         return (int(new), int(remapped), same) if detail else int(new) + int(remapped)

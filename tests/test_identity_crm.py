@@ -72,3 +72,26 @@ def test_replace_drops_attributes_the_file_does_not_hold(tmp_path: Path, store: 
     ingest_files(store, "customers", [_write(tmp_path, "c.csv", "customer_id,plan,region\nC1,premium,DE\n")])
     ingest_files(store, "customers", [_write(tmp_path, "c2.csv", "customer_id,lifetime_value\nC1,250\n")], replace=True)
     assert json.loads(store.scalar("SELECT attributes FROM customers")) == {"lifetime_value": 250}
+
+
+def test_same_handle_on_two_platforms_names_two_customers(tmp_path: Path, store: Store) -> None:
+    (summary,) = ingest_files(store, "identities", [_write(tmp_path, "i.csv", "identifier,platform,customer_id\n"
+                                                                        "@zed,twitter,C1\n@zed,reddit,C2\n")])
+    assert (summary.added, summary.rejected) == (2, 0)
+    ingest_files(store, "social", [_write(tmp_path, "s.jsonl", "\n".join(json.dumps(p) for p in POSTS))])
+    assert _owners(store) == {"p1": "C2", "p2": "C1"}
+
+
+def test_old_stores_are_rekeyed_keeping_their_identities(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE identities (identifier VARCHAR, kind VARCHAR, platform VARCHAR, "
+                "customer_id VARCHAR NOT NULL, PRIMARY KEY (identifier, kind))")
+    con.execute("INSERT INTO identities VALUES ('zed', 'handle', 'twitter', 'C1'), ('a@b.de', 'email', NULL, 'C2')")
+    con.close()
+    with Store(db) as store:
+        assert store.identity_map() == {("zed", "twitter"): "C1", ("a@b.de", ""): "C2"}
+        store.upsert_identities([{"identifier": "zed", "kind": "handle", "platform": "reddit", "customer_id": "C3"}])
+        assert store.scalar("SELECT count(*) FROM identities") == 3
