@@ -49,6 +49,7 @@ class IngestCounts:
     duplicates: int = 0
     rejected: int = 0
 
+
 DEFAULT_DB = "insight.duckdb"
 SCHEMA_VERSION = 1
 EMBED_DIM = 384
