@@ -110,8 +110,12 @@ def _parse_scale(value: str) -> tuple[float, float]:
 @click.option("--encoding", help="File encoding when it is not UTF-8 (e.g. latin-1, cp1252).")
 @click.option("--rating-scale", default="1-5", show_default=True, help="Rating scale of the file, e.g. 1-10 or 0-100.")
 @click.option("--strict", is_flag=True, help="Fail on the first rejected row instead of storing it in rejects.")
+@click.option("--replace", is_flag=True,
+              help="customers: replace each customer's stored attributes instead of merging the file's columns in.")
+@click.option("--date-format", metavar="FORMAT",
+              help="How the file writes dates, as a strptime format (e.g. %d/%m/%Y) when day and month are ambiguous.")
 @db_option
-def ingest(kind, files, maps, encoding, rating_scale, strict, db):
+def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_format, db):
     """Ingest FILES of one KIND (reviews, transcripts, social, customers, identities) into the store.
 
     Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing.
@@ -123,12 +127,16 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, db):
     scale = _parse_scale(rating_scale)
     with _open(db) as store:
         summaries = ingest_files(store, kind, list(files), mapping=mapping or None, encoding=encoding,
-                                 rating_scale=scale, strict=strict)
+                                 rating_scale=scale, strict=strict, replace=replace,
+                                 date_format=date_format)
     for s in summaries:
         click.echo(s.line())
     total = sum(s.rejected for s in summaries)
     if total:
         click.echo(f"{total} rejected row(s) stored in the rejects table: `insight rejects --db {db}` lists them.", err=True)
+    if any(s.invalid_utf8 for s in summaries) and not encoding:
+        click.echo("Some rows are not valid UTF-8: if the file is in another encoding, re-run with "
+                   "--encoding latin-1 (or cp1252, or the file's real encoding).", err=True)
 
 
 @main.command()
@@ -137,16 +145,25 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, db):
 def rejects(fmt, db):
     """List rejected input rows with file, line, field, value and reason."""
     with _open(db, read_only=True) as store:
-        frame = store.query("SELECT source_file, line, field, value, reason, channel FROM rejects ORDER BY source_file, line, field")
+        # a store written before line ranges existed has no last_line column (read-only: not migrated)
+        has_range = "last_line" in set(store.query("SELECT * FROM rejects LIMIT 0").columns)
+        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
+        frame = store.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
+                            "ORDER BY source_file, line, field")
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        from insight.report.safe import csv_frame
+
+        click.echo(csv_frame(frame).to_csv(index=False), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", indent=2))
     elif len(frame) == 0:
         click.echo("no rejected rows")
     else:
+        import pandas as pd
+
         for r in frame.itertuples():
-            click.echo(f"{r.source_file}:{r.line}: {r.field}: {r.reason} (got {r.value!r})")
+            span = f"{r.line}-{int(r.last_line)}" if pd.notna(r.last_line) and r.last_line > r.line else f"{r.line}"
+            click.echo(f"{r.source_file}:{span}: {r.field}: {r.reason} (got {r.value!r})")
 
 
 # -- analyze / run / demo ----------------------------------------------------------------------------

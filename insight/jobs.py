@@ -15,21 +15,34 @@ DEMO_CONFIG = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "insigh
 
 @dataclass
 class IngestSummary:
+    """What one file did. Always: rows = added + updated + duplicates + rejected."""
+
     file: str
     kind: str
     rows: int = 0
     added: int = 0
+    updated: int = 0
+    duplicates: int = 0
     rejected: int = 0
     new_rejects: int = 0
     linked: int = 0
+    conversations: int = 0
     columns: dict[str, str] = field(default_factory=dict)
     rejects: list[Any] = field(default_factory=list)
+    invalid_utf8: int = 0
 
     def line(self) -> str:
+        unit = {"transcripts": "turns", "customers": "customers", "identities": "identities"}.get(self.kind, "rows")
         what = {"customers": "customers", "identities": "identities"}.get(self.kind, "records")
-        text = f"{self.file}: {self.rows} rows read, {self.added} new {what}, {self.rejected} rejected"
+        read = f"{self.rows} {unit} read"
+        if self.kind == "transcripts":
+            read += f" ({self.conversations} conversations)"
+        changed = "changed" if self.kind in ("customers", "identities") else "updated"
+        same = "unchanged" if self.kind in ("customers", "identities") else "duplicates"
+        text = (f"{self.file}: {read} = {self.added} new {what} + {self.updated} {changed} + "
+                f"{self.duplicates} {same} + {self.rejected} rejected")
         if self.linked:
-            text += f", {self.linked} social records linked to customers"
+            text += f"; {self.linked} social records (re)linked to customers"
         return text
 
 
@@ -42,43 +55,76 @@ def ingest_files(
     encoding: str | None = None,
     rating_scale: tuple[float, float] = (1, 5),
     strict: bool = False,
+    replace: bool = False,
+    date_format: str | None = None,
 ) -> list[IngestSummary]:
-    """Read each file, store its records (idempotent) and its rejects; return one summary per file.
+    """Read each file, store its records and rejects (idempotent, all or nothing per file);
+    return one summary per file.
 
-    With ``strict`` any reject is fatal and nothing from that file is stored.
+    Records stream through the store in chunks (memory stays flat as files grow). With ``strict``
+    any reject is fatal and nothing from that file is stored. Customers merge their attributes
+    into what is stored, unless ``replace``.
     """
-    from insight.ingest import normalise_identifier, read_source
+    from insight.ingest import normalise_identifier, open_source, read_source
 
     run_id = store.start_run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
-                                                "rating_scale": list(rating_scale), "strict": strict})
+                                                "rating_scale": list(rating_scale), "strict": strict,
+                                                "replace": replace, "date_format": date_format})
     summaries = []
     try:
         for path in paths:
-            batch = read_source(kind, path, mapping=mapping, encoding=encoding, rating_scale=rating_scale,
-                                identities=store.identity_map())
-            summary = IngestSummary(file=path, kind=kind, rows=batch.rows_read, rejected=len(batch.rejects),
-                                    columns=dict(batch.columns), rejects=list(batch.rejects))
-            if strict and batch.rejects:
-                first = batch.rejects[0]
-                raise InputError(
-                    f"{first.source_file}:{first.line}: {first.field}: {first.reason} (got {first.value!r}). "
-                    f"{len(batch.rejects)} row(s) rejected and --strict is set: fix them or drop --strict "
-                    f"to keep them in the rejects table."
-                )
-            if kind == "customers":
-                summary.added = store.upsert_customers(batch.customers, path, run_id)
-            elif kind == "identities":
-                summary.added = store.upsert_identities(batch.identities)
-                summary.linked = store.relink_handles(normalise_identifier)
+            summary = IngestSummary(file=path, kind=kind)
+            if kind in ("customers", "identities"):
+                batch = read_source(kind, path, mapping=mapping, encoding=encoding, rating_scale=rating_scale)
+                summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.rejects = list(batch.rejects)
+                for reject in batch.rejects:
+                    _check_strict(strict, reject, len(batch.rejects))
+                if kind == "customers":
+                    counts = store.upsert_customers(batch.customers, path, run_id, replace=replace,
+                                                    detail=True)
+                else:
+                    counts = store.upsert_identities(batch.identities, detail=True)
+                summary.added, summary.updated, summary.duplicates = counts
+                summary.rejected = len(batch.rejects)
+                summary.new_rejects = store.add_rejects(batch.rejects, run_id)
+                if kind == "identities":
+                    summary.linked = store.relink_handles(normalise_identifier)
             else:
-                summary.added = store.add_records(batch.records, run_id)
-            summary.new_rejects = store.add_rejects(batch.rejects, run_id)
+                batch, items = open_source(kind, path, mapping=mapping, encoding=encoding,
+                                           rating_scale=rating_scale, identities=store.identity_map(),
+                                           date_format=date_format)
+                kept: list[Any] = []
+
+                def on_reject(reject, kept=kept):
+                    _check_strict(strict, reject, None)
+                    if len(kept) < 1000:
+                        kept.append(reject)
+
+                counts = store.ingest(items, run_id, on_reject=on_reject)
+                summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.conversations = batch.conversations
+                summary.added, summary.updated = counts.new, counts.updated
+                summary.duplicates, summary.rejected = counts.duplicates, counts.rejected
+                summary.rejects = kept
+            summary.invalid_utf8 = sum(1 for r in summary.rejects if r.reason == "invalid utf-8")
             summaries.append(summary)
     except BaseException:
         store.end_run(run_id, {"files": len(summaries)}, status="failed")
         raise
-    store.end_run(run_id, {s.file: {"rows": s.rows, "added": s.added, "rejected": s.rejected} for s in summaries})
+    store.end_run(run_id, {s.file: {"rows": s.rows, "added": s.added, "updated": s.updated,
+                                    "duplicates": s.duplicates, "rejected": s.rejected} for s in summaries})
     return summaries
+
+
+def _check_strict(strict: bool, first: Any, total: int | None) -> None:
+    if not strict:
+        return
+    how_many = f"{total} row(s) rejected" if total is not None else "a row is rejected"
+    raise InputError(
+        f"{first.where}: {first.field}: {first.reason} (got {first.value!r}). "
+        f"{how_many} and --strict is set: fix them or drop --strict to keep them in the rejects table."
+    )
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
@@ -91,7 +137,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
             config = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found. Pass the path of an insight TOML config.") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file.") from None
     base = path.resolve().parent
     sources = config.get("sources")
@@ -99,20 +145,52 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: no [[sources]] given (got {sources!r}). Add one [[sources]] table per input file.")
     from insight.ingest import KINDS
 
+    _expect(path, "strict", config.get("strict", False), bool, "true or false (unquoted)")
+    for key in ("db", "out_dir"):
+        _expect(path, key, config.get(key, "x"), str, "a path in quotes")
     for i, src in enumerate(sources, 1):
+        if not isinstance(src, dict):
+            raise ConfigError(f"{path}: sources[{i}] must be a table (got {src!r}). Write [[sources]] followed by kind = ... and path = ....")
         if src.get("kind") not in KINDS:
             raise ConfigError(
                 f"{path}: sources[{i}].kind must be one of {', '.join(KINDS)} (got {src.get('kind')!r})."
             )
         if not src.get("path"):
             raise ConfigError(f"{path}: sources[{i}] has no path. Add path = \"FILE\".")
+        _expect(path, f"sources[{i}].path", src["path"], str, "a path in quotes")
+        if "encoding" in src:
+            _expect(path, f"sources[{i}].encoding", src["encoding"], str, 'a codec name in quotes, e.g. "latin-1"')
+        if "date_format" in src:
+            _expect(path, f"sources[{i}].date_format", src["date_format"], str, 'a strptime format in quotes, e.g. "%d/%m/%Y"')
         src["path"] = str((base / src["path"]).resolve()) if not Path(src["path"]).is_absolute() else src["path"]
         mapping = src.get("map", {})
-        if not isinstance(mapping, dict):
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ConfigError(f"{path}: sources[{i}].map must be a table of field = \"column\" (got {mapping!r}).")
+        if "rating_scale" in src:
+            src["rating_scale"] = _scale(path, i, src["rating_scale"])
     config["db"] = str((base / config.get("db", "insight.duckdb")).resolve())
     config["out_dir"] = str((base / config.get("out_dir", "insight-out")).resolve())
     return config
+
+
+def _expect(path: Path, key: str, value: Any, kind: type, allowed: str) -> None:
+    if not isinstance(value, kind):
+        raise ConfigError(f"{path}: {key} must be {allowed} (got {value!r}). Fix the value in the config.")
+
+
+def _scale(path: Path, i: int, value: Any) -> tuple[float, float]:
+    """``[1, 10]`` or ``"1-10"`` → ``(1.0, 10.0)``."""
+    parts = value.split("-", 1) if isinstance(value, str) else value
+    try:
+        low, high = (float(v) for v in parts)
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            raise TypeError
+    except (TypeError, ValueError):
+        low = high = float("nan")
+    if not low < high:
+        raise ConfigError(f"{path}: sources[{i}].rating_scale must be two numbers, low < high (got {value!r}). "
+                          f"Write rating_scale = [1, 10].")
+    return low, high
 
 
 # Customers and identities first, so social posts link on the way in.
@@ -132,10 +210,11 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
     result: dict[str, Any] = {"db": db_path, "ingest": []}
     with Store(db_path) as store:
         for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
-            scale = tuple(src.get("rating_scale", (1, 5)))
+            scale = src.get("rating_scale", (1, 5))
             for summary in ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None,
                                         encoding=src.get("encoding"), rating_scale=scale,
-                                        strict=bool(config.get("strict", False))):
+                                        date_format=src.get("date_format"),
+                                        strict=config.get("strict", False)):
                 print(summary.line(), file=sys.stderr)
                 result["ingest"].append(summary.line())
         result["analyze"] = pipeline.analyze(store, progress=progress)

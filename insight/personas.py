@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import ConfigError
+from insight.report.safe import md_tree
+from insight.yamlsafe import load_yaml
 from insight.rules import compile_rule, field_kinds
 from insight.stages.painpoints import customer_value
 
@@ -53,7 +55,7 @@ def load_personas(path: str | Path) -> list[dict[str, Any]]:
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)  # no aliases (a 1 KB alias bomb expands to gigabytes), bounded size
     except FileNotFoundError:
         raise ConfigError(f"{path}: personas file not found. Pass a YAML file, or create one with `insight persona derive`.") from None
     except yaml.YAMLError as exc:
@@ -204,6 +206,7 @@ def slug(name: str) -> str:
 def render_md(persona: dict[str, Any]) -> str:
     """One Markdown page in the CX persona template: name, quote, demographics, goals, pain points,
     motivators, preferred channels (team fields first, generated numbers after)."""
+    persona = md_tree(persona)  # CRM values and quotes are data: escaped, one line each
     g = persona.get("generated", {})
     lines = [f"# {persona['name']}", ""]
     quote = persona.get("quote") or (g.get("quotes") or [None])[0]

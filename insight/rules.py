@@ -24,6 +24,9 @@ _OPS = {
     ast.In: ("in", lambda a, b: a in b), ast.NotIn: ("not in", lambda a, b: a not in b),
 }
 _ORDERING = {ast.Lt, ast.LtE, ast.Gt, ast.GtE}
+# Bounds that keep parsing, checking and evaluating a rule cheap whatever the file holds.
+MAX_RULE_CHARS = 2000
+MAX_RULE_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,35 @@ class Rule:
 
 def compile_rule(text: str, *, persona: str, fields: dict[str, type | tuple]) -> Rule:
     """Parse and type-check ``text`` against the available ``fields`` (name -> python type)."""
-    where = f"persona {persona!r}, rule {text!r}"
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    where = f"persona {persona!r}, rule {shown!r}"
+    if len(text) > MAX_RULE_CHARS:
+        raise ConfigError(f"{where}: rule too long (got {len(text)} characters). Keep a rule under "
+                          f"{MAX_RULE_CHARS} characters; split it into several rules (all must hold).")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
         raise ConfigError(f"{where}: not a valid rule. Write comparisons like plan == \"premium\" joined by and/or.") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{where}: rule nested too deeply to read. Keep at most {MAX_RULE_DEPTH} levels of "
+                          f"parentheses, not and lists.") from None
+    depth = _depth(tree)
+    if depth > MAX_RULE_DEPTH:
+        raise ConfigError(f"{where}: rule nested too deeply (got {depth} levels). Keep at most {MAX_RULE_DEPTH} "
+                          f"levels of parentheses, not and lists.")
     _check(tree.body, where, fields)
     return Rule(text=text, tree=tree, persona=persona)
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep the syntax tree goes, counted without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _fields_hint(fields: dict[str, Any]) -> str:

@@ -64,6 +64,7 @@ class Reject:
     value: str
     reason: str
     channel: str
+    last_line: int | None = None  # the row's last line, when it spans several
 
     @property
     def reject_id(self) -> str:
@@ -78,7 +79,14 @@ class Reject:
             "value": self.value,
             "reason": self.reason,
             "channel": self.channel,
+            "last_line": self.last_line,
         }
+
+    @property
+    def where(self) -> str:
+        """``file:3`` or ``file:3-9`` for a row spanning lines."""
+        span = f"{self.line}-{self.last_line}" if self.last_line and self.last_line > self.line else str(self.line)
+        return f"{self.source_file}:{span}"
 
 
 def stable_id(*parts: str, length: int = 20) -> str:

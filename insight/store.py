@@ -14,12 +14,41 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from insight.errors import StoreError
 from insight.schema import RECORD_COLUMNS, Record, Reject
+
+DUPLICATE_ID = "duplicate id, different content"  # the reject reason (insight.ingest.values)
+INGEST_CHUNK = 5000
+# What makes two versions of a record "the same content" (source file and line may differ: the
+# same export copied elsewhere is the same data). A social post's customer comes from the
+# identity map, not from the file, so it is not compared.
+CONTENT_COLUMNS = ("channel", "created_at", "text", "title", "rating", "product", "conversation_id", "turn",
+                   "speaker", "handle", "platform", "likes", "shares", "replies")
+_ID_FIELD = {"review": "review_id", "social": "post_id", "support": "conversation_id"}
+_RECORD_SELECT = ", ".join(RECORD_COLUMNS)
+_RECORD_SELECT_PLAIN = ", ".join(f"f.{c}" for c in RECORD_COLUMNS)
+
+
+def _differs(a: str, b: str) -> str:
+    parts = [f"{a}.{c} IS DISTINCT FROM {b}.{c}" for c in CONTENT_COLUMNS]
+    parts.append(f"({a}.channel <> 'social' AND {a}.customer_id IS DISTINCT FROM {b}.customer_id)")
+    return " OR ".join(parts)
+
+
+@dataclass
+class IngestCounts:
+    """What one file did to the store: rows read = new + updated + duplicates + rejected."""
+
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
 
 DEFAULT_DB = "insight.duckdb"
 SCHEMA_VERSION = 1
@@ -36,14 +65,15 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE TABLE IF NOT EXISTS rejects (
     reject_id VARCHAR PRIMARY KEY, source_file VARCHAR, line INTEGER, field VARCHAR, value VARCHAR,
-    reason VARCHAR, channel VARCHAR, run_id VARCHAR, rejected_at TIMESTAMPTZ
+    reason VARCHAR, channel VARCHAR, run_id VARCHAR, rejected_at TIMESTAMPTZ, last_line INTEGER
 );
+ALTER TABLE rejects ADD COLUMN IF NOT EXISTS last_line INTEGER;
 CREATE TABLE IF NOT EXISTS customers (
     customer_id VARCHAR PRIMARY KEY, attributes JSON, source_file VARCHAR, run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS identities (
-    identifier VARCHAR, kind VARCHAR, platform VARCHAR, customer_id VARCHAR NOT NULL,
-    PRIMARY KEY (identifier, kind)
+    identifier VARCHAR, kind VARCHAR, platform VARCHAR DEFAULT '', customer_id VARCHAR NOT NULL,
+    PRIMARY KEY (identifier, kind, platform)
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, command VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ,
@@ -129,6 +159,7 @@ class Store:
         import duckdb
 
         self.path = str(path)
+        self._runs: set[str] = set()  # runs started through this connection
         if self.path != ":memory:":
             parent = Path(self.path).parent
             if read_only and not Path(self.path).exists():
@@ -147,6 +178,7 @@ class Store:
             self.con.execute(_DDL)
             for table, column, kind in _ADDED_COLUMNS:
                 self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            self._migrate_identities()
             self.con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
             )
@@ -180,15 +212,16 @@ class Store:
         rows = self.con.execute(sql, params or []).fetchall()  # fetch all: duckdb 2 wants results finished
         return rows[0][0] if rows else None
 
-    def _insert_frame(self, table: str, frame, *, conflict: str = "DO NOTHING") -> int:
+    def _insert_frame(self, table: str, frame, *, conflict: str | None = "DO NOTHING") -> int:
         """Insert a DataFrame whose columns match ``table``; returns rows actually added."""
         if frame is None or len(frame) == 0:
             return 0
         before = self.scalar(f"SELECT count(*) FROM {table}")
         cols = ", ".join(frame.columns)
         self.con.register("_frame", frame)
+        on_conflict = f" ON CONFLICT {conflict}" if conflict else ""
         try:
-            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame ON CONFLICT {conflict}")
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame{on_conflict}")
         finally:
             self._unregister()
         return int(self.scalar(f"SELECT count(*) FROM {table}") - before)
@@ -201,9 +234,37 @@ class Store:
         except duckdb.Error:  # an aborted transaction refuses it; the rollback clears it anyway
             pass
 
+    def _migrate_identities(self) -> None:
+        """Stores from before per-platform handles keyed identities on (identifier, kind): the
+        same handle on two platforms could not name two customers. Re-key them, keeping every row."""
+        keys = self.con.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = 'identities' "
+            "AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        if not keys or "platform" in list(keys[0][0]):
+            return
+        with self.transaction():
+            self.con.execute(
+                "CREATE TABLE _identities_v2 (identifier VARCHAR, kind VARCHAR, platform VARCHAR DEFAULT '', "
+                "customer_id VARCHAR NOT NULL, PRIMARY KEY (identifier, kind, platform))"
+            )
+            self.con.execute("INSERT INTO _identities_v2 SELECT identifier, kind, coalesce(platform, ''), customer_id "
+                             "FROM identities")
+            self.con.execute("DROP TABLE identities")
+            self.con.execute("ALTER TABLE _identities_v2 RENAME TO identities")
+
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, command: str, params: dict[str, Any], versions: dict[str, Any] | None = None) -> str:
+        """Record a new run. Runs still marked ``running`` that this process did not start were
+        killed (only one process can hold the store for writing): they are marked ``aborted``."""
         run_id = new_run_id()
+        mine = list(self._runs) or [""]
+        self.con.execute(
+            "UPDATE runs SET status = 'aborted' WHERE status = 'running' AND run_id NOT IN "
+            f"({', '.join('?' for _ in mine)})",
+            mine,
+        )
+        self._runs.add(run_id)
         self.con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', ?, ?, '{}')",
             [run_id, command, utcnow(), json.dumps(versions or {}), json.dumps(params, default=str)],
@@ -227,56 +288,201 @@ class Store:
 
     # -- ingest ---------------------------------------------------------------------------
     def add_records(self, records: Iterable[Record], run_id: str) -> int:
-        import pandas as pd
-
-        rows = [r.as_row() for r in records]
-        if not rows:
-            return 0
-        frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
-        frame["meta"] = frame["meta"].map(lambda m: json.dumps(m or {}, default=str))
-        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-        for col in ("turn", "source_line", "likes", "shares", "replies"):
-            frame[col] = frame[col].astype("Int64")
-        frame["rating"] = frame["rating"].astype("Float64")
-        frame["run_id"] = run_id
-        with self.transaction():
-            return self._insert_frame("records", frame)
+        """Store records (idempotent); returns how many were new. See :meth:`ingest`."""
+        return self.ingest(records, run_id).new
 
     def add_rejects(self, rejects: Iterable[Reject], run_id: str) -> int:
+        """Store rejects (idempotent); returns how many were not stored before."""
+        before = int(self.scalar("SELECT count(*) FROM rejects"))
+        self.ingest(rejects, run_id)
+        return int(self.scalar("SELECT count(*) FROM rejects")) - before
+
+    def ingest(
+        self, items: Iterable[Record | Reject], run_id: str, *, chunk: int | None = None, on_reject=None
+    ) -> IngestCounts:
+        """Store one file's records and rejects, all or nothing, with bounded memory.
+
+        Items are staged ``chunk`` at a time in temporary tables, then settled in one transaction:
+        a record id seen for the first time is *new*; one already stored with the same content is
+        a *duplicate* (nothing changes); one stored with different content is *updated* (and, when
+        its text changed, its derived rows are dropped so the next ``analyze`` redoes them). A record
+        id repeated inside the input with different content is rejected as
+        "duplicate id, different content" (the first occurrence wins). ``on_reject(reject)`` is
+        called for each reject as it is read (``--strict`` raises from it: nothing is stored).
+        """
         import pandas as pd
 
-        rows = [r.as_row() for r in rejects]
-        if not rows:
-            return 0
-        frame = pd.DataFrame(rows)
-        frame["run_id"] = run_id
-        frame["rejected_at"] = pd.Timestamp(utcnow())
-        with self.transaction():
-            return self._insert_frame("rejects", frame)
+        counts = IngestCounts()
+        chunk = chunk or INGEST_CHUNK
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_records AS SELECT 0::BIGINT AS seq, {_RECORD_SELECT} "
+                         "FROM records WHERE false")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _stage_rejects AS SELECT * EXCLUDE (run_id, rejected_at) "
+                         "FROM rejects WHERE false")
+        try:
+            records: list[Record] = []
+            rejects: list[Reject] = []
+            seq = 0
+            for item in items:
+                if isinstance(item, Reject):
+                    if on_reject is not None:
+                        on_reject(item)
+                    rejects.append(item)
+                else:
+                    records.append(item)
+                if len(records) + len(rejects) >= chunk:
+                    seq = self._stage(records, rejects, seq)
+                    records, rejects = [], []
+            self._stage(records, rejects, seq)
+            del records, rejects
+            with self.transaction():
+                self._settle(run_id, counts, pd, on_reject)
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _stage_records")
+            self.con.execute("DROP TABLE IF EXISTS _stage_rejects")
+        return counts
 
-    def upsert_customers(self, rows: list[dict[str, Any]], source_file: str, run_id: str) -> int:
-        """Insert or update CRM rows; returns how many rows are new or changed."""
+    def _stage(self, records: list[Record], rejects: list[Reject], seq: int) -> int:
+        import pandas as pd
+
+        if records:
+            frame = pd.DataFrame([r.as_row() for r in records], columns=list(RECORD_COLUMNS))
+            frame["meta"] = frame["meta"].map(lambda m: json.dumps(m or {}, default=str))
+            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+            for col in ("turn", "source_line", "likes", "shares", "replies"):
+                frame[col] = frame[col].astype("Int64")
+            frame["rating"] = frame["rating"].astype("Float64")
+            frame.insert(0, "seq", range(seq, seq + len(frame)))
+            seq += len(frame)
+            self._insert_frame("_stage_records", frame, conflict=None)
+        if rejects:
+            frame = pd.DataFrame([r.as_row() for r in rejects])
+            frame["line"] = frame["line"].astype("Int64")
+            frame["last_line"] = frame["last_line"].astype("Int64")
+            self._insert_frame("_stage_rejects", frame, conflict=None)
+        return seq
+
+    def _settle(self, run_id: str, counts: IngestCounts, pd, on_reject=None) -> None:
+        # 1. ids repeated inside the input: the first occurrence wins; same content is a
+        #    duplicate, different content a reject.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _stage_first AS SELECT * FROM _stage_records "
+            "QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY seq) = 1"
+        )
+        later = self.con.execute(
+            f"SELECT s.source_file, s.source_line, s.channel, s.source_id, s.text, ({_differs('s', 'f')}) AS differs "
+            "FROM _stage_records s JOIN _stage_first f USING (record_id) WHERE s.seq > f.seq ORDER BY s.seq"
+        ).fetchall()
+        conflicts = []
+        for source_file, line, channel, source_id, text, differs in later:
+            if differs:
+                field_name = _ID_FIELD.get(channel, "record_id")
+                conflicts.append(Reject(source_file, int(line), field_name, (f"{source_id}: {text}")[:200],
+                                        DUPLICATE_ID, channel))
+            else:
+                counts.duplicates += 1
+        for reject in conflicts if on_reject is not None else ():
+            on_reject(reject)
+        if conflicts:
+            frame = pd.DataFrame([r.as_row() for r in conflicts])
+            frame["last_line"] = frame["last_line"].astype("Int64")
+            self._insert_frame("_stage_rejects", frame, conflict=None)
+        # 2. first occurrences against the store
+        diff = _differs("f", "r")
+        row = self.con.execute(
+            "SELECT count(*) FILTER (WHERE r.record_id IS NULL), "
+            f"count(*) FILTER (WHERE r.record_id IS NOT NULL AND ({diff})), "
+            f"count(*) FILTER (WHERE r.record_id IS NOT NULL AND NOT ({diff})) "
+            "FROM _stage_first f LEFT JOIN records r USING (record_id)"
+        ).fetchall()[0]
+        counts.new, counts.updated = int(row[0]), int(row[1])
+        counts.duplicates += int(row[2])
+        counts.rejected = int(self.scalar("SELECT count(*) FROM _stage_rejects"))
+        if counts.updated:
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE _stage_changed AS SELECT f.record_id, "
+                "(f.text IS DISTINCT FROM r.text) AS text_changed FROM _stage_first f "
+                f"JOIN records r USING (record_id) WHERE {diff}"
+            )
+            self._invalidate("SELECT record_id FROM _stage_changed WHERE text_changed")
+            sets = ", ".join(f"{c} = f.{c}" for c in RECORD_COLUMNS if c != "record_id")
+            self.con.execute(
+                f"UPDATE records SET {sets}, run_id = ? FROM _stage_first f "
+                "WHERE records.record_id = f.record_id AND records.record_id IN (SELECT record_id FROM _stage_changed)",
+                [run_id],
+            )
+            self.con.execute("DROP TABLE IF EXISTS _stage_changed")
+        self.con.execute(
+            f"INSERT INTO records ({_RECORD_SELECT}, run_id) SELECT {_RECORD_SELECT_PLAIN}, ? FROM _stage_first f "
+            "WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = f.record_id)",
+            [run_id],
+        )
+        self.con.execute(
+            "INSERT INTO rejects (reject_id, source_file, line, field, value, reason, channel, last_line, run_id, "
+            "rejected_at) SELECT reject_id, source_file, line, field, value, reason, channel, last_line, ?, ? "
+            "FROM _stage_rejects ON CONFLICT DO NOTHING",
+            [run_id, utcnow()],
+        )
+        self.con.execute("DROP TABLE IF EXISTS _stage_first")
+
+    def _invalidate(self, ids_sql: str) -> None:
+        """Drop what the stages derived from these records, so the next analyze redoes them."""
+        sentence_ids = f"SELECT sentence_id FROM sentences WHERE record_id IN ({ids_sql})"
+        for table in ("embeddings", "sentence_topics", "sentence_sentiment", "pain_mentions"):
+            self.con.execute(f"DELETE FROM {table} WHERE sentence_id IN ({sentence_ids})")
+        for table in ("aspects", "doc_sentiment", "stage_done", "sentences"):
+            self.con.execute(f"DELETE FROM {table} WHERE record_id IN ({ids_sql})")
+
+    def upsert_customers(
+        self, rows: list[dict[str, Any]], source_file: str, run_id: str, *, replace: bool = False, detail: bool = False
+    ):
+        """Insert or update CRM rows. A row's attributes are merged into what is stored (a file
+        with only ``customer_id,lifetime_value`` keeps plan and region; an empty cell keeps the
+        stored value), or replace it with ``replace``. Returns how many rows are new or changed,
+        or ``(new, changed, unchanged)`` with ``detail``."""
         import pandas as pd
 
         if not rows:
-            return 0
+            return (0, 0, 0) if detail else 0
+        ids = pd.DataFrame({"customer_id": [r["customer_id"] for r in rows]})
+        self.con.register("_ids", ids)
+        try:
+            stored = dict(self.con.execute(
+                "SELECT customer_id, attributes::VARCHAR FROM customers WHERE customer_id IN (SELECT customer_id FROM _ids)"
+            ).fetchall())
+        finally:
+            self.con.unregister("_ids")
+        new = changed = same = 0
+        merged_rows = []
+        for r in rows:
+            given = r.get("attributes") or {}
+            old = stored.get(r["customer_id"])
+            if old is None:
+                attributes, new = given, new + 1
+            else:
+                before = json.loads(old) if old else {}
+                attributes = dict(given) if replace else {**before, **{k: v for k, v in given.items() if v is not None}}
+                if json.dumps(attributes, sort_keys=True, default=str) == json.dumps(before, sort_keys=True, default=str):
+                    same += 1
+                else:
+                    changed += 1
+            merged_rows.append((r["customer_id"], json.dumps(attributes, sort_keys=True, default=str)))
         frame = pd.DataFrame(
             {
-                "customer_id": [r["customer_id"] for r in rows],
-                "attributes": [json.dumps(r.get("attributes") or {}, sort_keys=True, default=str) for r in rows],
+                "customer_id": [cid for cid, _ in merged_rows],
+                "attributes": [attrs for _, attrs in merged_rows],
                 "source_file": source_file,
                 "run_id": run_id,
             }
         )
-        return self._upsert(
+        self._upsert(
             frame,
-            "SELECT count(*) FROM _frame f LEFT JOIN customers c USING (customer_id) "
-            "WHERE c.customer_id IS NULL OR c.attributes::VARCHAR <> f.attributes",
+            "SELECT 0",
             "INSERT INTO customers SELECT customer_id, attributes, source_file, run_id FROM _frame "
             "ON CONFLICT (customer_id) DO UPDATE SET attributes = excluded.attributes, "
             "source_file = excluded.source_file, run_id = CASE WHEN customers.attributes::VARCHAR "
             "<> excluded.attributes::VARCHAR THEN excluded.run_id ELSE customers.run_id END",
         )
+        return (new, changed, same) if detail else new + changed
 
     def _upsert(self, frame, changed_sql: str, upsert_sql: str) -> int:
         """Count the rows that are new or different, then upsert them all in one transaction."""
@@ -289,34 +495,61 @@ class Store:
             self._unregister()
         return int(changed or 0)
 
-    def upsert_identities(self, rows: list[dict[str, Any]]) -> int:
+    def upsert_identities(self, rows: list[dict[str, Any]], *, detail: bool = False):
+        """Insert or remap identities, keyed on (identifier, kind, platform) with platform ""
+        when none is given; returns new + remapped, or ``(new, remapped, unchanged)``."""
         import pandas as pd
 
         if not rows:
-            return 0
+            return (0, 0, 0) if detail else 0
         frame = pd.DataFrame(rows, columns=["identifier", "kind", "platform", "customer_id"])
-        return self._upsert(
+        frame["platform"] = frame["platform"].fillna("").astype(str)
+        self.con.register("_frame", frame)
+        try:
+            new, remapped = self.con.execute(
+                "SELECT count(*) FILTER (WHERE i.identifier IS NULL), count(*) FILTER (WHERE i.identifier IS NOT NULL "
+                "AND i.customer_id <> f.customer_id) "
+                "FROM _frame f LEFT JOIN identities i USING (identifier, kind, platform)"
+            ).fetchall()[0]
+        finally:
+            self._unregister()
+        self._upsert(
             frame,
-            "SELECT count(*) FROM _frame f LEFT JOIN identities i USING (identifier, kind) "
-            "WHERE i.identifier IS NULL OR i.customer_id <> f.customer_id",
+            "SELECT 0",
             "INSERT INTO identities SELECT identifier, kind, platform, customer_id FROM _frame "
-            "ON CONFLICT (identifier, kind) DO UPDATE SET customer_id = excluded.customer_id, "
-            "platform = excluded.platform",
+            "ON CONFLICT (identifier, kind, platform) DO UPDATE SET customer_id = excluded.customer_id",
         )
+        same = len(frame) - int(new) - int(remapped)
+        return (int(new), int(remapped), same) if detail else int(new) + int(remapped)
 
-    def identity_map(self) -> dict[str, str]:
-        return {ident: cid for ident, cid in self.con.execute("SELECT identifier, customer_id FROM identities").fetchall()}
+    def identity_map(self) -> dict[tuple[str, str], str]:
+        """``{(identifier, platform): customer_id}``; platform ``""`` when the map names none."""
+        rows = self.con.execute("SELECT identifier, coalesce(platform, ''), customer_id FROM identities").fetchall()
+        return {(ident, platform): cid for ident, platform, cid in rows}
 
     def relink_handles(self, normalise) -> int:
-        """Give unlinked social records the customer id their handle now maps to."""
+        """Give social records the customer their handle maps to on their platform now: unlinked
+        posts get linked, and posts linked through an older mapping follow a remap. A customer id
+        given in the file itself is never changed. Returns how many records changed."""
+        from insight.ingest.identifiers import customer_for_handle
+
         idmap = self.identity_map()
-        pending = self.con.execute(
-            "SELECT record_id, handle FROM records WHERE customer_id IS NULL AND handle IS NOT NULL"
+        rows = self.con.execute(
+            "SELECT record_id, handle, coalesce(platform, ''), customer_id FROM records WHERE channel = 'social' "
+            "AND handle IS NOT NULL AND (customer_id IS NULL OR json_extract_string(meta, '$._linked_by') = 'identity')"
         ).fetchall()
-        updates = [(idmap[normalise(h)], rid) for rid, h in pending if normalise(h) in idmap]
+        updates = []
+        for rid, handle, platform, current in rows:
+            target = customer_for_handle(idmap, normalise(handle), platform)
+            if target is not None and target != current:
+                updates.append((target, rid))
         if updates:
             with self.transaction():
-                self.con.executemany("UPDATE records SET customer_id = ? WHERE record_id = ?", updates)
+                self.con.executemany(
+                    "UPDATE records SET customer_id = ?, meta = json_merge_patch(coalesce(meta, '{}'), "
+                    "'{\"_linked_by\": \"identity\"}') WHERE record_id = ?",
+                    updates,
+                )
         return len(updates)
 
     # -- stages ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from insight.errors import InputError
 from insight.ingest import read_source
+from insight.schema import Reject
 
 ROWS = [
     {"id": "a", "text": "first review", "date": "2026-01-01"},
@@ -147,13 +148,32 @@ def test_unknown_kind(tmp_path: Path) -> None:
         read_source("tweets", tmp_path / "x.csv")
 
 
-def test_invalid_utf8_names_file_line_and_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_utf8_rejects_only_its_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("reviews.csv").write_bytes(b"id,text,date\na,fine,2026-01-01\nb,caf\xe9 au lait,2026-01-02\n")
+    Path("reviews.csv").write_bytes(
+        b"id,text,date\na,fine,2026-01-01\nb,caf\xe9 au lait,2026-01-02\nc,also fine,2026-01-03\n"
+    )
+    batch = read_source("reviews", "reviews.csv")
+    assert _texts(batch) == ["fine", "also fine"]
+    assert batch.rejects == [Reject("reviews.csv", 3, "text", "caf\\xe9 au lait", "invalid utf-8", "review")]
+    assert batch.rows_read == 3
+
+
+def test_invalid_utf8_in_jsonl_rejects_only_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b'{"text": "ok", "date": "2026-01-01"}\n{"text": "caf\xe9", "date": "2026-01-01"}\n')
+    batch = read_source("reviews", path)
+    assert _texts(batch) == ["ok"]
+    assert [(r.line, r.reason) for r in batch.rejects] == [(2, "invalid utf-8")]
+
+
+def test_invalid_utf8_in_the_header_names_file_line_and_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("reviews.csv").write_bytes(b"id,t\xe9xt,date\na,fine,2026-01-01\n")
     with pytest.raises(InputError) as info:
         read_source("reviews", "reviews.csv")
     assert str(info.value) == (
-        "reviews.csv:3: not valid UTF-8 (got b'\\xe9'). Re-run with --encoding latin-1 (or cp1252, "
+        "reviews.csv:1: not valid UTF-8 (got b'\\xe9'). Re-run with --encoding latin-1 (or cp1252, "
         "or the file's real encoding), or re-save the file as UTF-8."
     )
 

@@ -7,7 +7,7 @@ File-level problems raise InputError; row-level problems become Rejects (never d
 """
 
 from insight.ingest.identifiers import normalise_identifier
-from insight.ingest.read import KINDS, IngestBatch, default_source, read_source
+from insight.ingest.read import KINDS, IngestBatch, default_source, open_source, read_source
 from insight.ingest.values import REJECT_REASONS
 
-__all__ = ["KINDS", "REJECT_REASONS", "IngestBatch", "default_source", "normalise_identifier", "read_source"]
+__all__ = ["KINDS", "REJECT_REASONS", "IngestBatch", "default_source", "normalise_identifier", "open_source", "read_source"]

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from insight.ingest.formats import Row
+from insight.ingest.identifiers import customer_for_handle, normalise_identifier
 from insight.ingest.language import detect_language
-from insight.ingest.values import RowProblem, language_value, value_str
+from insight.ingest.values import RowProblem, date_value, language_value, value_str
 from insight.pii import mask_pii
 from insight.schema import Reject
 
@@ -27,14 +28,28 @@ class Context:
     source: str
     columns: dict[str, str]
     rating_scale: tuple[float, float] = (1.0, 5.0)
-    identities: Mapping[str, str] = field(default_factory=dict)
+    identities: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (identifier, platform)
+    date_orders: Mapping[str, str] = field(default_factory=dict)  # field -> day-first / month-first
+    date_format: str | None = None  # --date-format, tried first
+
+    def date(self, value: Any, field_name: str) -> datetime:
+        """A date field, read with the column's day/month order (or --date-format)."""
+        base = field_name.rsplit(".", 1)[-1]
+        return date_value(value, field_name, order=self.date_orders.get(base), fmt=self.date_format)
 
     def get(self, row: Mapping[str, Any], field_name: str) -> Any:
         column = self.columns.get(field_name)
         return None if column is None else row.get(column)
 
+    def customer_for(self, handle: str, platform: str | None) -> str | None:
+        """The customer a handle belongs to *on this platform*: an identity given for the same
+        platform, else one given without a platform. @zed on reddit is not @zed on twitter."""
+        return customer_for_handle(self.identities, normalise_identifier(handle), platform)
+
     def reject(self, line: int, problem: RowProblem) -> Reject:
-        return Reject(self.path, line, problem.field, value_str(problem.value), problem.reason, self.channel)
+        return Reject(
+            self.path, line, problem.field, value_str(problem.value), problem.reason, self.channel, problem.last_line
+        )
 
     def language(self, row: Mapping[str, Any], text: str) -> str | None:
         if "language" in self.columns:

@@ -119,7 +119,7 @@ _KINDS = {
 
 
 def read_identities(ctx: Context, rows: Iterable[tuple[int, Row]]) -> tuple[list[dict[str, Any]], list[Reject]]:
-    kept: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    kept: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = {}
     rejects: list[Reject] = []
     for line, row in rows:
         if isinstance(row, RowProblem):
@@ -138,7 +138,7 @@ def read_identities(ctx: Context, rows: Iterable[tuple[int, Row]]) -> tuple[list
         except RowProblem as problem:
             rejects.append(ctx.reject(line, problem))
             continue
-        key = (identifier, kind)
+        key = (identifier, kind, (platform or "").lower())  # @zed on reddit is not @zed on twitter
         if key in kept:
             earlier_line, earlier = kept.pop(key)
             if earlier["customer_id"] != customer_id:

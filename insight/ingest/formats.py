@@ -13,7 +13,8 @@ import csv
 import gzip
 import io
 import json
-import sys
+import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -21,7 +22,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from insight.errors import InputError
-from insight.ingest.values import RowProblem
+from insight.ingest.values import (
+    BAD_QUOTING,
+    INVALID_JSON,
+    INVALID_UTF8,
+    LINE_TOO_LONG,
+    TOO_MANY_FIELDS,
+    WRONG_TYPE,
+    RowProblem,
+)
 
 TEXT_FORMATS = ("csv", "tsv", "json", "jsonl", "ndjson")
 FORMATS = TEXT_FORMATS + ("parquet",)
@@ -29,7 +38,13 @@ FORMATS = TEXT_FORMATS + ("parquet",)
 JSON_LIST_KEYS = ("records", "data", "items", "reviews", "posts", "conversations", "rows")
 _SAMPLE = 1000
 _PARQUET_BATCH = 2048
-_CSV_FIELD_LIMIT = 64 * 1024 * 1024
+# Bounds that keep memory flat whatever the input: a physical line (or a CSV row spanning
+# lines) longer than MAX_LINE_BYTES is rejected without being held whole; a quoted CSV field may
+# span at most MAX_FIELD_LINES lines; a JSON (not JSONL) file is parsed whole only up to
+# MAX_JSON_BYTES once decompressed.
+MAX_LINE_BYTES = 4 * 1024 * 1024
+MAX_FIELD_LINES = 1000
+MAX_JSON_BYTES = 64 * 1024 * 1024
 _WIDE_ENCODINGS = ("utf-16", "utf-32")
 
 Row = dict[str, Any] | RowProblem
@@ -69,14 +84,7 @@ def open_rows(path: str, *, encoding: str | None = None) -> RowSource:
     if not p.is_file():
         what = "is a directory, not a file" if p.is_dir() else "file not found"
         raise InputError(f"{path}: {what} (got {path!r}). Check the path and try again.")
-    if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(
-                f"{path}: unknown encoding (got {encoding!r}). Use a Python codec name such as "
-                f"utf-8, latin-1 or cp1252."
-            ) from None
+    encoding = check_encoding(path, encoding)
     if fmt == "parquet":
         columns, rows = _parquet_rows(path, encoding)
         return _with_sample(path, fmt, columns, rows, from_sample=False)
@@ -108,6 +116,14 @@ def _with_sample(
 # -- bytes → text ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LongLine:
+    """A physical line longer than MAX_LINE_BYTES: only its head is kept (the rest is skipped)."""
+
+    number: int
+    head: bytes
+
+
 def _open_binary(path: str, gz: bool) -> BinaryIO:
     return gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115 (closed by caller)
 
@@ -125,88 +141,311 @@ def _encoding_error(path: str, line: int, bad: bytes, encoding: str | None) -> I
     )
 
 
-def _decoded_lines(path: str, gz: bool, encoding: str | None) -> Iterator[str]:
-    """Decoded lines (line endings kept); a BOM is dropped; bad bytes raise InputError."""
+def check_encoding(path: str, encoding: str | None) -> str | None:
+    """The codec's canonical name; InputError for unknown codecs and for bytes-to-bytes or
+    text-to-text transforms (rot13, base64, zlib), which are not file encodings."""
+    if encoding is None:
+        return None
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        raise InputError(
+            f"{path}: unknown encoding (got {encoding!r}). Use a Python codec name such as "
+            f"utf-8, latin-1 or cp1252."
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(
+            f"{path}: not a text encoding (got {encoding!r}). --encoding names how the file's bytes "
+            f"map to characters, such as utf-8, latin-1, cp1252 or utf-16."
+        )
+    return info.name
+
+
+def _sniff_wide(path: str, head: bytes, encoding: str | None) -> None:
+    """UTF-16/32 read as UTF-8 fails on line 1 with a confusing byte: say what the file is."""
+    if encoding is not None:
+        return
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if head.startswith(bom):
+            raise InputError(
+                f"{path}:1: the file is {name.upper()} (got byte-order mark {bom!r}). "
+                f"Re-run with --encoding {name}, or re-save the file as UTF-8."
+            )
+    first = head.split(b"\n", 1)[0]
+    if b"\x00" in first:
+        guess = "utf-16-le" if first[1:2] == b"\x00" else "utf-16-be"
+        raise InputError(
+            f"{path}:1: the header is full of NUL bytes (got {first[:16]!r}): probably UTF-16 without "
+            f"a byte-order mark. Re-run with --encoding {guess}, or re-save the file as UTF-8."
+        )
+
+
+def _binary_lines(fh: Any) -> Iterator[tuple[int, bytes | LongLine]]:
+    """Physical lines, each at most MAX_LINE_BYTES; a longer one is skipped to its end (bounded
+    memory) and reported as a LongLine."""
+    number = 0
+    while True:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            head = raw[:200]
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(MAX_LINE_BYTES)
+            yield number, LongLine(number, head)
+            continue
+        yield number, raw
+
+
+def _decoded_lines(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int, str | LongLine]]:
+    """``(line, text)``: line endings kept, a BOM dropped. Bytes that do not decode are kept as
+    surrogate escapes (U+DC80–U+DCFF), so the row holding them can be rejected alone."""
     enc = encoding or "utf-8"
     if enc.startswith(_WIDE_ENCODINGS):
         yield from _wide_lines(path, gz, enc)
         return
     try:
         with _open_binary(path, gz) as fh:
-            for number, raw in enumerate(fh, start=1):
-                try:
-                    text = raw.decode(enc)
-                except UnicodeDecodeError as exc:
-                    raise _encoding_error(path, number, raw[exc.start : exc.end], encoding) from None
-                if number == 1 and text.startswith("\ufeff"):
-                    text = text[1:]
-                yield text
-    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+            _sniff_wide(path, fh.peek(64)[:64] if hasattr(fh, "peek") else b"", encoding)
+            for number, raw in _binary_lines(fh):
+                if isinstance(raw, LongLine):
+                    yield number, raw
+                    continue
+                text = raw.decode(enc, "surrogateescape")
+                if number == 1:
+                    if text.startswith("\ufeff"):
+                        text = text[1:]
+                    if _ESCAPED_RE.search(text):  # a header that does not decode: the whole file is off
+                        bad = _ESCAPED_RE.search(text).group().encode(enc, "surrogateescape")
+                        raise _encoding_error(path, 1, bad, encoding)
+                yield number, text
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"{path}: cannot read the file ({exc}). Check it is not truncated or corrupt.") from None
 
 
-def _wide_lines(path: str, gz: bool, enc: str) -> Iterator[str]:
+def _wide_lines(path: str, gz: bool, enc: str) -> Iterator[tuple[int, str | LongLine]]:
     number = 0
+    limit = MAX_LINE_BYTES // 2
     try:
         with io.TextIOWrapper(_open_binary(path, gz), encoding=enc, newline="") as fh:
-            for number, text in enumerate(fh, start=1):  # noqa: B007
-                yield text.lstrip("\ufeff") if number == 1 else text
+            while True:
+                text = fh.readline(limit + 1)
+                if not text:
+                    return
+                number += 1
+                if len(text) > limit and not text.endswith("\n"):
+                    head = text[:200].encode("utf-8", "surrogatepass")
+                    while text and not text.endswith("\n"):
+                        text = fh.readline(limit)
+                    yield number, LongLine(number, head)
+                    continue
+                yield number, (text.lstrip("\ufeff") if number == 1 else text)
     except UnicodeDecodeError as exc:
         raise _encoding_error(path, number + 1, exc.object[exc.start : exc.end], enc) from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path}: cannot read the file ({exc}). Check it is not truncated or corrupt.") from None
+
+
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+
+
+def undecodable(text: str) -> bool:
+    """True when ``text`` holds bytes that did not decode (kept as surrogate escapes)."""
+    return _ESCAPED_RE.search(text) is not None
+
+
+def raw_bytes(text: str) -> bytes:
+    """The original bytes of a line or cell that did not decode (for the reject's value)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 # -- CSV / TSV ---------------------------------------------------------------------------------
 
 
-def _csv_rows(path: str, lines: Iterator[str], delimiter: str | None) -> tuple[list[str], Iterator[tuple[int, Row]]]:
-    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-        csv.field_size_limit(min(_CSV_FIELD_LIMIT, sys.maxsize))
-    first = next(lines, None)
-    if first is None:
-        raise InputError(f"{path}: the file is empty (got 0 lines). Give a header row and at least one row.")
+class _RowTooBig(Exception):
+    """Raised into csv.reader when a row grows past its limits, to stop it mid-row."""
+
+    def __init__(self, reason: str, last: int, head: Any) -> None:
+        super().__init__(reason)
+        self.reason, self.last, self.head = reason, last, head
+
+
+class _Lines:
+    """The line stream csv.reader pulls from: counts physical lines, remembers the lines of the
+    row being read (so a broken quote can be re-read from the next line), and stops a row that
+    spans too many lines or bytes."""
+
+    def __init__(self, lines: Iterator[tuple[int, str | LongLine]]) -> None:
+        self.source = lines
+        self.pushed: list[tuple[int, str]] = []  # lines to read again, next one last
+        self.row: list[tuple[int, str]] = []
+        self.row_bytes = 0
+        self.delimiter = ","
+
+    def start_row(self) -> None:
+        self.row = []
+        self.row_bytes = 0
+
+    def push_back(self, lines: list[tuple[int, str]]) -> None:
+        self.pushed.extend(reversed(lines))
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pushed:
+            number, text = self.pushed.pop()
+        else:
+            number, text = next(self.source)
+        if isinstance(text, LongLine):
+            raise _RowTooBig(LINE_TOO_LONG, number, text.head)
+        self.row.append((number, text))
+        self.row_bytes += len(text)
+        if len(self.row) > MAX_FIELD_LINES or self.row_bytes > MAX_LINE_BYTES:
+            raise _RowTooBig(BAD_QUOTING, number, self.row[0][1])
+        return text
+
+
+def _csv_rows(
+    path: str, lines: Iterator[tuple[int, str | LongLine]], delimiter: str | None
+) -> tuple[list[str], Iterator[tuple[int, Row]]]:
+    if csv.field_size_limit() < MAX_LINE_BYTES:
+        csv.field_size_limit(MAX_LINE_BYTES)
+    stream = _Lines(lines)
+    try:
+        first_number, first = next(lines)
+    except StopIteration:
+        raise InputError(f"{path}: the file is empty (got 0 lines). Give a header row and at least one row.") from None
+    if isinstance(first, LongLine):
+        raise InputError(
+            f"{path}:1: the header line is longer than {MAX_LINE_BYTES} bytes (got {first.head[:40]!r}...). "
+            f"Check the file is really CSV, with one row per line."
+        )
     if delimiter is None:
         delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(chain([first], lines), delimiter=delimiter)
+    stream.push_back([(first_number, first)])
+    stream.delimiter = delimiter
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except csv.Error as exc:
+    except (csv.Error, _RowTooBig) as exc:
         raise InputError(f"{path}:1: cannot parse the header ({exc}). Fix the header row.") from None
-    columns = [h.strip() for h in header]
-    return columns, _csv_body(path, reader, columns)
+    columns = _header_names(path, header)
+    return columns, _csv_body(path, reader, stream, columns)
 
 
-def _csv_body(path: str, reader: Any, columns: list[str]) -> Iterator[tuple[int, Row]]:
-    start = reader.line_num + 1
+def _header_names(path: str, header: list[str]) -> list[str]:
+    """Stripped names; an empty one becomes ``column_N``; a repeated one is an error (the second
+    column would silently replace the first)."""
+    columns = [h.strip() or f"column_{i}" for i, h in enumerate(header, start=1)]
+    seen: dict[str, str] = {}
+    for name in columns:
+        key = name.casefold()
+        if key in seen:
+            raise InputError(
+                f"{path}:1: duplicate column name (got {name!r} and {seen[key]!r}). Rename one of the "
+                f"columns so that every column has its own name."
+            )
+        seen[key] = name
+    return columns
+
+
+def _lines_label(first: int, last: int) -> str:
+    return f"lines {first}-{last}" if last > first else f"line {first}"
+
+
+def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Iterator[tuple[int, Row]]:
+    width = len(columns)
     while True:
+        stream.start_row()
         try:
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            raise InputError(f"{path}:{start}: cannot parse the row ({exc}). Fix the quoting on that row.") from None
-        if cells and any(c.strip() for c in cells):
-            yield start, {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns)}
-        start = reader.line_num + 1
+        except (csv.Error, _RowTooBig) as exc:
+            yield from _broken_row(stream, exc, width)
+            continue
+        start, last = stream.row[0][0], stream.row[-1][0]
+        span = last if last > start else None
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        if last > start and len(cells) != width and _rows_inside(stream.row[1:], width, stream.delimiter):
+            # A quote opened a field that swallowed the rows after it: reject the row with its
+            # line range and read the swallowed lines again as rows of their own.
+            yield start, RowProblem("record", stream.row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=last)
+            stream.push_back(stream.row[1:])
+            continue
+        if len(cells) > width:
+            raw = "".join(text for _, text in stream.row).rstrip("\r\n")
+            yield start, RowProblem(f"record ({len(cells)} fields, header has {width})", raw, TOO_MANY_FIELDS, last_line=span)
+            continue
+        bad = next((i for i, c in enumerate(cells) if undecodable(c)), None)
+        if bad is not None:
+            yield start, RowProblem(columns[bad], raw_bytes(cells[bad]), INVALID_UTF8, last_line=span)
+            continue
+        yield start, {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns)}
+
+
+def _rows_inside(lines: list[tuple[int, str]], width: int, delimiter: str) -> bool:
+    """Whether lines swallowed by an open quote hold rows of their own (a line that reads as
+    exactly ``width`` cells): then they are read again, else they belong to the rejected row."""
+    for _, text in lines:
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(cells) == width:
+            return True
+    return False
+
+
+def _broken_row(stream: _Lines, exc: Exception, width: int) -> Iterator[tuple[int, Row]]:
+    """A row csv cannot parse (bad quoting, an unclosed quote, a line too long): one reject with
+    its line range; the lines it swallowed after its first are read again when they hold rows."""
+    row = stream.row
+    if isinstance(exc, _RowTooBig) and exc.reason == LINE_TOO_LONG:
+        if row:  # a quoted field ran into the long line: the row it started is broken too
+            last = row[-1][0]
+            yield row[0][0], RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING,
+                                        last_line=last if last > row[0][0] else None)
+            if _rows_inside(row[1:], width, stream.delimiter):
+                stream.push_back(row[1:])
+        yield exc.last, RowProblem("record", exc.head, LINE_TOO_LONG)
+        return
+    if not row:
+        return
+    first, last = row[0][0], row[-1][0]
+    yield first, RowProblem("record", row[0][1].rstrip("\r\n"), BAD_QUOTING, last_line=last if last > first else None)
+    if _rows_inside(row[1:], width, stream.delimiter):
+        stream.push_back(row[1:])
 
 
 # -- JSON / JSONL ------------------------------------------------------------------------------
 
 
 def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int, Row]]:
-    """A JSON file is parsed whole (JSON has no streaming form without a dependency)."""
+    """A JSON file is parsed whole, so it is refused above MAX_JSON_BYTES (JSONL streams)."""
     try:
         with _open_binary(path, gz) as fh:
-            raw = fh.read()
-    except (OSError, EOFError) as exc:
+            raw = fh.read(MAX_JSON_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path}: cannot read the file ({exc}). Check it is not truncated or corrupt.") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise InputError(
+            f"{path}: JSON file too large to parse whole (got more than {MAX_JSON_BYTES // 2**20} MiB"
+            f"{' once decompressed' if gz else ''}). Convert it to JSON Lines, one object per line "
+            f"(e.g. jq -c '.[]' file.json > file.jsonl), which is read as a stream."
+        )
+    _sniff_wide(path, raw[:64], encoding)
     enc = encoding or "utf-8-sig"
     try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _encoding_error(path, line, raw[exc.start : exc.end], encoding) from None
+    del raw
     text = text.lstrip("\ufeff")
     try:
         data = json.loads(text)
@@ -216,8 +455,19 @@ def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int,
             f"{path}:{exc.lineno}: invalid JSON, {exc.msg} at column {exc.colno} (got {near!r}). "
             f"Fix the file, or use .jsonl for one object per line."
         ) from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep; an integer of 4,300+ digits
+        raise InputError(
+            f"{path}: JSON that cannot be read safely ({_json_problem(exc)}, got {text[:20]!r}). "
+            f"Fix the file, or use .jsonl so that only the bad line is rejected."
+        ) from None
     items = _json_items(path, data)
     return _json_items_rows(items)
+
+
+def _json_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0].split(":")[0].strip() or type(exc).__name__
 
 
 def _json_items(path: str, data: Any) -> list[Any]:
@@ -245,22 +495,28 @@ def _json_items_rows(items: list[Any]) -> Iterator[tuple[int, Row]]:
         if isinstance(item, dict):
             yield index, item
         else:
-            yield index, RowProblem("record", item, "wrong type")
+            yield index, RowProblem("record", item, WRONG_TYPE)
 
 
-def _jsonl_rows(path: str, lines: Iterable[str]) -> Iterator[tuple[int, Row]]:
-    for number, line in enumerate(lines, start=1):
+def _jsonl_rows(path: str, lines: Iterable[tuple[int, str | LongLine]]) -> Iterator[tuple[int, Row]]:
+    for number, line in lines:
+        if isinstance(line, LongLine):
+            yield number, RowProblem("record", line.head, LINE_TOO_LONG)
+            continue
+        if undecodable(line):
+            yield number, RowProblem("record", raw_bytes(line.strip()), INVALID_UTF8)
+            continue
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
-            yield number, RowProblem("record", line.strip(), "invalid json")
+        except (ValueError, RecursionError):  # JSONDecodeError, huge integers, deep nesting
+            yield number, RowProblem("record", line.strip(), INVALID_JSON)
             continue
         if isinstance(item, dict):
             yield number, item
         else:
-            yield number, RowProblem("record", item, "wrong type")
+            yield number, RowProblem("record", item, WRONG_TYPE)
 
 
 # -- Parquet -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from insight.ingest.context import Context, each_row
 from insight.ingest.formats import Row
-from insight.ingest.values import date_value, field_value, rating_value, text_value
+from insight.ingest.values import field_value, rating_value, text_value
 from insight.pii import mask_pii
 from insight.schema import MAX_FIELD_CHARS, Record, Reject, record_id_for
 
@@ -19,7 +19,7 @@ def normalise_reviews(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator
 def _review(ctx: Context, line: int, row: dict[str, Any]) -> Record:
     text = text_value(ctx.get(row, "text"))
     assert text is not None
-    created_at = date_value(ctx.get(row, "created_at"))
+    created_at = ctx.date(ctx.get(row, "created_at"), "created_at")
     rating = rating_value(ctx.get(row, "rating"), ctx.rating_scale)
     title = text_value(ctx.get(row, "title"), "title", required=False, max_chars=MAX_FIELD_CHARS)
     customer_id = field_value(ctx.get(row, "customer_id"), "customer_id")

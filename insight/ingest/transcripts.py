@@ -28,7 +28,6 @@ from insight.ingest.values import (
     UNPARSEABLE_DATE,
     WRONG_TYPE,
     RowProblem,
-    date_value,
     field_value,
     int_value,
     is_missing,
@@ -82,7 +81,7 @@ def _turn_record(ctx: Context, conv: Conversation, turn: Turn) -> Record:
     text = text_value(turn.text, p + "text")
     assert text is not None
     if not is_missing(turn.ts):
-        created_at = date_value(turn.ts, p + "ts")
+        created_at = ctx.date(turn.ts, p + "ts")
     elif conv.started_at is not None:
         created_at = plus_seconds(conv.started_at, turn.index)
     else:
@@ -132,7 +131,7 @@ def _conversation(ctx: Context, rows: list[dict[str, Any]], conversation_id: str
         raw = ctx.get(row, "started_at")
         if not is_missing(raw):
             try:
-                started = date_value(raw, "started_at")
+                started = ctx.date(raw, "started_at")
             except RowProblem:
                 continue  # only needed for turns without ts; those turns are rejected then
             break
@@ -168,7 +167,19 @@ def _turn_keys(turn: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str,
     return found
 
 
+def _digest(turns: list[Any]) -> str:
+    try:
+        return stable_id(*(str(t) for t in turns))
+    except (RecursionError, ValueError):  # nested too deeply to print: content cannot name it
+        return stable_id("unprintable", str(len(turns)))
+
+
 def _nested(ctx: Context, rows: Iterable[tuple[int, Row]], mapping: dict[str, str]) -> Iterator[Record | Reject]:
+    # A conversation split over several lines (an export per day, a continued chat) continues
+    # its turn numbers; a line repeating an earlier one exactly gets the same numbers (and so
+    # the same record ids: it counts as a duplicate, not as new turns).
+    next_turn: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
         if isinstance(row, RowProblem):
             yield ctx.reject(line, row)
@@ -180,19 +191,26 @@ def _nested(ctx: Context, rows: Iterable[tuple[int, Row]], mapping: dict[str, st
         try:
             conversation_id = field_value(ctx.get(row, "conversation_id"), "conversation_id")
             if conversation_id is None:  # no id: the conversation's own content names it
-                conversation_id = "h" + stable_id(*(str(t) for t in turns), length=16)
+                conversation_id = "h" + _digest(turns)[:16]
             conv = _conversation(ctx, [row], conversation_id)
         except RowProblem as problem:
             yield ctx.reject(line, problem)
             continue
-        yield from _emit(ctx, conv, _nested_turns(line, turns, mapping))
+        key = (conversation_id, _digest(turns))
+        if key in seen:
+            first = seen[key]
+        else:
+            first = seen[key] = next_turn.get(conversation_id, 0)
+            next_turn[conversation_id] = first + len(turns)
+        yield from _emit(ctx, conv, _nested_turns(line, turns, mapping, first))
 
 
-def _nested_turns(line: int, turns: list[Any], mapping: Mapping[str, str]) -> Iterator[Turn]:
-    for index, item in enumerate(turns):
-        prefix = f"turns[{index}]."
+def _nested_turns(line: int, turns: list[Any], mapping: Mapping[str, str], first: int = 0) -> Iterator[Turn]:
+    for position, item in enumerate(turns):
+        index = first + position
+        prefix = f"turns[{position}]."
         if not isinstance(item, dict):
-            problem = RowProblem(f"turns[{index}]", item, WRONG_TYPE)
+            problem = RowProblem(f"turns[{position}]", item, WRONG_TYPE)
             yield Turn(line, index, None, None, None, prefix, {}, problem)
             continue
         keys = _turn_keys(item, mapping)
@@ -236,7 +254,7 @@ def _flat(ctx: Context, rows: Iterable[tuple[int, Row]]) -> Iterator[Record | Re
                 raise RowProblem("conversation_id", "", MISSING_CONVERSATION_ID)
             turn = int_value(ctx.get(row, "turn"), "turn")
             raw_ts = ctx.get(row, "ts")
-            ts = None if is_missing(raw_ts) else date_value(raw_ts, "ts")
+            ts = None if is_missing(raw_ts) else ctx.date(raw_ts, "ts")
         except RowProblem as problem:
             yield ctx.reject(line, problem)
             continue

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from insight.pii import mask_pii
 from insight.schema import MAX_FIELD_CHARS, MAX_TEXT_CHARS
 
 MISSING_TEXT = "missing text"
@@ -28,11 +29,17 @@ INVALID_JSON = "invalid json"
 MISSING_CONVERSATION_ID = "missing conversation_id"
 MISSING_IDENTIFIER = "missing identifier"
 DUPLICATE_IDENTIFIER = "duplicate identifier"
+TOO_MANY_FIELDS = "too many fields"
+BAD_QUOTING = "bad quoting"
+LINE_TOO_LONG = "line too long"
+DUPLICATE_ID = "duplicate id, different content"
+DATE_OUT_OF_RANGE = "date out of range"
 
 REJECT_REASONS = (
     MISSING_TEXT, UNPARSEABLE_DATE, RATING_OUT_OF_RANGE, UNPARSEABLE_RATING, INVALID_UTF8,
     WRONG_TYPE, FIELD_TOO_LONG, UNKNOWN_SPEAKER, DUPLICATE_CUSTOMER_ID, MISSING_CUSTOMER_ID,
     INVALID_JSON, MISSING_CONVERSATION_ID, MISSING_IDENTIFIER, DUPLICATE_IDENTIFIER,
+    TOO_MANY_FIELDS, BAD_QUOTING, LINE_TOO_LONG, DUPLICATE_ID, DATE_OUT_OF_RANGE,
 )  # fmt: skip
 __doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
 
@@ -42,27 +49,35 @@ REJECT_VALUE_CHARS = 200
 class RowProblem(Exception):
     """One field of one row cannot be used; the normaliser turns it into a Reject."""
 
-    def __init__(self, field: str, value: Any, reason: str) -> None:
+    def __init__(self, field: str, value: Any, reason: str, *, last_line: int | None = None) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.value = value
         self.reason = reason
+        self.last_line = last_line  # set when the row spans lines (a quoted CSV field)
 
 
 def value_str(value: Any) -> str:
-    """The offending value as safe text (valid UTF-8), cut to 200 characters."""
+    """The offending value as safe text (valid UTF-8), PII-masked, cut to 200 characters."""
     if value is None:
         text = ""
     elif isinstance(value, bytes):
-        text = value.decode("utf-8", "backslashreplace")
+        text = value[: REJECT_VALUE_CHARS * 4].decode("utf-8", "backslashreplace")
     elif isinstance(value, str):
-        text = value
+        text = value[: REJECT_VALUE_CHARS * 4]
     elif isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)[: REJECT_VALUE_CHARS * 4]
+        except (RecursionError, ValueError):
+            text = f"<{type(value).__name__} nested too deeply>"
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 2000:
+        text = f"<a {len(hex(value))}-hex-digit integer>"
     else:
-        text = str(value)
+        text = str(value)[: REJECT_VALUE_CHARS * 4]
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text[:REJECT_VALUE_CHARS]
+    # Mask before cutting, so that a cut never splits an email or a card number into a part the
+    # masker no longer recognises.
+    return mask_pii(text)[:REJECT_VALUE_CHARS]
 
 
 def is_missing(value: Any) -> bool:
@@ -118,7 +133,7 @@ def field_value(value: Any, field: str) -> str | None:
 
 # -- numbers -----------------------------------------------------------------------------------
 
-_RATING_RE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:stars?|/\s*\d+(?:\.\d+)?)?\s*$", re.IGNORECASE)
+_RATING_RE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:stars?|/\s*(\d+(?:\.\d+)?))?\s*$", re.IGNORECASE)
 
 
 def rating_value(value: Any, scale: tuple[float, float], field: str = "rating") -> float | None:
@@ -135,6 +150,12 @@ def rating_value(value: Any, scale: tuple[float, float], field: str = "rating") 
         if not match:
             raise RowProblem(field, value, UNPARSEABLE_RATING)
         number = float(match.group(1).replace(",", "."))
+        if match.group(2):  # '8/10' carries its own scale: out of 10, whatever the file's scale
+            out_of = float(match.group(2))
+            low = scale[0] if out_of == scale[1] else 0.0
+            if out_of <= low or not low <= number <= out_of:
+                raise RowProblem(field, value, RATING_OUT_OF_RANGE)
+            return round(1.0 + (number - low) * 4.0 / (out_of - low), 6)
     else:
         raise RowProblem(field, value, UNPARSEABLE_RATING)
     if not math.isfinite(number):
@@ -182,7 +203,66 @@ _DATE_FORMATS = (
     "%Y%m%d",
 )  # fmt: skip
 _EPOCH_RE = re.compile(r"^\d{9,13}(?:\.\d+)?$")
-_MIN_YEAR, _MAX_YEAR = 1970, 2100
+# One plausible range for every date, however it was written: customer feedback is not older
+# than 1990 and not from after next year.
+MIN_YEAR = 1990
+MAX_YEAR = datetime.now(timezone.utc).year + 1
+_MIN_YEAR, _MAX_YEAR = MIN_YEAR, MAX_YEAR
+_NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T,]+(.+))?$")
+_TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M %p", "%I:%M:%S %p")
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+
+
+def infer_date_order(values) -> str | None:
+    """``day-first`` or ``month-first`` for a column of dates like 05/03/2026, from the values
+    that settle it (13/03 is day-first, 03/13 month-first); by the separator when none does
+    ('.' day-first, '/' and '-' month-first); None when the column has no such dates.
+    ValueError names two values that contradict each other."""
+    day_first = month_first = first_sep = None
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        match = _NUMERIC_DATE_RE.match(value.strip())
+        if not match:
+            continue
+        a, b = int(match.group(1)), int(match.group(3))
+        first_sep = first_sep or match.group(2)
+        if a > 12 >= b and day_first is None:
+            day_first = value.strip()
+        elif b > 12 >= a and month_first is None:
+            month_first = value.strip()
+    if day_first and month_first:
+        raise ValueError(f"{day_first!r} is day-first but {month_first!r} is month-first")
+    if day_first:
+        return DAY_FIRST
+    if month_first:
+        return MONTH_FIRST
+    if first_sep is None:
+        return None
+    return DAY_FIRST if first_sep == "." else MONTH_FIRST
+
+
+def _numeric_date(text: str, order: str) -> datetime | None:
+    match = _NUMERIC_DATE_RE.match(text)
+    if not match:
+        return None
+    a, b, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    if len(match.group(4)) == 2:
+        year += 2000 if year < 70 else 1900
+    day, month = (a, b) if order == DAY_FIRST else (b, a)
+    try:
+        moment = datetime(year, month, day)
+    except ValueError:
+        return None
+    if match.group(5):
+        for fmt in _TIME_FORMATS:
+            try:
+                t = datetime.strptime(match.group(5).strip(), fmt)
+            except ValueError:
+                continue
+            return moment.replace(hour=t.hour, minute=t.minute, second=t.second)
+        return None
+    return moment
 
 
 def _utc(moment: datetime) -> datetime:
@@ -220,8 +300,15 @@ def _from_text(text: str) -> datetime | None:
         return None
 
 
-def date_value(value: Any, field: str = "created_at") -> datetime:
-    """A timezone-aware UTC datetime from ISO 8601, common formats or epoch seconds/ms."""
+def date_value(
+    value: Any, field: str = "created_at", *, order: str | None = None, fmt: str | None = None
+) -> datetime:
+    """A timezone-aware UTC datetime from ISO 8601, common formats or epoch seconds/ms.
+
+    ``fmt`` (``--date-format``, a strptime format) is tried first; ``order`` (day-first or
+    month-first, inferred per column) settles dates such as 05/03/2026. A date outside
+    MIN_YEAR..MAX_YEAR is rejected as "date out of range".
+    """
     moment: datetime | None = None
     if isinstance(value, datetime):
         moment = value
@@ -231,13 +318,25 @@ def date_value(value: Any, field: str = "created_at") -> datetime:
         moment = _from_epoch(float(value))
     elif isinstance(value, (str, bytes)) and not is_missing(value):
         text = _as_str(value, field, numbers_ok=False).strip()
-        moment = _from_text(text) if len(text) <= 64 else None
+        if len(text) <= 64:
+            if fmt:
+                try:
+                    moment = datetime.strptime(text, fmt)
+                except ValueError:
+                    moment = None
+            if moment is None and order and _NUMERIC_DATE_RE.match(text):
+                moment = _numeric_date(text, order)
+            elif moment is None:
+                moment = _from_text(text)
     if moment is None:
         raise RowProblem(field, "" if value is None else value, UNPARSEABLE_DATE)
     try:
-        return _utc(moment)
+        moment = _utc(moment)
     except (OverflowError, ValueError):
         raise RowProblem(field, value, UNPARSEABLE_DATE) from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise RowProblem(field, value, DATE_OUT_OF_RANGE)
+    return moment
 
 
 def plus_seconds(moment: datetime, seconds: int) -> datetime:

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from insight.report.safe import md_cell
 from insight.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -149,7 +150,7 @@ def render_table(report: dict[str, Any]) -> str:
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md_cell(text)
 
 
 def render_md(report: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import InputError
+from insight.report.safe import csv_frame, md_tree
 from insight.store import Store
 
 FLAT_COLUMNS = [
@@ -67,7 +68,7 @@ def write_profiles(store: Store, out: str | Path | None, *, fmt: str = "jsonl") 
         _emit(text, out)
     elif fmt == "csv":
         frame = pd.DataFrame([flatten(p) for p in profiles], columns=FLAT_COLUMNS)
-        _emit(frame.to_csv(index=False), out)
+        _emit(csv_frame(frame).to_csv(index=False), out)
     elif fmt == "parquet":
         if out is None:
             raise InputError("profiles: --format parquet writes a binary file (got no --out). Add --out FILE.parquet.")
@@ -87,6 +88,7 @@ def _emit(text: str, out: str | Path | None) -> None:
 
 
 def render_profile_md(p: dict[str, Any]) -> str:
+    p = md_tree(p)  # customer text and CRM values are data: escaped, one line each
     b, v = p["behaviour"], p["voice"]
     lines = [f"# Customer {p['customer_id']}", "", p["summary"], ""]
     crm = p["identity"]["crm"]
