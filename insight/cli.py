@@ -226,6 +226,25 @@ def profile(customer_id, fmt, db):
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "csv"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--top", default=0, show_default=True, help="How many feature requests (0: all).")
+@db_option
+def requests(fmt, out, top, db):
+    """Feature requests and wishes across customers, grouped by what is asked for, with counts."""
+    from insight.report import requests as report
+    from insight.report.profiles import iter_profiles
+
+    with _open(db, read_only=True) as store:
+        found = report.group_requests(iter_profiles(store))
+    if top:
+        found = found[:top]
+    render = {"table": report.render_table, "md": report.render_md, "csv": report.render_csv,
+              "json": lambda r: json.dumps(r, indent=2, ensure_ascii=False)}[fmt]
+    _write(render(found), out)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @db_option

@@ -572,6 +572,7 @@ MOTIVE_HELD = {
     "research": ["Chose it after comparing five cameras side by side.",
                  "Spent weeks reading reviews before settling on this one."],
 }
+GIFT_COMPLAINT = re.compile(r"[Ii]t was supposed to be an? [\w ]+? present")
 NEUTRAL_BOUGHT_HELD = ["Ordered it online and it came in two days.", "Picked it up at a local electronics store."]
 REPEAT_REF_HELD = [
     "Back again about the {issue}, nothing has improved.", "We spoke about the {issue} before and it's happening again.",
@@ -1778,7 +1779,11 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
             "requests": [{"object": obj, "statement": text, "source_id": i.source_id}
                          for i in c.items for text, obj in i.asks],
             "motives": [{"kind": kind, "statement": text, "source_id": i.source_id}
-                        for i in c.items for kind, text in i.motives],
+                        for i in c.items for kind, text in i.motives]
+                       # the delivery complaint "It was supposed to be a birthday present and ..." also says
+                       # why it was bought, in both halves (it is complaint phrasing, not motive phrasing)
+                       + [{"kind": "gift", "statement": m.group(0), "source_id": i.source_id}
+                          for i in c.items for t in i.texts for m in GIFT_COMPLAINT.finditer(t)],
             "support_cases": support_cases(c),
         }
         if any(extra.values()):
