@@ -313,7 +313,33 @@ def _behaviour(recs, voice) -> dict[str, Any]:
         "products": sorted({str(r.product) for r in recs if r.product is not None}),
         "ratings": {"count": len(ratings), "mean": round(sum(ratings) / len(ratings), 2) if ratings else None,
                     "values": ratings},
+        "timeline": _timeline(voice),
     }
+
+
+TIMELINE_MAX = 60
+
+
+def _timeline(voice) -> list[dict[str, Any]]:
+    """One entry per contact (a review, a post, a support conversation), oldest first, with the mean
+    sentiment of the customer's sentences in it; the latest ``TIMELINE_MAX`` contacts."""
+    contacts: dict[Any, list] = {}
+    for r in voice:
+        key = ("support", r.conversation_id) if r.channel == "support" and not _is_missing(r.conversation_id) \
+            else ("record", r.record_id)
+        contacts.setdefault(key, []).append(r)
+    out = []
+    for rows in contacts.values():
+        scores = [r.score for r in rows if r.score is not None]
+        first = min(rows, key=lambda r: (r.sort_ns is None, r.sort_ns or 0))
+        out.append({"date": first.date, "channel": first.channel,
+                    "record_id": first.record_id if first.channel != "support" else None,
+                    "conversation_id": first.conversation_id if first.channel == "support" else None,
+                    "sentiment": round(float(_mean(scores)), 3) if scores else None, "_ns": first.sort_ns or 0})
+    out.sort(key=lambda c: (c["_ns"], c["date"] or ""))
+    for c in out:
+        del c["_ns"]
+    return out[-TIMELINE_MAX:]
 
 
 def _top(counts: dict[str, int]) -> str | None:
