@@ -35,16 +35,17 @@ class Models:
                 "aspects": lambda: resources.load_aspects(self.device),
                 "embedder": lambda: resources.load_embedder(self.device),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
-                "request_head": _request_head,
+                "request_head": lambda: _act_head("request"),
+                "churn_head": lambda: _act_head("churn"),
             }[name]
             self._cache[name] = loader()
         return self._cache[name]
 
 
-def _request_head():
-    from insight.stages.acts import RequestHead
+def _act_head(kind: str):
+    from insight.stages.acts import ActHead
 
-    return RequestHead()
+    return ActHead(kind)
 
 
 def _lemmatizer(nlp):

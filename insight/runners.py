@@ -45,7 +45,8 @@ def compute_embed(sentences, models):
 def compute_acts(sentences, models):
     from insight.stages.acts import detect_acts
 
-    return detect_acts(sentences, nlp=models.get("nlp"), head=models.get("request_head"))
+    return detect_acts(sentences, nlp=models.get("nlp"), head=models.get("request_head"),
+                       churn_head=models.get("churn_head"))
 
 
 COMPUTE = {"nlp": compute_nlp, "sentiment": compute_sentiment, "aspects": compute_aspects, "embed": compute_embed,

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from insight.stages.acts import RequestHead, close_kind, detect_acts, main_object, motive_frame, request_object
+from insight.stages.acts import ActHead, close_kind, detect_acts, main_object, motive_frame, request_object
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
         "text": ["Please add a dark mode.", "A pet mode for the hallway camera is what we are after.", "Ok."],
         "vector": [[0.0, 0.0]] * 3,
     })
-    acts = detect_acts(sents, nlp=nlp, head=RequestHead(head_file))
+    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
     requests = acts[acts["act"] == "request"].set_index("sentence_id")
     assert requests.loc["s1", "detail"] == "imperative" and requests.loc["s1", "object"] == "a dark mode"
     assert requests.loc["s2", "detail"] == "head"
@@ -98,5 +98,5 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
 
 
 def test_shipped_head_loads():
-    head = RequestHead()
+    head = ActHead("churn")
     assert head.coef_.shape == (384,) and 0 < head.threshold < 1

@@ -225,8 +225,16 @@ def motive_frame(sent) -> str | None:
         lemma = tok.lemma_.lower()
         if _negated(tok):
             continue
-        # necessity with a cause: "so I needed something quick", "so this was a must"
-        if causal and (lemma == "need" and tok.pos_ == "VERB" or lemma == "must" and tok.dep_ == "attr"):
+        # necessity with a cause: "so I needed something quick", "needed one after the old one broke",
+        # "so this was a must" (not "it's offline when I need it")
+        if lemma == "need" and tok.pos_ == "VERB":
+            own_cause = any(c.dep_ in ("advmod", "mark") and c.lower_ in ("so", "because", "since") for c in tok.children)
+            reason_clause = tok.dep_ == "ROOT" and any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in REASON_MARKS for m in c.children)
+                for c in tok.children)
+            if own_cause or reason_clause:
+                return "reason"
+        if causal and lemma == "must" and tok.dep_ == "attr":
             return "reason"
         lemma = PAST_FORMS.get(tok.lower_, lemma)  # the small model mis-lemmatises a sentence-initial "Got"
         if lemma in PURCHASE and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBN", "VB", "VBP") and not _modal(tok):
@@ -317,17 +325,22 @@ def main_object(sent) -> str | None:
     return best
 
 
-class RequestHead:
-    """The fitted request head (``scripts/fit_request_head.py``): P(sentence asks for something) from its
-    all-MiniLM-L6-v2 vector."""
+class ActHead:
+    """A fitted act head (``scripts/fit_act_heads.py``): P(sentence asks for something | talks about
+    leaving) from its all-MiniLM-L6-v2 vector. ``kind``: ``request`` or ``churn``."""
 
-    def __init__(self, path=None) -> None:
+    def __init__(self, kind: str = "request", path=None) -> None:
         import json
         from pathlib import Path
 
         import numpy as np
 
-        path = Path(path) if path else Path(__file__).with_name("request_head.json")
+        from insight.errors import ConfigError
+
+        if kind not in ("request", "churn"):
+            raise ConfigError(f"acts: unknown head kind (got {kind!r}). Use 'request' or 'churn'.")
+        self.kind = kind
+        path = Path(path) if path else Path(__file__).with_name(f"{kind}_head.json")
         data = json.loads(path.read_text(encoding="utf-8"))
         self.name = data["name"]
         self.threshold = float(data["threshold"])
@@ -341,7 +354,8 @@ class RequestHead:
         return 1.0 / (1.0 + np.exp(-(v @ self.coef_ + self.intercept_)))
 
 
-def detect_acts(sentences, *, nlp, head: RequestHead | None = None, batch_size: int = 256):
+def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActHead | None = None,
+                batch_size: int = 256):
     """Sentences (sentence_id, record_id, text[, vector]) -> acts frame (ACT_COLUMNS): at most one of
     request or motive per sentence, plus a close kind for sentences that read as one (profiles use it on
     support turns only).
@@ -349,19 +363,27 @@ def detect_acts(sentences, *, nlp, head: RequestHead | None = None, batch_size: 
     A request is a sentence the parse finds an ask frame in, or (with ``head`` and a ``vector`` column)
     one the request head scores at or above its threshold whose parse still gives an object and that is
     not negated; its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
-    ``noun``) or ``head``.
+    ``noun``) or ``head``. ``churn`` (with ``churn_head``): the churn head scores the sentence at or above its
+    threshold (``detail``: the score).
     """
     import pandas as pd
 
     if not len(sentences):
         return pd.DataFrame(columns=ACT_COLUMNS)
     scores = [None] * len(sentences)
-    if head is not None and "vector" in sentences:
-        scores = [float(x) for x in head.predict_proba(list(sentences["vector"]))]
-    items = [(str(t), (sid, rid, sc)) for t, sid, rid, sc in
-             zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, strict=True)]
+    churn = [None] * len(sentences)
+    if "vector" in sentences:
+        if head is not None:
+            scores = [float(x) for x in head.predict_proba(list(sentences["vector"]))]
+        if churn_head is not None:
+            churn = [float(x) for x in churn_head.predict_proba(list(sentences["vector"]))]
+    items = [(str(t), (sid, rid, sc, ch)) for t, sid, rid, sc, ch in
+             zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, churn, strict=True)]
     rows: list[dict[str, Any]] = []
-    for doc, (sid, rid, score) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+    for doc, (sid, rid, score, churn_score) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        if churn_score is not None and churn_score >= churn_head.threshold:
+            rows.append({"sentence_id": sid, "record_id": rid, "act": "churn", "object": None,
+                         "detail": f"{churn_score:.3f}"})
         found = None
         for sent in doc.sents:
             req = request_object(sent)

@@ -1,7 +1,12 @@
 """Profile stage: everything grouped by customer id, with the needs customers don't state.
 
 Built only from what the store already holds (no model runs here). The JSON shape is stable:
-``customer_id, identity, behaviour, voice, pain_points, unstated_needs, churn_risk, quote, summary``.
+``customer_id, identity, behaviour, voice, motives, requests, pain_points, unstated_needs, churn_risk, quote,
+summary``. ``motives`` ({kind, statement, evidence}) and ``requests`` ({object, statement, evidence}) come from
+the acts stage (``insight.stages.acts``); each pain point raised in support has a ``resolution`` ({status:
+resolved | open | unknown, reason, evidence, cases}); ``behaviour.timeline`` lists each contact with its
+sentiment. Each unstated need says what the customer needs (``statement``) and why insight believes it
+(``why``).
 
 Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] and evidence:
 - ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence that reads as a
@@ -12,7 +17,8 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
   alone is not a theme (it is the ``churn`` signal);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
 - ``request``: wishes and feature requests ("I wish", "please add", ...);
-- ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan").
+- ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
+  phrase pattern or by the churn head on the sentence vector (``insight.stages.acts``).
 
 Speed: the frames are turned into plain Python rows once (timestamps, dates and the quote-length test
 converted once, column by column), grouped by customer id in one pass, and each profile is computed in
@@ -237,7 +243,9 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     _resolve(pains, voice, sentence_pains, acts)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
-    needs = _unstated_needs(recs, voice, pains, related, requests)
+    motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
+    churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -407,8 +415,12 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
 
 
 def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
-                    requests: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                    requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
+                    churn_ids: set | None = None) -> list[dict[str, Any]]:
+    """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
+    after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
+    motive_ids = motive_ids or set()
     reviews = [r for r in voice if r.channel == "review"]
     review_ratings = [r.rating for r in recs if r.channel == "review" and r.rating is not None]
     mean_rating = float(_mean(review_ratings)) if review_ratings else None
@@ -427,7 +439,7 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
             # a complaint inside a happy review is nearly always announced ("but", "only problem",
             # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
             bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
-                   and COMPLAINT_CUE.search(r.text)]
+                   and COMPLAINT_CUE.search(r.text) and r.sentence_id not in motive_ids]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
                 worst = bad[0]
@@ -465,7 +477,7 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
             # a sentence that is only churn talk ("Never buying from you again.") is the `churn` signal and
             # names no product theme, so it does not make a gap; churn talk about a problem still does
             elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")
-                         and not _only_churn_talk(e["quote"])]
+                         and not _only_churn_talk(e["quote"]) and e["sentence_id"] not in motive_ids]
             if not elsewhere or p["pain_id"] in reviewed_pains:
                 continue
             if p["topic_id"] is not None and p["topic_id"] in reviewed_topics and p["kind"] == "topic":
@@ -508,7 +520,9 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         ))
     # churn talk, read from the customer's own sentences (by time, then sentence id; NaT last)
     chronological = sorted(voice, key=lambda r: (r.sort_ns is None, r.sort_ns or 0, _is_missing(r.sentence_id), r.sentence_id))
-    hits = [r for r in chronological if _CHURN.search(r.text)]
+    # churn talk: the phrase patterns (written on the tune half) or the churn head (``insight.stages.acts``)
+    churn_ids = churn_ids or set()
+    hits = [r for r in chronological if _CHURN.search(r.text) or r.sentence_id in churn_ids]
     if hits:
         needs.append(_need("churn", f"Needs a reason to stay: \"{_clip(hits[0].text)}\"",
                            min(0.95, 0.6 + 0.1 * len(hits)), [_evidence_row(r) for r in hits[:3]],
