@@ -47,4 +47,4 @@ def test_markdown_report_escapes_customer_text():
     found = group_requests([_profile("C1", ("a [link](http://x)", "Please add <b>a [link](http://x)</b> | now",
                                             "review", "2026-01-02"))])
     md = render_md(found)
-    assert "<b>" not in md and "](http" not in md and "\\| now" in md
+    assert "<b>" not in md and "\\[link\\](http" in md and "\\| now" in md

@@ -90,7 +90,7 @@ def _md(text: Any) -> str:
     """Customer text made inert in Markdown (no links, emphasis, HTML or table breaks)."""
     import re
 
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", " ".join(str(text).split()))
+    return re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", " ".join(str(text).split()))
 
 
 def render_profile_md(p: dict[str, Any]) -> str:

@@ -74,7 +74,7 @@ def render_table(requests: list[dict[str, Any]]) -> str:
 def _md(text: Any) -> str:
     """Customer text made inert in Markdown: no tables broken, no links, emphasis or HTML."""
     s = " ".join(str(text).split())
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", s)
+    return re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", s)
 
 
 def render_md(requests: list[dict[str, Any]]) -> str:

@@ -605,6 +605,20 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
                 status, reason, ev = _close_status([r for r in turns if (r.sort_ns or 0) >= first_mention], acts)
             cases.append({"conversation_id": conv, "status": status, "reason": reason,
                           "evidence": _evidence_row(ev) if ev is not None else None})
+        p["resolution"] = {"cases": cases}
+    # one conversation is one support case: when it carries several pain points, the case is open if any
+    # of them comes up again (or the close says so), else resolved if the close confirms a fix
+    by_case: dict[Any, dict[str, Any]] = {}
+    rank = {"open": 0, "resolved": 1, "unknown": 2}
+    for p in pains:
+        for case in (p.get("resolution") or {}).get("cases", []):
+            best = by_case.get(case["conversation_id"])
+            if best is None or rank[case["status"]] < rank[best["status"]]:
+                by_case[case["conversation_id"]] = case
+    for p in pains:
+        if "resolution" not in p:
+            continue
+        cases = [dict(by_case[c["conversation_id"]]) for c in p["resolution"]["cases"]]
         last = cases[-1]
         p["resolution"] = {"status": last["status"], "reason": last["reason"], "evidence": last["evidence"],
                            "cases": cases}
