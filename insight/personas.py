@@ -95,8 +95,8 @@ def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
     share = lambda c: round(c / n, 3) if n else 0.0  # noqa: E731
     pains = Counter(label for _, f in members for label in set(f["pain_points"]))
     needs = Counter(kind for _, f in members for kind in f["needs"])
-    values = Counter(a["aspect"] for p, _ in members for a in p["voice"]["praised_aspects"])
-    criticised = Counter(a["aspect"] for p, _ in members for a in p["voice"]["criticised_aspects"])
+    values = Counter(a["value"] for p, _ in members for a in p["voice"].get("values", {}).get("praised", []))
+    criticised = Counter(a["value"] for p, _ in members for a in p["voice"].get("values", {}).get("criticised", []))
     motives = Counter(kind for p, _ in members for kind in {m["kind"] for m in p.get("motives", [])})
     need_examples: dict[str, str] = {}
     for p, _ in sorted(members, key=lambda m: m[0]["customer_id"]):
@@ -120,8 +120,8 @@ def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
         "motives": [{"kind": k, "prevalence": share(c)} for k, c in motives.most_common(5)],
         "requests": [{"feature": r["feature"], "customers": r["customers"]}
                      for r in group_requests(p for p, _ in members)[:5]],
-        "values": [{"aspect": k, "mentions": c} for k, c in values.most_common(5)],
-        "criticises": [{"aspect": k, "mentions": c} for k, c in criticised.most_common(5)],
+        "values": [{"value": k, "mentions": c} for k, c in values.most_common(5)],
+        "criticises": [{"value": k, "mentions": c} for k, c in criticised.most_common(5)],
         "support_resolution": {k: statuses[k] for k in ("resolved", "open", "unknown") if statuses[k]},
         "preferred_channels": [{"channel": k, "share": share(c)} for k, c in channels.most_common()],
         "sentiment": round(sum(sentiments) / len(sentiments), 3) if sentiments else None,
@@ -238,7 +238,7 @@ def render_md(persona: dict[str, Any]) -> str:
     lines += [f"- {p['label']} ({p['prevalence']:.0%})" for p in g.get("top_pain_points", [])] or ["- none found"]
     lines += [f"- unmet need: {n['kind'].replace('_', ' ')} ({n['prevalence']:.0%})" for n in g.get("unmet_needs", [])]
     lines += ["", "## Motivators", ""] + [f"- {x}" for x in _as_list(persona.get("motivators"))]
-    lines += [f"- values {v['aspect']} ({v['mentions']} mentions)" for v in g.get("values", [])]
+    lines += [f"- values {v['value']} ({v['mentions']} mentions)" for v in g.get("values", [])]
     lines += ["", "## Preferred channels", ""]
     lines += [f"- {c['channel']} ({c['share']:.0%})" for c in g.get("preferred_channels", [])] or ["- –"]
     if g.get("quotes"):

@@ -357,6 +357,20 @@ def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) ->
     return {ids[i]: {ids[j] for j in np.where(sims[i] >= threshold)[0] if j != i} for i in range(len(ids))}
 
 
+def value_terms(store: Store, aspects, embedder=None) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Aspect term -> value category, and the corpus's value taxonomy (``insight.stages.values``)."""
+    from insight.stages.topics import embed
+    from insight.stages.values import ValueTaxonomy
+
+    norms = aspects["norm"].dropna() if len(aspects) else []
+    terms = {str(k): int(v) for k, v in (norms.value_counts().items() if len(norms) else [])}
+    if not terms:
+        return {}, []
+    embedder = embedder or resources.load_embedder()
+    taxonomy = ValueTaxonomy().fit(terms, lambda texts: embed(texts, embedder=embedder))
+    return taxonomy.term_values_, taxonomy.taxonomy(terms)
+
+
 def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
     """Sentence id -> motive kind for every motive sentence, from the stored sentence vectors (the
     embedder is loaded only when there are motive sentences)."""
@@ -394,11 +408,13 @@ def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
         store.con.execute("DELETE FROM pain_mentions")
         store._insert_frame("pain_points", stored)
         store._insert_frame("pain_mentions", mentions)
+    embedder = resources.load_embedder() if len(frames["aspects"]) or len(frames["acts"]) else None
+    term_values, _ = value_terms(store, frames["aspects"], embedder)
     profiles = build_profiles(
         frames["records"], frames["voice"], frames["aspects"], mentions, pains,
         attributes=frames["attributes"], identities=frames["identities"],
-        related_topics=related_topics(store), acts=frames["acts"], motive_kinds=motive_kinds(store, frames["acts"]),
-        run_id=run_id,
+        related_topics=related_topics(store), acts=frames["acts"],
+        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
     )
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))

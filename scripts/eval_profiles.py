@@ -18,6 +18,9 @@ repeat_contact, request, churn) and pain-point themes in named customers, and li
 - resolution: each planted support case (a conversation about a pain) against the status the profile gives
   that conversation (pain_points[].resolution.cases); accuracy over all planted cases (a case the profile
   does not place counts as wrong), next to the majority-class baseline.
+- values: the praised value categories of each profile (voice.values.praised) against the praise themes
+  the generator wrote for the customer (image quality -> video quality, easy setup -> ease of setup,
+  design -> design and build, helpful agent -> customer support), over (customer, value) pairs.
 - pain points: each profile pain point is mapped to the truth theme whose label is most similar
   (all-MiniLM-L6-v2 cosine over the pain point's label and quotes, at least 0.35), then precision and
   recall over (customer, theme) pairs.
@@ -121,8 +124,21 @@ def field_scores(profiles: dict, gold: dict, source_of: dict) -> dict:
         "placed": sum(1 for cid, c in cases if (cid, c["conversation_id"]) in predicted),
         "majority": majority, "baseline": n_major / len(cases) if cases else 0.0, "per_status": per_status,
     }
+    # values: praised value categories per customer, on the four praise themes the generator writes
+    pred_v, gold_v = set(), set()
+    for cid, p in profiles.items():
+        for v in p["voice"].get("values", {}).get("praised", []):
+            if v["value"] in VALUE_OF_THEME.values():
+                pred_v.add((cid, v["value"]))
+    for cid, t in gold.items():
+        gold_v |= {(cid, VALUE_OF_THEME[th]) for th in t.get("praised", []) if th in VALUE_OF_THEME}
+    out["values (praised)"] = _prf_counts(len(pred_v & gold_v), len(pred_v), len(pred_v & gold_v), len(gold_v))
     out["errors"] = errors
     return out
+
+
+VALUE_OF_THEME = {"image_quality": "video quality", "easy_setup": "ease of setup", "design": "design and build",
+                  "helpful_agent": "customer support"}
 
 
 def _prf_counts(pred_ok: int, n_pred: int, gold_ok: int, n_gold: int) -> tuple:
@@ -177,7 +193,7 @@ def main() -> None:
     fields = field_scores(profiles, gold_customers, source_of)
     print()
     print(f"{'field':<22} {'precision':>9} {'recall':>7} {'F1':>6} {'found':>8} {'planted':>8}")
-    for name in ("requests (object)", "motives (found)", "motives (kind)"):
+    for name in ("requests (object)", "motives (found)", "motives (kind)", "values (praised)"):
         p, r, f, npred, ngold = fields[name]
         print(f"{name:<22} {p:>9.3f} {r:>7.3f} {f:>6.3f} {npred:>8} {ngold:>8}")
     res = fields["resolution"]

@@ -109,8 +109,8 @@ def render_profile_md(p: dict[str, Any]) -> str:
               f"- reviews: {b['ratings']['count']} (mean {b['ratings']['mean']})", ""]
     lines += ["## Voice", "", f"- sentiment: {v['sentiment']}",
               f"- topics: {_md('; '.join(t['label'] for t in v['topics'][:5])) or '–'}",
-              f"- values: {_md(', '.join(a['aspect'] for a in v['praised_aspects'][:5])) or '–'}",
-              f"- criticises: {_md(', '.join(a['aspect'] for a in v['criticised_aspects'][:5])) or '–'}", ""]
+              f"- values: {_md(', '.join(a['value'] for a in v.get('values', {}).get('praised', [])[:5])) or '–'}",
+              f"- criticises: {_md(', '.join(a['value'] for a in v.get('values', {}).get('criticised', [])[:5])) or '–'}", ""]
     lines += ["## Why they bought", ""]
     lines += [f"- {m['kind']}: \"{_md(m['statement'])}\" ({m['evidence']['channel']}, {m['evidence']['date']})"
               for m in p.get("motives", [])] or ["- not said"]
@@ -171,8 +171,8 @@ def page_context(p: dict[str, Any]) -> dict[str, Any]:
     body = {
         "who": {"facts": [(k, val) for k, val in crm.items() if k not in PRIVATE_CRM and val not in (None, "")
                           and k != "lifetime_value"]},
-        "values": {"praised": [a["aspect"] for a in v["praised_aspects"][:6]],
-                   "criticised": [a["aspect"] for a in v["criticised_aspects"][:6]]},
+        "values": {"praised": [a["value"] for a in v.get("values", {}).get("praised", [])[:6]],
+                   "criticised": [a["value"] for a in v.get("values", {}).get("criticised", [])[:6]]},
         "motives": {"entries": p.get("motives", [])},
         "pains": {"entries": p["pain_points"]},
         "requests": {"entries": p.get("requests", [])},

@@ -76,13 +76,15 @@ def build_profiles(
     related_topics: dict[int, set[int]] | None = None,
     acts=None,
     motive_kinds: dict[str, str] | None = None,
+    term_values: dict[str, str] | None = None,
     run_id: str = "",
 ):
     """Frames from the store -> profiles frame (customer_id, profile dict, churn_risk).
 
     ``acts``: the ``sentence_acts`` frame (``insight.stages.acts``: requests with their object, motives,
     support-case closes); without it a profile has no requests, motives or resolution beyond "raised
-    again". ``motive_kinds``: sentence id -> motive kind (``insight.stages.motives``).
+    again". ``motive_kinds``: sentence id -> motive kind (``insight.stages.motives``). ``term_values``:
+    aspect term -> value category (``insight.stages.values``); without it ``voice.values`` is empty.
     """
     import pandas as pd
 
@@ -119,6 +121,7 @@ def build_profiles(
             related_topics or {},
             sentence_acts,
             motive_kinds,
+            term_values or {},
         )
         rows.append({"customer_id": cid, "profile": profile, "churn_risk": profile["churn_risk"]["score"], "run_id": run_id})
     return pd.DataFrame(rows, columns=["customer_id", "profile", "churn_risk", "run_id"])
@@ -236,9 +239,12 @@ def _sorted_by_time(rows: list) -> list:
 
 
 def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents, related, acts,
-             motive_kinds) -> dict[str, Any]:
+             motive_kinds, term_values) -> dict[str, Any]:
+    from insight.stages.values import customer_values
+
     behaviour = _behaviour(recs, voice)
     voice_part = _voice(voice, aspects)
+    voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
     _resolve(pains, voice, sentence_pains, acts)
     requests = _requests(voice, acts)
@@ -732,8 +738,8 @@ def _summary(p: dict[str, Any]) -> str:
     if v["sentiment"] is not None:
         tone = "positive" if v["sentiment"] > 0.2 else "negative" if v["sentiment"] < -0.2 else "mixed"
         sentences.append(f"Overall tone is {tone} ({v['sentiment']:+.2f}).")
-    if v["praised_aspects"]:
-        sentences.append("Values " + ", ".join(a["aspect"] for a in v["praised_aspects"][:3]) + ".")
+    if v.get("values", {}).get("praised"):
+        sentences.append("Values " + ", ".join(a["value"] for a in v["values"]["praised"][:3]) + ".")
     if p["pain_points"]:
         sentences.append("Pain points: " + "; ".join(x["label"] for x in p["pain_points"][:3]) + ".")
     needs = sorted({n["kind"].replace("_", " ") for n in p["unstated_needs"]})
