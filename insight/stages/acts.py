@@ -140,9 +140,9 @@ def request_object(sent) -> tuple[str, str] | None:
             imperative = tok.dep_ == "ROOT" and tok.tag_ == "VB" and subj is None and modal is None
             if imperative or (modal in ("can", "could", "should", "will", "would") and
                               (modal == "should" or to_you)) or (question and to_you):
-                if lemma == "consider" or (imperative and lemma in ("make", "let", "put", "give") and
-                                          not any(c.dep_ in ("dative",) for c in tok.children)
-                                          and lemma != "give"):
+                # "consider it" names nothing; "make sure", "put it" without a recipient ask for no feature
+                if lemma == "consider" or (imperative and lemma in ("make", "let", "put") and
+                                           not any(c.dep_ == "dative" for c in tok.children)):
                     continue
                 obj = _verb_object(tok)
                 if obj:
