@@ -147,14 +147,13 @@ def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]
 
 
 def _with_vectors(store: Store, sents):
-    """The sentences with their stored embedding as a ``vector`` column (rows without one dropped from it)."""
+    """The sentences with their stored embedding as a ``vector`` column (None where there is none yet)."""
     if not len(sents):
         return sents
     vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)",
                           [list(sents["sentence_id"])])
-    if len(vectors) < len(sents):
-        return sents
-    return sents.merge(vectors, on="sentence_id", how="left")
+    by_id = dict(zip(vectors["sentence_id"], vectors["vector"], strict=True))
+    return sents.assign(vector=[by_id.get(sid) for sid in sents["sentence_id"]])
 
 
 def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames) -> int:

@@ -87,7 +87,7 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
     sents = pd.DataFrame({
         "sentence_id": ["s1", "s2", "s3"], "record_id": ["r1", "r2", "r3"],
         "text": ["Please add a dark mode.", "A pet mode for the hallway camera is what we are after.", "Ok."],
-        "vector": [[0.0, 0.0]] * 3,
+        "vector": [[0.0, 0.0], [0.0, 0.0], None],
     })
     acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
     requests = acts[acts["act"] == "request"].set_index("sentence_id")

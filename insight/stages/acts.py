@@ -370,13 +370,16 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
 
     if not len(sentences):
         return pd.DataFrame(columns=ACT_COLUMNS)
-    scores = [None] * len(sentences)
-    churn = [None] * len(sentences)
+    scores: list[float | None] = [None] * len(sentences)
+    churn: list[float | None] = [None] * len(sentences)
     if "vector" in sentences:
-        if head is not None:
-            scores = [float(x) for x in head.predict_proba(list(sentences["vector"]))]
-        if churn_head is not None:
-            churn = [float(x) for x in churn_head.predict_proba(list(sentences["vector"]))]
+        # a sentence without a stored vector yet is read by the parse alone
+        have = [i for i, v in enumerate(sentences["vector"]) if v is not None and not isinstance(v, float)]
+        vectors = [sentences["vector"].iloc[i] for i in have]
+        for h, out in ((head, scores), (churn_head, churn)):
+            if h is not None and have:
+                for i, x in zip(have, h.predict_proba(vectors), strict=True):
+                    out[i] = float(x)
     items = [(str(t), (sid, rid, sc, ch)) for t, sid, rid, sc, ch in
              zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, churn, strict=True)]
     rows: list[dict[str, Any]] = []
