@@ -231,15 +231,39 @@ def issues(fmt, out, since, until, channel, product, segment, top, db):
 
 @main.command()
 @click.argument("customer_id")
-@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @db_option
-def profile(customer_id, fmt, db):
-    """One customer's profile: identity, behaviour, voice, pain points, unstated needs, churn risk."""
-    from insight.report.profiles import get_profile, render_profile_md
+def profile(customer_id, fmt, out, db):
+    """One customer's profile: identity, behaviour, motives, requests, pain points with resolution status,
+    unstated needs, churn risk; --format html writes a self-contained page in the CX profile template."""
+    from insight.report.profiles import get_profile, render_profile_html, render_profile_md
 
     with _open(db, read_only=True) as store:
         p = get_profile(store, customer_id)
-    click.echo(json.dumps(p, indent=2, ensure_ascii=False) if fmt == "json" else render_profile_md(p), nl=fmt == "json")
+    if fmt == "json":
+        _write(json.dumps(p, indent=2, ensure_ascii=False) + "\n", out)
+    else:
+        _write(render_profile_md(p) if fmt == "md" else render_profile_html(p), out)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "csv"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--top", default=0, show_default=True, help="How many feature requests (0: all).")
+@db_option
+def requests(fmt, out, top, db):
+    """Feature requests and wishes across customers, grouped by what is asked for, with counts."""
+    from insight.report import requests as report
+    from insight.report.profiles import iter_profiles
+
+    with _open(db, read_only=True) as store:
+        found = report.group_requests(iter_profiles(store))
+    if top:
+        found = found[:top]
+    render = {"table": report.render_table, "md": report.render_md, "csv": report.render_csv,
+              "json": lambda r: json.dumps(r, indent=2, ensure_ascii=False)}[fmt]
+    _write(render(found), out)
 
 
 @main.command()
@@ -352,8 +376,9 @@ def persona():
 
 @persona.command("enrich")
 @click.argument("personas_file", type=click.Path(dir_okay=False))
-@click.option("--out", type=click.Path(), help="JSON file (--format json) or folder of pages (--format md); default stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(), help="JSON file (--format json) or folder of pages (--format md or html); "
+                                                "default stdout (html needs --out).")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True)
 @db_option
 def persona_enrich(personas_file, out, fmt, db):
     """Add size, demographics, pain points, needs, values, channels, churn risk, value and quotes to each persona."""
@@ -361,6 +386,8 @@ def persona_enrich(personas_file, out, fmt, db):
     from insight.report.profiles import iter_profiles
 
     definitions = P.load_personas(personas_file)
+    if fmt == "html" and not out:
+        raise click.UsageError("--format html writes one page per persona (got no --out). Add --out FOLDER.")
     with _open(db) as store:
         profiles = list(iter_profiles(store))
         run_id = store.start_run("persona enrich", {"file": personas_file})
@@ -376,7 +403,8 @@ def persona_enrich(personas_file, out, fmt, db):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         for p in enriched:
-            (folder / f"{P.slug(p['name'])}.md").write_text(P.render_md(p), encoding="utf-8")
+            page = P.render_md(p) if fmt == "md" else P.render_html(p)
+            (folder / f"{P.slug(p['name'])}.{fmt}").write_text(page, encoding="utf-8")
         click.echo(f"wrote {len(enriched)} persona pages to {folder}", err=True)
     else:
         click.echo("\n---\n\n".join(P.render_md(p) for p in enriched), nl=False)

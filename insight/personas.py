@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import ConfigError
+from insight.report.requests import group_requests
 from insight.report.safe import md_tree
 from insight.yamlsafe import load_yaml
 from insight.rules import compile_rule, field_kinds
@@ -96,7 +97,14 @@ def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
     share = lambda c: round(c / n, 3) if n else 0.0  # noqa: E731
     pains = Counter(label for _, f in members for label in set(f["pain_points"]))
     needs = Counter(kind for _, f in members for kind in f["needs"])
-    values = Counter(a["aspect"] for p, _ in members for a in p["voice"]["praised_aspects"])
+    values = Counter(a["value"] for p, _ in members for a in p["voice"].get("values", {}).get("praised", []))
+    criticised = Counter(a["value"] for p, _ in members for a in p["voice"].get("values", {}).get("criticised", []))
+    motives = Counter(kind for p, _ in members for kind in {m["kind"] for m in p.get("motives", [])})
+    need_examples: dict[str, str] = {}
+    for p, _ in sorted(members, key=lambda m: m[0]["customer_id"]):
+        for need in p["unstated_needs"]:
+            need_examples.setdefault(need["kind"], need["statement"])
+    statuses = Counter(pp["resolution"]["status"] for p, _ in members for pp in p["pain_points"] if pp.get("resolution"))
     channels = Counter(f["preferred_channel"] for _, f in members if f["preferred_channel"])
     ltv = [f["lifetime_value"] for _, f in members if f["lifetime_value"] is not None]
     sentiments = [f["sentiment"] for _, f in members if f["sentiment"] is not None]
@@ -110,7 +118,13 @@ def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
         "demographics": _demographics([p["identity"]["crm"] for p, _ in members]),
         "top_pain_points": [{"label": k, "prevalence": share(c)} for k, c in pains.most_common(5)],
         "unmet_needs": [{"kind": k, "prevalence": share(c)} for k, c in needs.most_common()],
-        "values": [{"aspect": k, "mentions": c} for k, c in values.most_common(5)],
+        "top_needs": [{"kind": k, "prevalence": share(c), "example": need_examples[k]} for k, c in needs.most_common(3)],
+        "motives": [{"kind": k, "prevalence": share(c)} for k, c in motives.most_common(5)],
+        "requests": [{"feature": r["feature"], "customers": r["customers"]}
+                     for r in group_requests(p for p, _ in members)[:5]],
+        "values": [{"value": k, "mentions": c} for k, c in values.most_common(5)],
+        "criticises": [{"value": k, "mentions": c} for k, c in criticised.most_common(5)],
+        "support_resolution": {k: statuses[k] for k in ("resolved", "open", "unknown") if statuses[k]},
         "preferred_channels": [{"channel": k, "share": share(c)} for k, c in channels.most_common()],
         "sentiment": round(sum(sentiments) / len(sentiments), 3) if sentiments else None,
         "churn_risk_share": share(sum(1 for _, f in members if f["churn_level"] in ("medium", "high"))),
@@ -227,7 +241,7 @@ def render_md(persona: dict[str, Any]) -> str:
     lines += [f"- {p['label']} ({p['prevalence']:.0%})" for p in g.get("top_pain_points", [])] or ["- none found"]
     lines += [f"- unmet need: {n['kind'].replace('_', ' ')} ({n['prevalence']:.0%})" for n in g.get("unmet_needs", [])]
     lines += ["", "## Motivators", ""] + [f"- {x}" for x in _as_list(persona.get("motivators"))]
-    lines += [f"- values {v['aspect']} ({v['mentions']} mentions)" for v in g.get("values", [])]
+    lines += [f"- values {v['value']} ({v['mentions']} mentions)" for v in g.get("values", [])]
     lines += ["", "## Preferred channels", ""]
     lines += [f"- {c['channel']} ({c['share']:.0%})" for c in g.get("preferred_channels", [])] or ["- –"]
     if g.get("quotes"):
@@ -240,3 +254,26 @@ def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+PERSONA_SECTIONS = (
+    ("who", "Who they are"), ("values", "What they value"), ("motives", "Why they bought"),
+    ("pains", "Pain points"), ("needs", "Unstated needs and requests"), ("behaviour", "Behaviour"),
+    ("value", "Value"), ("channel", "Preferred channels"), ("quote", "In their words"),
+)
+
+
+def render_html(persona: dict[str, Any]) -> str:
+    """One self-contained page per persona in the CX template's order (team fields first, generated after);
+    every value is escaped."""
+    from pathlib import Path as _Path
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(_Path(__file__).parent / "report" / "templates")),
+                      autoescape=select_autoescape(["html", "j2"]))
+    g = persona.get("generated", {})
+    return env.get_template("persona.html.j2").render(
+        p=persona, g=g, sections=PERSONA_SECTIONS, quote=persona.get("quote") or (g.get("quotes") or [None])[0],
+        goals=_as_list(persona.get("goals")), motivators=_as_list(persona.get("motivators")),
+        frustrations=_as_list(persona.get("frustrations")))

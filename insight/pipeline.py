@@ -17,7 +17,7 @@ import numpy as np
 from insight import resources
 from insight.store import Store
 
-STAGES = ("nlp", "sentiment", "aspects", "embed", "topics", "painpoints", "profiles")
+STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
 
 
 @dataclass
@@ -35,9 +35,17 @@ class Models:
                 "aspects": lambda: resources.load_aspects(self.device),
                 "embedder": lambda: resources.load_embedder(self.device),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
+                "request_head": lambda: _act_head("request"),
+                "churn_head": lambda: _act_head("churn"),
             }[name]
             self._cache[name] = loader()
         return self._cache[name]
+
+
+def _act_head(kind: str):
+    from insight.stages.acts import ActHead
+
+    return ActHead(kind)
 
 
 def _lemmatizer(nlp):
@@ -119,6 +127,10 @@ def analyze(
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding)
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
                                      lambda sents: {"embeddings": run.apply("embed", sents)})
+        # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
+        # the request head on the vectors just stored)
+        counts["acts"] = _per_batch(store, "acts", run_id, batch_size, progress,
+                                    lambda sents: {"sentence_acts": run.apply("acts", _with_vectors(store, sents))})
         # 5. topics
         counts["topics"] = update_topics(store, run_id, topic_params, progress=progress,
                                          embedder=models.get("embedder"))
@@ -134,6 +146,16 @@ def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]
     store.end_run(run_id, counts)
     counts["run_id"] = run_id
     return counts
+
+
+def _with_vectors(store: Store, sents):
+    """The sentences with their stored embedding as a ``vector`` column (None where there is none yet)."""
+    if not len(sents):
+        return sents
+    vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)",
+                          [list(sents["sentence_id"])])
+    by_id = dict(zip(vectors["sentence_id"], vectors["vector"], strict=True))
+    return sents.assign(vector=[by_id.get(sid) for sid in sents["sentence_id"]])
 
 
 def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames) -> int:
@@ -312,7 +334,14 @@ def load_frames(store: Store) -> dict[str, Any]:
         "SELECT identifier, kind, platform, customer_id FROM identities ORDER BY identifier"
     ).fetchall():
         identities.setdefault(cid, []).append({"identifier": ident, "kind": kind, "platform": platform})
-    return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities}
+    has_acts = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sentence_acts'")
+    acts = store.query(  # a store written before the acts stage (opened read-only) has no such table
+        "SELECT sentence_id, act, object, detail FROM sentence_acts ORDER BY sentence_id, act" if has_acts else
+        "SELECT NULL::VARCHAR AS sentence_id, NULL::VARCHAR AS act, NULL::VARCHAR AS object, "
+        "NULL::VARCHAR AS detail WHERE false"
+    )
+    return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities,
+            "acts": acts}
 
 
 RELATED_TOPIC_SIMILARITY = 0.5
@@ -327,6 +356,41 @@ def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) ->
     sims = vectors @ vectors.T
     ids = [int(t) for t in topics["topic_id"]]
     return {ids[i]: {ids[j] for j in np.where(sims[i] >= threshold)[0] if j != i} for i in range(len(ids))}
+
+
+def value_terms(store: Store, aspects, embedder=None) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Aspect term -> value category, and the corpus's value taxonomy (``insight.stages.values``)."""
+    from insight.stages.topics import embed
+    from insight.stages.values import ValueTaxonomy
+
+    norms = aspects["norm"].dropna() if len(aspects) else []
+    terms = {str(k): int(v) for k, v in (norms.value_counts().items() if len(norms) else [])}
+    if not terms:
+        return {}, []
+    embedder = embedder or resources.load_embedder()
+    taxonomy = ValueTaxonomy().fit(terms, lambda texts: embed(texts, embedder=embedder))
+    return taxonomy.term_values_, taxonomy.taxonomy(terms)
+
+
+def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
+    """Sentence id -> motive kind for every motive sentence, from the stored sentence vectors (the
+    embedder is loaded only when there are motive sentences)."""
+    from insight.stages.motives import MotiveKinds
+    from insight.stages.topics import embed
+
+    motives = acts[acts["act"] == "motive"] if len(acts) else acts
+    if not len(motives):
+        return {}
+    ids = list(motives["sentence_id"])
+    vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)", [ids])
+    by_id = dict(zip(vectors["sentence_id"], _load_vectors(vectors), strict=True)) if len(vectors) else {}
+    frames = dict(zip(motives["sentence_id"], motives["detail"], strict=True))
+    ids = [i for i in ids if i in by_id]
+    if not ids:
+        return {}
+    embedder = embedder or resources.load_embedder()
+    kinds = MotiveKinds().fit(lambda texts: embed(texts, embedder=embedder))
+    return dict(zip(ids, kinds.transform(np.stack([by_id[i] for i in ids]), [frames[i] for i in ids]), strict=True))
 
 
 def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
@@ -345,10 +409,13 @@ def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
         store.con.execute("DELETE FROM pain_mentions")
         store._insert_frame("pain_points", stored)
         store._insert_frame("pain_mentions", mentions)
+    embedder = resources.load_embedder() if len(frames["aspects"]) or len(frames["acts"]) else None
+    term_values, _ = value_terms(store, frames["aspects"], embedder)
     profiles = build_profiles(
         frames["records"], frames["voice"], frames["aspects"], mentions, pains,
         attributes=frames["attributes"], identities=frames["identities"],
-        related_topics=related_topics(store), run_id=run_id,
+        related_topics=related_topics(store), acts=frames["acts"],
+        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
     )
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))

@@ -42,7 +42,15 @@ def compute_embed(sentences, models):
     return pd.DataFrame({"sentence_id": list(sentences["sentence_id"]), "vector": [v.tolist() for v in vectors]})
 
 
-COMPUTE = {"nlp": compute_nlp, "sentiment": compute_sentiment, "aspects": compute_aspects, "embed": compute_embed}
+def compute_acts(sentences, models):
+    from insight.stages.acts import detect_acts
+
+    return detect_acts(sentences, nlp=models.get("nlp"), head=models.get("request_head"),
+                       churn_head=models.get("churn_head"))
+
+
+COMPUTE = {"nlp": compute_nlp, "sentiment": compute_sentiment, "aspects": compute_aspects, "embed": compute_embed,
+           "acts": compute_acts}
 
 
 class InProcessRunner:

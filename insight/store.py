@@ -101,6 +101,10 @@ CREATE TABLE IF NOT EXISTS aspects (
     aspect_id VARCHAR PRIMARY KEY, sentence_id VARCHAR, record_id VARCHAR, term VARCHAR,
     norm VARCHAR, start_char INTEGER, end_char INTEGER, label VARCHAR, score DOUBLE, model VARCHAR
 );
+CREATE TABLE IF NOT EXISTS sentence_acts (
+    sentence_id VARCHAR, record_id VARCHAR, act VARCHAR, object VARCHAR, detail VARCHAR,
+    PRIMARY KEY (sentence_id, act)
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     sentence_id VARCHAR PRIMARY KEY, vector FLOAT[{EMBED_DIM}]
 );
@@ -139,7 +143,7 @@ _ADDED_COLUMNS = [("sentence_sentiment", "language", "VARCHAR"), ("sentence_sent
 
 # Tables a re-analysis may rebuild (derived from records); ingest tables are never dropped.
 DERIVED_TABLES = (
-    "stage_done", "sentences", "sentence_sentiment", "doc_sentiment", "aspects", "embeddings",
+    "stage_done", "sentences", "sentence_sentiment", "doc_sentiment", "aspects", "sentence_acts", "embeddings",
     "topics", "sentence_topics", "topic_changes", "pain_points", "pain_mentions", "profiles",
 )
 

@@ -329,6 +329,7 @@ G: dict[str, object] = {
     "req_tail": ["that's the one thing missing", "it would make this perfect", "every other brand has it"],
     # ---------------- churn
     "deadline": ["by Friday", "this week", "soon", "by the end of the month"],
+    "n_contacts": ["three", "four", "several", "multiple"],
 }
 
 COMPLAINTS = {
@@ -512,6 +513,82 @@ CHURN_GUARD = re.compile(
     r"time|never (buying|buy|ordering)|done with|last chance|alternatives|elsewhere|won'?t renew|not renewing|"
     r"considering)\b", re.I)
 
+# --------------------------------------------------------------------------------------------------
+# phrasing halves. The phrasings above (REQUEST_T, CHURN_T, CHURN_REPEAT_T, the motive sentences in
+# CONTEXT, REPEAT_REF, CUST_THANKS, CUST_UNRESOLVED) are the *tune* half: the profile detectors may be
+# developed against them. The lists below are the *held-out* half, written as paraphrases no detector
+# rule was written against; the bundled demo (--phrasings held, the default) uses them, so
+# scripts/eval_profiles.py measures on phrasings the detectors never saw. Each held sentence replaces a
+# tune sentence of the same kind, drawn from a separate RNG, so the demo's structure (customers, items,
+# dates, ratings, themes) is identical in both halves and only these sentences differ.
+# --------------------------------------------------------------------------------------------------
+REQUEST_HELD = [
+    "Really hoping you bring out {feat} soon.", "Is {feat} on the roadmap?", "Are there any plans for {feat}?",
+    "Desperately need {feat}.", "My one ask: {feat}.", "Adding {feat} would make this a five-star product.",
+    "Do you plan to offer {feat}?", "Hope the next update brings {feat}.", "Give us {feat}, please!",
+    "Missing {feat} though, please consider it.", "Would pay extra for {feat}.",
+    "It really should show {show_x}.",
+]
+CHURN_HELD = [
+    "My subscription ends next month and I won't be extending it.", "Thinking hard about leaving Lumio.",
+    "Ready to return everything and go with {competitor}.", "If nothing changes {deadline}, I'm out.",
+    "I've had enough, the cameras are going back.", "This is my last month with Lumio.",
+    "Give me one reason to stay.", "About to give up on Lumio altogether.",
+    "Close to ditching the whole system for {competitor}.", "{competitor} is looking better every day.",
+    "Not paying for another year of this.", "Lumio has lost me as a customer.",
+]
+CHURN_REPEAT_HELD = [
+    "I have now reached out {n_contacts} times about this.", "How many times do I have to report this?",
+    "Yet again I'm having to chase you about this{excl}", "{Ordinal} chat with you about the exact same fault.",
+]
+# motive kinds: which tune CONTEXT sentences say why the customer bought (the rest are context only)
+MOTIVE_TUNE = {
+    "Got this as a gift from my {relative}.": "gift",
+    "A friend recommended Lumio to me.": "recommendation",
+    "Our old camera gave up so I needed something quick.": "replacement",
+    "We live in a ground floor flat, so this was a must.": "security",
+    "Bought it mainly for peace of mind when travelling.": "security",
+    "I run a small {shop} and use it after closing.": "business",
+    "Replaced an old {competitor} camera with this.": "replacement",
+}
+MOTIVE_BOUGHT = {"as a gift": "gift", "on sale": "price", "after reading a few comparisons": "research"}
+MOTIVE_HELD = {
+    "security": ["After a burglary two doors down we wanted eyes on the house.",
+                 "I wanted to feel safer when I'm away for work.",
+                 "Picked it up so the house is watched while we're on holiday.",
+                 "Someone tried our back door last winter, that's why we got it."],
+    "gift": ["My {relative} surprised me with it for my birthday.", "It was a Christmas present from my {relative}.",
+             "Ordered it as a birthday present for my {relative}."],
+    "recommendation": ["Went with Lumio because my neighbour swears by it.",
+                       "A colleague showed me his and I ordered one the same day.",
+                       "My brother-in-law has three of these and talked me into it."],
+    "replacement": ["It replaces a {competitor} camera that died after two years.",
+                    "Needed a new one after the old doorbell stopped working.",
+                    "Our previous system was ancient, so it was time for something new."],
+    "business": ["Needed something to watch the {shop} overnight.",
+                 "We got it to keep an eye on the till at our {shop}."],
+    "price": ["The Black Friday deal was too good to pass up.", "Picked Lumio because it costs less than the big brands.",
+              "It was half price, so I took the plunge."],
+    "research": ["Chose it after comparing five cameras side by side.",
+                 "Spent weeks reading reviews before settling on this one."],
+}
+GIFT_COMPLAINT = re.compile(r"[Ii]t was supposed to be an? [\w ]+? present")
+NEUTRAL_BOUGHT_HELD = ["Ordered it online and it came in two days.", "Picked it up at a local electronics store."]
+REPEAT_REF_HELD = [
+    "Back again about the {issue}, nothing has improved.", "We spoke about the {issue} before and it's happening again.",
+    "Your colleague's fix for the {issue} didn't last.", "Contacting you once more, the {issue} problem is back.",
+    "The {issue} issue I reported earlier has returned.", "Reopening my earlier case about the {issue}.",
+]
+# closing turns: CUST_THANKS are confirmations except the tentative one; CUST_UNRESOLVED are open
+TENTATIVE_TUNE = {"Ok thanks, I'll try that."}
+RESOLVED_HELD = ["Just checked and it's fine now, thank you!", "Problem solved, cheers.",
+                 "Yes, that fixed it. Much appreciated.", "Working again, thanks a lot.",
+                 "Confirmed, everything is back to normal.", "All good on my end now, thanks."]
+TENTATIVE_HELD = ["I'll give that a go, thanks.", "Ok, will test it tonight and see."]
+OPEN_HELD = ["That's not a solution.", "Nothing has changed on my side.", "I'm still stuck with the same problem.",
+             "Not resolved, and I'm running out of patience.", "So I just wait again? Great.",
+             "You said that last time.", "Honestly that answer doesn't fix anything."]
+
 _SLOT = re.compile(r"\{(\w+)\}")
 _KEEP_CASE = ("I ", "I'", "Wi-Fi", "Lumio", "Protect", "Google", "HomeKit", "Christmas", "PayPal", "Klarna",
               "Basic", "Premium", "Business", "Night", "Veyra", "Brightwatch", "Orbiq", "HomeSight") + tuple(AGENTS)
@@ -627,6 +704,9 @@ class Item:
     handle: str = ""
     source_id: str = ""
     texts: list = field(default_factory=list)   # customer-authored texts (for guards)
+    asks: list = field(default_factory=list)    # (sentence, object) of each request written
+    motives: list = field(default_factory=list)  # (kind, sentence) of each purchase motive written
+    close: str = ""                # last customer turn of a support conversation: resolved | unknown | open
 
 
 @dataclass
@@ -651,8 +731,12 @@ class Cust:
 
 
 class Gen:
-    def __init__(self, seed: int, n_customers: int):
+    def __init__(self, seed: int, n_customers: int, phrasings: str = "held"):
+        if phrasings not in ("held", "tune"):
+            raise ValueError(f"phrasings must be 'held' or 'tune' (got {phrasings!r})")
         self.r = random.Random(seed)
+        self.phrasings = phrasings
+        self.pr = random.Random(f"{seed}-phrasings")  # draws held-out sentences without touching self.r
         self.n = n_customers
         self.custs: list[Cust] = []
         self.used_handles: set[str] = set()
@@ -1004,15 +1088,39 @@ class Gen:
     def praise_s(self, theme, ctx, k=1):
         return self.sentences(PRAISES, theme, ctx, k)
 
-    def request_s(self, ctx):
-        return fill(self.r, self.r.choice(REQUEST_T), ctx)
+    def held(self, tune_text: str, bank: list, ctx) -> str:
+        """The tune sentence (already drawn from self.r), or a held-out one of the same kind."""
+        if self.phrasings == "tune":
+            return tune_text
+        return fill(self.pr, self.pr.choice(bank), ctx)
+
+    def request_s(self, ctx, it: Item):
+        s = self.held(fill(self.r, self.r.choice(REQUEST_T), ctx), REQUEST_HELD, ctx)
+        obj = max((x for x in G["feat"] + G["show_x"] if x.lower() in s.lower()), key=len)
+        it.asks.append((s, obj))
+        return s
 
     def churn_s(self, ctx, repeat_n=0):
         if repeat_n:
             ordn = {2: "second", 3: "third"}[repeat_n]
             ctx = dict(ctx, ordinal=ordn, Ordinal=ordn.capitalize())
-            return fill(self.r, self.r.choice(CHURN_REPEAT_T), ctx)
-        return fill(self.r, self.r.choice(CHURN_T), ctx)
+            return self.held(fill(self.r, self.r.choice(CHURN_REPEAT_T), ctx), CHURN_REPEAT_HELD, ctx)
+        return self.held(fill(self.r, self.r.choice(CHURN_T), ctx), CHURN_HELD, ctx)
+
+    def context_s(self, ctx, it: Item):
+        """A context sentence for a review; motive sentences are recorded with their kind."""
+        tpl = self.r.choice(CONTEXT)
+        s = fill(self.r, tpl, ctx)
+        kind = MOTIVE_TUNE.get(tpl)
+        if tpl == "Got it {ctx_bought}.":
+            kind = next((k for phrase, k in MOTIVE_BOUGHT.items() if phrase in s), None)
+            if kind is None:
+                return s, self.held(s, NEUTRAL_BOUGHT_HELD, ctx)
+        if kind is None:
+            return s, s
+        alt = self.held(s, MOTIVE_HELD[kind], ctx)
+        it.motives.append((kind, alt))
+        return s, alt
 
     def mixed(self, praise: str, complaint: str) -> str:
         j = self.r.choice([" but ", ", but ", ". However, ", " - only problem: ", ". Sadly ", ". Unfortunately "])
@@ -1025,7 +1133,8 @@ class Gen:
         long_ = r.random() < 0.25
         short = not long_ and r.random() < 0.2 and not it.mismatch
         if not short and r.random() < (0.7 if long_ else 0.35):
-            parts.append((fill(r, r.choice(CONTEXT), ctx), False))
+            s, alt = self.context_s(ctx, it)
+            parts.append((s, False, alt))
         praise = [s for t in it.praise for s in self.praise_s(t, ctx, 2 if long_ else 1)]
         comp = [s for t in it.pains for s in self.complaint(t, ctx, 3 if long_ else r.choice([1, 2]))]
         if short:
@@ -1062,7 +1171,7 @@ class Gen:
                 parts.append((r.choice(NEG_CLOSE), False))
             title = r.choice(NEG_TITLES + THEME_TITLES[it.pains[0]] * 2) if it.pains else r.choice(NEG_TITLES)
         if it.request:
-            parts.insert(len(parts) - (1 if len(parts) > 2 else 0), (self.request_s(ctx), True))
+            parts.insert(len(parts) - (1 if len(parts) > 2 else 0), (self.request_s(ctx, it), True))
         if it.churn:
             parts.append((self.churn_s(ctx), True))
         seen, uniq = set(), []
@@ -1080,10 +1189,13 @@ class Gen:
     def join(self, parts, social=False) -> str:
         r = self.r
         out = []
-        for s, protected in parts:
+        for s, protected, *alt in parts:
+            held = alt[0] if alt and self.phrasings == "held" and alt[0] != s else None
             if not protected and r.random() < (0.35 if social else 0.18):
-                s = typo(r, s, social)
-            out.append(s)
+                s = typo(r, s, social)  # always drawn from self.r, so the tune and held corpora stay aligned
+                if held is not None:
+                    held = typo(self.pr, held, social)
+            out.append(held if held is not None else s)
         sep = " "
         text = sep.join(out)
         if len(out) >= 4 and r.random() < 0.25 and not social:
@@ -1104,7 +1216,7 @@ class Gen:
         for t in it.praise:
             parts += [(s, False) for s in self.praise_s(t, ctx, 1)]
         if it.request:
-            parts.append((self.request_s(ctx), True))
+            parts.append((self.request_s(ctx, it), True))
         if it.churn:
             parts.append((self.churn_s(ctx), True))
         if not parts:
@@ -1167,7 +1279,8 @@ class Gen:
             comp = self.complaint(theme, ctx, k)
             opener = " ".join(typo(r, s) if r.random() < 0.2 else s for s in comp)
             if it.repeat_of and it.repeat_of > 1:
-                opener = fill(r, r.choice(REPEAT_REF), dict(ctx, issue=THEME_ISSUE[theme])) + " " + opener
+                rctx = dict(ctx, issue=THEME_ISSUE[theme])
+                opener = self.held(fill(r, r.choice(REPEAT_REF), rctx), REPEAT_REF_HELD, rctx) + " " + opener
             if it.churn and it.churn_repeat:
                 opener = self.churn_s(ctx, it.churn_repeat) + " " + opener
         else:
@@ -1205,21 +1318,24 @@ class Gen:
             if channel != "email" or r.random() < 0.5:
                 add("agent", r.choice(AGENT_ASK[theme]), agap)
                 cust(fill(r, r.choice(CUST_DETAIL[theme]), ctx) if not it.request else
-                     fill(r, r.choice(CUST_DETAIL[theme]), ctx) + " " + self.request_s(ctx))
+                     fill(r, r.choice(CUST_DETAIL[theme]), ctx) + " " + self.request_s(ctx, it))
             elif it.request:
-                cust(self.request_s(ctx))
+                cust(self.request_s(ctx, it))
             if it.repeat_of and it.repeat_of > 1:
                 add("agent", fill(r, r.choice(AGENT_SEE_PREV), {"case_no": G["case_no"]}), agap, prio=3)
             if it.resolved:
                 add("agent", fill(r, r.choice(AGENT_FIX[theme]), ctx), agap)
                 close = r.choice(CUST_THANKS)
+                it.close = "unknown" if close in TENTATIVE_TUNE else "resolved"
+                close = self.held(close, TENTATIVE_HELD if it.close == "unknown" else RESOLVED_HELD, {})
                 if r.random() < 0.3:
                     close += " " + fill(r, r.choice(["You've been {agent_adj}, thanks {agent}.",
                                                      "Really {agent_adj}, thank you."]), {"agent": agent})
                 cust(close)
             else:
                 add("agent", fill(r, r.choice(AGENT_ESCALATE[theme]), ctx), agap)
-                close = r.choice(CUST_UNRESOLVED)
+                close = self.held(r.choice(CUST_UNRESOLVED), OPEN_HELD, {})
+                it.close = "open"
                 if it.churn and not it.churn_repeat:
                     close = self.churn_s(ctx) + " " + close
                 cust(close)
@@ -1227,7 +1343,7 @@ class Gen:
                     add("agent", r.choice(AGENT_SORRY), agap, prio=8)
         else:
             if it.howto == "feature":
-                cust(self.request_s(ctx))
+                cust(self.request_s(ctx, it))
                 add("agent", r.choice(AGENT_FEATURE), agap)
                 cust(r.choice(["Ok, thanks!", "Great, thank you.", "Cool, thanks for passing it on."]))
             else:
@@ -1388,8 +1504,8 @@ HOWTO = {
 }
 
 
-def build(seed: int, n: int):
-    g = Gen(seed, n)
+def build(seed: int, n: int, phrasings: str = "held"):
+    g = Gen(seed, n, phrasings)
     g.make_customers()
     g.assign_roles()
     for c in g.custs:
@@ -1480,18 +1596,39 @@ def exhibited(c: Cust) -> set[str]:
             per_theme[i.pains[0]] = per_theme.get(i.pains[0], 0) + 1
     if any(v >= 2 for v in per_theme.values()):
         out.add("repeat_contact")
-    texts = [t for i in c.items for t in i.texts]
-    if any(REQ_GUARD.search(t) for t in texts):
+    # requests and churn talk are known from what was written; the guards check (in `check`) that no
+    # other customer's text reads like one by accident
+    if any(i.asks for i in c.items):
         out.add("request")
-    if any(CHURN_GUARD.search(t) for t in texts):
+    if any(i.churn or i.churn_repeat for i in c.items):
         out.add("churn")
     return out
+
+
+def support_cases(c: Cust) -> list[dict]:
+    """Each support conversation about a pain with its status as the text shows it: the closing turn
+    (resolved / unknown / open), overridden by 'open' when the same theme comes up again later (another
+    conversation, a review or a post)."""
+    out = []
+    for i in c.items:
+        if i.kind != "conv" or not i.pains:
+            continue
+        later = [j for j in c.items if j is not i and j.when > i.when and i.pains[0] in j.pains]
+        status = "open" if later else i.close
+        out.append({"conversation_id": i.source_id, "theme": i.pains[0], "status": status,
+                    "close": i.close, "raised_again": bool(later)})
+    return sorted(out, key=lambda x: x["conversation_id"])
 
 
 def check(g: Gen):
     bad = []
     for c in g.custs:
         ex = exhibited(c)
+        texts = [t for i in c.items for t in i.texts]
+        if "request" not in ex and any(REQ_GUARD.search(t) for t in texts):
+            bad.append((c.cid, "request phrasing without a planted request"))
+        if "churn" not in ex and any(CHURN_GUARD.search(t) for t in texts):
+            bad.append((c.cid, "churn phrasing without planted churn talk"))
         if ex != c.signals:
             bad.append((c.cid, c.kind, sorted(c.signals), sorted(ex)))
         if c.kind == "clean" and any(i.pains for i in c.items):
@@ -1627,25 +1764,49 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
                         ev["cross_channel_gap"].append(i.source_id)
                 if "repeat_contact" in ev and i.kind == "conv" and i.repeat_of:
                     ev["repeat_contact"].append(i.source_id)
-                if "request" in ev and any(REQ_GUARD.search(t) for t in i.texts):
+                if "request" in ev and i.asks:
                     ev["request"].append(i.source_id)
-                if "churn" in ev and any(CHURN_GUARD.search(t) for t in i.texts):
+                if "churn" in ev and (i.churn or i.churn_repeat):
                     ev["churn"].append(i.source_id)
             customers[c.cid] = {"signals": sorted(c.signals), "pain_points": sorted(c.pains),
                                 "notes": "; ".join(c.notes) if c.notes else
                                 ("consistent complaints (ratings match the text), no hidden signal"),
                                 "evidence": ev}
+    for c in g.custs:
+        if not c.items:
+            continue
+        extra = {
+            "requests": [{"object": obj, "statement": text, "source_id": i.source_id}
+                         for i in c.items for text, obj in i.asks],
+            "motives": [{"kind": kind, "statement": text, "source_id": i.source_id}
+                        for i in c.items for kind, text in i.motives]
+                       # the delivery complaint "It was supposed to be a birthday present and ..." also says
+                       # why it was bought, in both halves (it is complaint phrasing, not motive phrasing)
+                       + [{"kind": "gift", "statement": m.group(0), "source_id": i.source_id}
+                          for i in c.items for t in i.texts for m in GIFT_COMPLAINT.finditer(t)],
+            "support_cases": support_cases(c),
+            "praised": sorted({t for i in c.items for t in i.praise}),
+        }
+        if any(extra.values()):
+            customers.setdefault(c.cid, {"signals": [], "pain_points": sorted(c.pains), "notes": "", "evidence": {}})
+            customers[c.cid].update({k: v for k, v in extra.items() if v})
     clean = sorted(c.cid for c in g.custs if c.kind == "clean" and c.items)
     counts = {k: sum(k in v["signals"] for v in customers.values()) for k in
               ["rating_text_mismatch", "cross_channel_gap", "repeat_contact", "request", "churn"]}
     truth = {
-        "about": "Planted truth for corpora/demo (Lumio Home). 'customers' lists every CRM customer with a complaint "
-                 "or a planted signal; signals == [] means the customer complains openly and consistently. Signals "
+        "about": "Planted truth for corpora/demo (Lumio Home). 'customers' lists every CRM customer with a complaint, "
+                 "a planted signal, a request, a purchase motive, a support case or praise; signals == [] means the customer complains openly and consistently. Signals "
                  "are exhaustive: a customer not listed with a signal does not exhibit it. 'clean_customers' have "
                  "only consistent positive reviews/interactions. Generated by scripts/make_demo_corpus.py "
                  f"--seed {seed} --customers {g.n}.",
         "seed": seed,
+        "phrasings": g.phrasings,
         "signal_counts": counts,
+        "field_counts": {
+            "requests": sum(len(v.get("requests", [])) for v in customers.values()),
+            "motives": sum(len(v.get("motives", [])) for v in customers.values()),
+            "support_cases": sum(len(v.get("support_cases", [])) for v in customers.values()),
+        },
         "customers": customers,
         "clean_customers": clean,
         "silent_customers": sorted(c.cid for c in g.custs if not c.items),
@@ -1663,10 +1824,13 @@ def main(argv=None):
     ap.add_argument("--out", default="corpora/demo")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--customers", type=int, default=400)
+    ap.add_argument("--phrasings", choices=["held", "tune"], default="held",
+                    help="which half of the request, churn, motive and resolution phrasings to write: 'held' "
+                         "(the bundled demo, for evaluation) or 'tune' (for developing detectors)")
     a = ap.parse_args(argv)
     if a.customers < 100:
         ap.error("--customers must be at least 100 (planted signals need >= 15 customers each)")
-    g = build(a.seed, a.customers)
+    g = build(a.seed, a.customers, a.phrasings)
     reviews, convs, posts = render(g)
     check(g)
     truth = write(g, Path(a.out), reviews, convs, posts, a.seed)
@@ -1674,6 +1838,7 @@ def main(argv=None):
     print(f"customers={a.customers} active={active} reviews={len(reviews)} conversations={len(convs)} "
           f"turns={sum(len(c['turns']) for c in convs)} social={len(posts)} "
           f"records={len(reviews) + len(convs) + len(posts)}")
+    print("fields:", truth["field_counts"], "phrasings:", truth["phrasings"])
     print("signals:", truth["signal_counts"], "clean:", len(truth["clean_customers"]),
           "with pains:", sum(bool(v["pain_points"]) for v in truth["customers"].values()))
 

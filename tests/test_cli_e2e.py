@@ -62,6 +62,8 @@ def test_profile_and_profiles(mini_run, tmp_path):
     p = json.loads(_run("profile", "C003", "--db", db))
     assert p["customer_id"] == "C003"
     assert _run("profile", "C003", "--format", "md", "--db", db).startswith("# Customer C003")
+    page = _run("profile", "C003", "--format", "html", "--db", db)
+    assert page.startswith("<!doctype html>") and 'id="quote"' in page
     lines = _run("profiles", "--db", db).splitlines()
     assert len(lines) == 23 and json.loads(lines[0])["customer_id"] == "C001"
     csv = _run("profiles", "--format", "csv", "--db", db).splitlines()
@@ -71,6 +73,16 @@ def test_profile_and_profiles(mini_run, tmp_path):
     import pandas as pd
 
     assert len(pd.read_parquet(out)) == 23
+
+
+def test_requests_report(mini_run):
+    result, _, _ = mini_run
+    db = result["db"]
+    found = json.loads(_run("requests", "--format", "json", "--db", db))
+    assert any("dark mode" in r["feature"] for r in found)
+    table = _run("requests", "--db", db)
+    assert table.splitlines()[0].split() == ["#", "feature", "request", "cust", "ment", "channels"]
+    assert _run("requests", "--format", "md", "--db", db).startswith("# Feature requests")
 
 
 def test_unknown_profile_names_the_fix(mini_run):
@@ -118,6 +130,9 @@ def test_persona_enrich_and_derive(mini_run, tmp_path):
     pages = tmp_path / "pages"
     _run("persona", "enrich", str(personas), "--format", "md", "--out", str(pages), "--db", db)
     assert sorted(p.name for p in pages.iterdir()) == ["premium.md", "support-heavy.md"]
+    html_pages = tmp_path / "html"
+    _run("persona", "enrich", str(personas), "--format", "html", "--out", str(html_pages), "--db", db)
+    assert sorted(p.name for p in html_pages.iterdir()) == ["premium.html", "support-heavy.html"]
     derived = yaml.safe_load(_run("persona", "derive", "--k", "3", "--db", db))
     assert len(derived["personas"]) == 3
 

@@ -53,3 +53,20 @@ def test_markdown_page_follows_the_template(profiles):
 def test_slug_never_makes_a_path():
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("Premium & DE/TR") == "premium-de-tr"
+
+
+def test_enrich_fills_the_template_fields(profiles):
+    g = enrich([{"name": "All", "rules": []}], profiles, run_id="r")[0]["generated"]
+    assert {"motives", "values", "criticises", "top_needs", "requests", "preferred_channels", "quotes"} <= set(g)
+    assert {"feature": "a dark mode", "customers": 1} in g["requests"]
+    assert all(n["example"].startswith("Needs ") for n in g["top_needs"])
+
+
+def test_html_page_in_template_order_and_escaped(profiles):
+    from insight.personas import PERSONA_SECTIONS, render_html
+
+    persona = enrich([{"name": "<b>All</b>", "rules": [], "quote": "<script>x()</script>"}], profiles, run_id="r")[0]
+    page = render_html(persona)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;All&lt;/b&gt;" in page
+    ids = [page.index(f'id="{sid}"') for sid, _ in PERSONA_SECTIONS]
+    assert ids == sorted(ids)

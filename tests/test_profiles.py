@@ -1,18 +1,31 @@
-"""Profiles: the stable JSON shape and each unstated-need signal, from hand-built frames."""
+"""Profiles: the stable JSON shape, each unstated-need signal, requests, motives and resolution status,
+from hand-built frames (speech acts from the real spaCy parse)."""
 
 import pandas as pd
+import pytest
 from frames import no_aspects, records_from, voice, voice_row
 
+from insight.stages.acts import detect_acts
 from insight.stages.painpoints import find_pain_points
 from insight.stages.profiles import PROFILE_KEYS, build_profiles
 
 LOGIN = dict(topic=3, topic_label="login code never arrives")
+_NLP = []
 
 
-def _build(rows, attributes=None):
+def _acts(v):
+    if not _NLP:
+        from insight.resources import load_spacy
+
+        _NLP.append(load_spacy())
+    return detect_acts(v, nlp=_NLP[0])
+
+
+def _build(rows, attributes=None, motive_kinds=None):
     v = voice(rows)
     pains, mentions = find_pain_points(v, no_aspects())
-    frame = build_profiles(records_from(v), v, no_aspects(), mentions, pains, attributes=attributes or {})
+    frame = build_profiles(records_from(v), v, no_aspects(), mentions, pains, attributes=attributes or {},
+                           acts=_acts(v), motive_kinds=motive_kinds)
     return {r.customer_id: r.profile for r in frame.itertuples()}
 
 
@@ -98,3 +111,84 @@ def test_churn_risk_reasons_add_up():
     churn = _build(_corpus())["C1"]["churn_risk"]
     assert churn["score"] == round(min(1.0, sum(r["weight"] for r in churn["reasons"])), 3)
     assert churn["level"] == "high"
+
+
+def _support_story(cid, close_text, close_score, *, again=False):
+    """A customer who raises the login problem in a chat and closes it with ``close_text``."""
+    rows = [
+        voice_row(f"{cid}1", f"{cid}r1", cid, "support", "2026-01-10 10:00", "The login code never arrives.", -0.8,
+                  conversation=f"{cid}T", **LOGIN),
+        voice_row(f"{cid}2", f"{cid}r2", cid, "support", "2026-01-10 10:05", close_text, close_score,
+                  conversation=f"{cid}T"),
+    ]
+    if again:
+        rows.append(voice_row(f"{cid}3", f"{cid}r3", cid, "social", "2026-02-01", "Login code never arrives, again.",
+                              -0.9, **LOGIN))
+    return rows
+
+
+def _resolution(profile):
+    return next(p["resolution"] for p in profile["pain_points"] if p.get("resolution"))
+
+
+@pytest.fixture(scope="module")
+def stories():
+    rows = _corpus()
+    rows += _support_story("R", "That worked, thanks!", 0.8)                       # resolved
+    rows += _support_story("O", "That doesn't really help, but ok.", -0.4)          # open: says so
+    rows += _support_story("A", "That worked, thanks!", 0.8, again=True)           # open: raised again later
+    rows += _support_story("U", "Ok thanks, I'll try that.", 0.3)                  # unknown: will try
+    return _build(rows)
+
+
+def test_resolved_problem(stories):
+    res = _resolution(stories["R"])
+    assert res["status"] == "resolved" and res["evidence"]["quote"] == "That worked, thanks!"
+    assert [c["status"] for c in res["cases"]] == ["resolved"]
+
+
+def test_open_problem(stories):
+    res = _resolution(stories["O"])
+    assert res["status"] == "open" and "not fixed" in res["reason"]
+
+
+def test_problem_raised_again_later_is_open(stories):
+    res = _resolution(stories["A"])
+    assert res["status"] == "open" and res["reason"] == "raised again in social on 2026-02-01"
+
+
+def test_tentative_close_is_unknown(stories):
+    assert _resolution(stories["U"])["status"] == "unknown"
+
+
+def test_open_support_case_raises_churn_risk_and_resolved_lowers_it(stories):
+    reasons_open = {r["reason"]: r["weight"] for r in stories["O"]["churn_risk"]["reasons"]}
+    reasons_resolved = {r["reason"]: r["weight"] for r in stories["R"]["churn_risk"]["reasons"]}
+    assert reasons_open["1 pain point(s) raised in support still open"] == 0.1
+    assert reasons_resolved["every pain point raised in support was resolved"] == -0.1
+    assert stories["O"]["churn_risk"]["score"] > stories["R"]["churn_risk"]["score"]
+
+
+def test_pain_points_never_raised_in_support_have_no_resolution(stories):
+    assert all("resolution" not in p for p in stories["C2"]["pain_points"])
+
+
+def test_request_keeps_its_object(stories):
+    requests = stories["C3"]["requests"]
+    assert [(r["object"], r["statement"]) for r in requests] == [("a dark mode", "I wish the app had a dark mode.")]
+    need = next(n for n in stories["C3"]["unstated_needs"] if n["kind"] == "request")
+    assert need["statement"].startswith("Needs a dark mode") and need["why"] == "asked for it in support on 2026-01-08"
+
+
+def test_motives_with_kind_and_evidence():
+    rows = _corpus() + [voice_row("g1", "rg1", "C7", "review", "2026-01-03", "Got it as a gift from my sister.", 0.5,
+                                  rating=5)]
+    p = _build(rows, motive_kinds={"g1": "gift"})["C7"]
+    assert p["motives"] == [{"kind": "gift", "statement": "Got it as a gift from my sister.", "evidence": {
+        "record_id": "rg1", "sentence_id": "g1", "channel": "review", "date": "2026-01-03",
+        "quote": "Got it as a gift from my sister."}}]
+
+
+def test_every_need_says_what_is_needed_and_why(stories):
+    needs = [n for p in stories.values() for n in p["unstated_needs"]]
+    assert needs and all(n["statement"].startswith("Needs ") and n["why"] for n in needs)

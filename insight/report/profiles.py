@@ -87,15 +87,22 @@ def _emit(text: str, out: str | Path | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
 
 
+def _md(text: Any) -> str:
+    """Customer text made inert in Markdown (no links, emphasis, HTML or table breaks)."""
+    import re
+
+    return re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", " ".join(str(text).split()))
+
+
 def render_profile_md(p: dict[str, Any]) -> str:
     p = md_tree(p)  # customer text and CRM values are data: escaped, one line each
     b, v = p["behaviour"], p["voice"]
-    lines = [f"# Customer {p['customer_id']}", "", p["summary"], ""]
+    lines = [f"# Customer {_md(p['customer_id'])}", "", _md(p["summary"]), ""]
     crm = p["identity"]["crm"]
     if crm:
-        lines += ["## Identity", ""] + [f"- {k}: {val}" for k, val in crm.items()]
+        lines += ["## Identity", ""] + [f"- {_md(k)}: {_md(val)}" for k, val in crm.items()]
         if p["identity"]["handles"]:
-            lines.append(f"- handles: {', '.join(p['identity']['handles'])}")
+            lines.append(f"- handles: {_md(', '.join(p['identity']['handles']))}")
         lines.append("")
     lines += ["## Behaviour", "",
               f"- contacts: {', '.join(f'{k} {n}' for k, n in b['contacts_by_channel'].items()) or 'none'}",
@@ -103,24 +110,91 @@ def render_profile_md(p: dict[str, Any]) -> str:
               f"- first / last contact: {b['first_contact']} / {b['last_contact']}",
               f"- reviews: {b['ratings']['count']} (mean {b['ratings']['mean']})", ""]
     lines += ["## Voice", "", f"- sentiment: {v['sentiment']}",
-              f"- topics: {'; '.join(t['label'] for t in v['topics'][:5]) or '–'}",
-              f"- values: {', '.join(a['aspect'] for a in v['praised_aspects'][:5]) or '–'}",
-              f"- criticises: {', '.join(a['aspect'] for a in v['criticised_aspects'][:5]) or '–'}", ""]
-    lines += ["## Pain points", ""]
+              f"- topics: {_md('; '.join(t['label'] for t in v['topics'][:5])) or '–'}",
+              f"- values: {_md(', '.join(a['value'] for a in v.get('values', {}).get('praised', [])[:5])) or '–'}",
+              f"- criticises: {_md(', '.join(a['value'] for a in v.get('values', {}).get('criticised', [])[:5])) or '–'}", ""]
+    lines += ["## Why they bought", ""]
+    lines += [f"- {m['kind']}: \"{_md(m['statement'])}\" ({m['evidence']['channel']}, {m['evidence']['date']})"
+              for m in p.get("motives", [])] or ["- not said"]
+    lines += ["", "## Pain points", ""]
     for pp in p["pain_points"]:
-        lines.append(f"- **{pp['label']}** ({pp['mentions']} mentions, {', '.join(pp['channels'])})")
+        status = f", {pp['resolution']['status']}" if pp.get("resolution") else ""
+        lines.append(f"- **{_md(pp['label'])}** ({pp['mentions']} mentions, {', '.join(pp['channels'])}{status})")
         for e in pp["evidence"][:2]:
-            lines.append(f"  - \"{e['quote']}\" ({e['channel']}, {e['date']})")
+            lines.append(f"  - \"{_md(e['quote'])}\" ({e['channel']}, {e['date']})")
     if not p["pain_points"]:
         lines.append("- none")
+    lines += ["", "## Requests", ""]
+    lines += [f"- {_md(r['object'])}: \"{_md(r['statement'])}\" ({r['evidence']['channel']}, {r['evidence']['date']})"
+              for r in p.get("requests", [])] or ["- none"]
     lines += ["", "## Unstated needs", ""]
     for n in p["unstated_needs"]:
-        lines.append(f"- {n['kind']} ({n['confidence']:.2f}): {n['statement']}")
+        why = f" Why: {_md(n['why'])}." if n.get("why") else ""
+        lines.append(f"- {n['kind']} ({n['confidence']:.2f}): {_md(n['statement'])}{why}")
     if not p["unstated_needs"]:
         lines.append("- none")
     churn = p["churn_risk"]
     lines += ["", f"## Churn risk: {churn['level']} ({churn['score']:.2f})", ""]
-    lines += [f"- {r['reason']} (+{r['weight']})" for r in churn["reasons"]] or ["- no reasons"]
+    lines += [f"- {r['reason']} ({r['weight']:+g})" for r in churn["reasons"]] or ["- no reasons"]
     if p.get("quote"):
-        lines += ["", "## In their words", "", f"> {p['quote']['text']}"]
+        lines += ["", "## In their words", "", f"> {_md(p['quote']['text'])}"]
     return "\n".join(lines) + "\n"
+
+
+# -- the profile page (CX customer-profile template order) ------------------------------------------
+PAGE_SECTIONS = (
+    ("who", "Who they are"), ("values", "What they value"), ("motives", "Why they bought"),
+    ("pains", "Pain points and their status"), ("requests", "What they ask for"), ("needs", "Unstated needs"),
+    ("behaviour", "Behaviour: contacts and timeline"), ("value", "Value"), ("channel", "Preferred channel"),
+    ("quote", "In their words"),
+)
+# identifying CRM fields stay off a page meant to be shared
+PRIVATE_CRM = frozenset({"name", "email", "phone", "address", "first_name", "last_name"})
+
+
+def _sentiment_colour(score: float | None) -> str:
+    if score is None:
+        return "#9ca3af"
+    return "#16a34a" if score >= 0.3 else "#dc2626" if score <= -0.3 else "#d97706"
+
+
+def page_context(p: dict[str, Any]) -> dict[str, Any]:
+    """The profile as the template's sections, in the CX template's order."""
+    from insight.stages.painpoints import customer_value
+
+    b, v, crm = p["behaviour"], p["voice"], p["identity"]["crm"]
+    timeline = b.get("timeline") or []
+    width = 760
+    step = (width - 40) / max(1, len(timeline) - 1)
+    points = [{"x": round(20 + i * step, 1) if len(timeline) > 1 else width / 2,
+               "y": round(45 - 35 * (c["sentiment"] or 0.0), 1), "colour": _sentiment_colour(c["sentiment"]),
+               "date": c["date"], "channel": c["channel"],
+               "label": "n/a" if c["sentiment"] is None else f"{c['sentiment']:+.2f}"} for i, c in enumerate(timeline)]
+    body = {
+        "who": {"facts": [(k, val) for k, val in crm.items() if k not in PRIVATE_CRM and val not in (None, "")
+                          and k != "lifetime_value"]},
+        "values": {"praised": [a["value"] for a in v.get("values", {}).get("praised", [])[:6]],
+                   "criticised": [a["value"] for a in v.get("values", {}).get("criticised", [])[:6]]},
+        "motives": {"entries": p.get("motives", [])},
+        "pains": {"entries": p["pain_points"]},
+        "requests": {"entries": p.get("requests", [])},
+        "needs": {"entries": p["unstated_needs"]},
+        "behaviour": {"contacts": list(b["contacts_by_channel"].items()), "first": (b["first_contact"] or "–")[:10],
+                      "last": (b["last_contact"] or "–")[:10],
+                      "reviews": f"{b['ratings']['count']} (mean {b['ratings']['mean']})" if b["ratings"]["count"] else "none",
+                      "timeline": points, "width": width},
+        "value": {"ltv": customer_value(crm), "churn": p["churn_risk"]},
+        "channel": {"preferred": b["preferred_channel"], "complaints": b["preferred_complaint_channel"]},
+        "quote": {"quote": p.get("quote")},
+    }
+    return {"title": f"Customer {p['customer_id']}", "summary": p["summary"],
+            "sections": [{"id": sid, "title": title, **body[sid]} for sid, title in PAGE_SECTIONS]}
+
+
+def render_profile_html(p: dict[str, Any]) -> str:
+    """A self-contained page (inline CSS and SVG, no scripts, nothing fetched); customer text is escaped."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).with_name("templates"))),
+                      autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("profile.html.j2").render(**page_context(p))

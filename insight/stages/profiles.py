@@ -1,7 +1,12 @@
 """Profile stage: everything grouped by customer id, with the needs customers don't state.
 
 Built only from what the store already holds (no model runs here). The JSON shape is stable:
-``customer_id, identity, behaviour, voice, pain_points, unstated_needs, churn_risk, quote, summary``.
+``customer_id, identity, behaviour, voice, motives, requests, pain_points, unstated_needs, churn_risk, quote,
+summary``. ``motives`` ({kind, statement, evidence}) and ``requests`` ({object, statement, evidence}) come from
+the acts stage (``insight.stages.acts``); each pain point raised in support has a ``resolution`` ({status:
+resolved | open | unknown, reason, evidence, cases}); ``behaviour.timeline`` lists each contact with its
+sentiment. Each unstated need says what the customer needs (``statement``) and why insight believes it
+(``why``).
 
 Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] and evidence:
 - ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence that reads as a
@@ -12,7 +17,8 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
   alone is not a theme (it is the ``churn`` signal);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
 - ``request``: wishes and feature requests ("I wish", "please add", ...);
-- ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan").
+- ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
+  phrase pattern or by the churn head on the sentence vector (``insight.stages.acts``).
 
 Speed: the frames are turned into plain Python rows once (timestamps, dates and the quote-length test
 converted once, column by column), grouped by customer id in one pass, and each profile is computed in
@@ -30,18 +36,13 @@ from typing import Any
 from insight.stages.words import COMPLAINT_CUE
 
 PROFILE_KEYS = (
-    "customer_id", "identity", "behaviour", "voice", "pain_points", "unstated_needs", "churn_risk", "quote",
-    "summary",
+    "customer_id", "identity", "behaviour", "voice", "motives", "requests", "pain_points", "unstated_needs",
+    "churn_risk", "quote", "summary",
 )
+RESOLUTION_STATUSES = ("resolved", "open", "unknown")
 NEGATIVE_SENTENCE = -0.5  # a sentence this negative counts as a clear complaint
 POSITIVE_SENTENCE = 0.5
 
-_REQUEST = re.compile(
-    r"\b(i wish|i'd love (it )?if|i would love (it )?if|would be (great|nice|awesome|good|helpful) if|"
-    r"would love to see|please add|pls add|can you (please )?add|could you (please )?add|feature request|"
-    r"it would help if|hope you (will )?add|you should add|why (is there no|isn't there|can't i))\b",
-    re.I,
-)
 _CHURN = re.compile(
     r"\b(switch(ing|ed)? to|mov(e|ing) to|cancel+(ing|ed)? my (plan|subscription|account|membership)|"
     r"(want|going) to cancel|closing my account|(second|third|fourth|fifth|2nd|3rd|4th|5th|\d+(st|nd|rd|th)) time "
@@ -73,9 +74,18 @@ def build_profiles(
     attributes: dict[str, dict[str, Any]] | None = None,
     identities: dict[str, list[dict[str, Any]]] | None = None,
     related_topics: dict[int, set[int]] | None = None,
+    acts=None,
+    motive_kinds: dict[str, str] | None = None,
+    term_values: dict[str, str] | None = None,
     run_id: str = "",
 ):
-    """Frames from the store -> profiles frame (customer_id, profile dict, churn_risk)."""
+    """Frames from the store -> profiles frame (customer_id, profile dict, churn_risk).
+
+    ``acts``: the ``sentence_acts`` frame (``insight.stages.acts``: requests with their object, motives,
+    support-case closes); without it a profile has no requests, motives or resolution beyond "raised
+    again". ``motive_kinds``: sentence id -> motive kind (``insight.stages.motives``). ``term_values``:
+    aspect term -> value category (``insight.stages.values``); without it ``voice.values`` is empty.
+    """
     import pandas as pd
 
     attributes = attributes or {}
@@ -91,6 +101,11 @@ def build_profiles(
     by_customer_records = _by_customer(_record_rows(records))
     by_customer_voice = _by_customer(_voice_rows(voice))
     by_customer_aspects = _by_customer(_aspect_rows(aspects))
+    sentence_acts: dict[str, dict[str, tuple]] = defaultdict(dict)
+    if acts is not None and len(acts):
+        for sid, act, obj, detail in zip(acts["sentence_id"], acts["act"], acts["object"], acts["detail"], strict=True):
+            sentence_acts[sid][act] = (None if _is_missing(obj) else obj, None if _is_missing(detail) else detail)
+    motive_kinds = motive_kinds or {}
     customer_ids = sorted(set(by_customer_records) | set(attributes))
     rows = []
     for cid in customer_ids:
@@ -104,6 +119,9 @@ def build_profiles(
             attributes.get(cid, {}),
             identities.get(cid, []),
             related_topics or {},
+            sentence_acts,
+            motive_kinds,
+            term_values or {},
         )
         rows.append({"customer_id": cid, "profile": profile, "churn_risk": profile["churn_risk"]["score"], "run_id": run_id})
     return pd.DataFrame(rows, columns=["customer_id", "profile", "churn_risk", "run_id"])
@@ -220,11 +238,20 @@ def _sorted_by_time(rows: list) -> list:
 # one profile
 
 
-def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents, related) -> dict[str, Any]:
+def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents, related, acts,
+             motive_kinds, term_values) -> dict[str, Any]:
+    from insight.stages.values import customer_values
+
     behaviour = _behaviour(recs, voice)
     voice_part = _voice(voice, aspects)
+    voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    needs = _unstated_needs(recs, voice, pains, related)
+    _resolve(pains, voice, sentence_pains, acts)
+    requests = _requests(voice, acts)
+    motives = _motives(voice, acts, motive_kinds)
+    motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
+    churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -237,6 +264,8 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
         },
         "behaviour": behaviour,
         "voice": voice_part,
+        "motives": motives,
+        "requests": requests,
         "pain_points": pains,
         "unstated_needs": needs,
         "churn_risk": churn,
@@ -298,7 +327,33 @@ def _behaviour(recs, voice) -> dict[str, Any]:
         "products": sorted({str(r.product) for r in recs if r.product is not None}),
         "ratings": {"count": len(ratings), "mean": round(sum(ratings) / len(ratings), 2) if ratings else None,
                     "values": ratings},
+        "timeline": _timeline(voice),
     }
+
+
+TIMELINE_MAX = 60
+
+
+def _timeline(voice) -> list[dict[str, Any]]:
+    """One entry per contact (a review, a post, a support conversation), oldest first, with the mean
+    sentiment of the customer's sentences in it; the latest ``TIMELINE_MAX`` contacts."""
+    contacts: dict[Any, list] = {}
+    for r in voice:
+        key = ("support", r.conversation_id) if r.channel == "support" and not _is_missing(r.conversation_id) \
+            else ("record", r.record_id)
+        contacts.setdefault(key, []).append(r)
+    out = []
+    for rows in contacts.values():
+        scores = [r.score for r in rows if r.score is not None]
+        first = min(rows, key=lambda r: (r.sort_ns is None, r.sort_ns or 0))
+        out.append({"date": first.date, "channel": first.channel,
+                    "record_id": first.record_id if first.channel != "support" else None,
+                    "conversation_id": first.conversation_id if first.channel == "support" else None,
+                    "sentiment": round(float(_mean(scores)), 3) if scores else None, "_ns": first.sort_ns or 0})
+    out.sort(key=lambda c: (c["_ns"], c["date"] or ""))
+    for c in out:
+        del c["_ns"]
+    return out[-TIMELINE_MAX:]
 
 
 def _top(counts: dict[str, int]) -> str | None:
@@ -365,8 +420,13 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
     return out
 
 
-def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None) -> list[dict[str, Any]]:
+def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
+                    requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
+                    churn_ids: set | None = None) -> list[dict[str, Any]]:
+    """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
+    after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
+    motive_ids = motive_ids or set()
     reviews = [r for r in voice if r.channel == "review"]
     review_ratings = [r.rating for r in recs if r.channel == "review" and r.rating is not None]
     mean_rating = float(_mean(review_ratings)) if review_ratings else None
@@ -385,15 +445,20 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
             # a complaint inside a happy review is nearly always announced ("but", "only problem",
             # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
             bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
-                   and COMPLAINT_CUE.search(r.text)]
+                   and COMPLAINT_CUE.search(r.text) and r.sentence_id not in motive_ids]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
                 worst = bad[0]
+                label = next((pp["label"] for pp in pains
+                              if any(e["sentence_id"] == worst.sentence_id for e in pp["evidence"])), None)
+                what = f"'{label}'" if label else "the problem their review names"
                 needs.append(_need(
                     "rating_text_mismatch",
-                    f"Rated {rating:g} stars but complains: \"{_clip(worst.text)}\"",
+                    f"Needs {what} fixed, although they rate {rating:g}★: \"{_clip(worst.text)}\"",
                     min(0.95, 0.5 + 0.5 * float(-worst.score)),
                     [_evidence_row(r) for r in bad[:3]],
+                    why=f"a {rating:g}-star review whose clearly negative sentence is announced as a complaint "
+                        f"({len(bad)} such sentence(s))",
                 ))
         elif (
             rating <= 2
@@ -402,9 +467,10 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         ):
             needs.append(_need(
                 "rating_text_mismatch",
-                f"Rated {rating:g} stars yet the text is praise: the rating may not reflect the experience.",
+                f"Needs someone to ask what went wrong: rated {rating:g}★, yet the review is praise and names no problem.",
                 round(float(_mean([r.score for r in group])), 3),
                 [_evidence_row(r) for r in group[:3]],
+                why=f"a {rating:g}-star review whose sentences are positive",
             ))
 
     # cross-channel gap: happy in reviews, complaining elsewhere about something never reviewed
@@ -417,43 +483,173 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
             # a sentence that is only churn talk ("Never buying from you again.") is the `churn` signal and
             # names no product theme, so it does not make a gap; churn talk about a problem still does
             elsewhere = [e for e in p["evidence"] if e["channel"] in ("support", "social")
-                         and not _only_churn_talk(e["quote"])]
+                         and not _only_churn_talk(e["quote"]) and e["sentence_id"] not in motive_ids]
             if not elsewhere or p["pain_id"] in reviewed_pains:
                 continue
             if p["topic_id"] is not None and p["topic_id"] in reviewed_topics and p["kind"] == "topic":
                 continue
             channels = sorted({e["channel"] for e in elsewhere})
+            status = (p.get("resolution") or {}).get("status")
             needs.append(_need(
                 "cross_channel_gap",
-                f"Rates the product {mean_rating:.1f} stars on average, but raises '{p['label']}' in "
-                f"{' and '.join(channels)} and never in a review.",
+                f"Needs '{p['label']}' fixed" + (f" (still {status})" if status == "open" else "") + ".",
                 min(0.95, 0.55 + 0.1 * len(elsewhere)),
                 elsewhere[:3],
+                why=f"raised {len(elsewhere)} time(s) in {' and '.join(channels)}, rates {mean_rating:.1f}★ on "
+                    f"average, never mentioned in a review",
             ))
 
     # unresolved repeat contact
     for p in pains:
         if p["conversations"] >= 2:
             ev = [e for e in p["evidence"] if e["channel"] == "support"]
+            status = (p.get("resolution") or {}).get("status", "unknown")
             needs.append(_need(
                 "repeat_contact",
-                f"Has raised '{p['label']}' in {p['conversations']} support conversations: still unresolved.",
+                f"Needs '{p['label']}' solved for good, without contacting support again.",
                 min(0.95, 0.5 + 0.15 * p["conversations"]),
                 ev[:3],
+                why=f"raised in {p['conversations']} support conversations; the latest reads {status}",
             ))
 
-    # requests and churn talk, read from the customer's own sentences (by time, then sentence id; NaT last)
+    # requests: what the parse found the customer asking for (``_requests``)
+    if requests:
+        objects = [r["object"] for r in requests]
+        first = requests[0]["evidence"]
+        needs.append(_need(
+            "request",
+            f"Needs {_join_words(objects[:3])}: \"{_clip(requests[0]['statement'])}\"",
+            min(0.95, 0.6 + 0.1 * len(requests)),
+            [r["evidence"] for r in requests[:3]],
+            why=f"asked for it in {first['channel']} on {first['date']}" + (
+                f" ({len(requests)} asks)" if len(requests) > 1 else ""),
+        ))
+    # churn talk, read from the customer's own sentences (by time, then sentence id; NaT last)
     chronological = sorted(voice, key=lambda r: (r.sort_ns is None, r.sort_ns or 0, _is_missing(r.sentence_id), r.sentence_id))
-    for kind, pattern in (("request", _REQUEST), ("churn", _CHURN)):
-        hits = [r for r in chronological if pattern.search(r.text)]
-        if hits:
-            first = hits[0]
-            statement = (
-                f"Asks for: \"{_clip(first.text)}\"" if kind == "request"
-                else f"Shows effort or churn intent: \"{_clip(first.text)}\""
-            )
-            needs.append(_need(kind, statement, min(0.95, 0.6 + 0.1 * len(hits)), [_evidence_row(r) for r in hits[:3]]))
+    # churn talk: the phrase patterns (written on the tune half) or the churn head (``insight.stages.acts``)
+    churn_ids = churn_ids or set()
+    hits = [r for r in chronological if _CHURN.search(r.text) or r.sentence_id in churn_ids]
+    if hits:
+        needs.append(_need("churn", f"Needs a reason to stay: \"{_clip(hits[0].text)}\"",
+                           min(0.95, 0.6 + 0.1 * len(hits)), [_evidence_row(r) for r in hits[:3]],
+                           why=f"talks about leaving or about the effort it takes, in {hits[0].channel} on {hits[0].date}"))
     return needs
+
+
+def _join_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _normal_object(text: str) -> str:
+    """A request object as a grouping key: lower case, no leading article or possessive."""
+    words = re.findall(r"[\w/+#-]+", str(text).lower())
+    while words and words[0] in ("a", "an", "the", "some", "any", "more", "my", "our", "your"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _requests(voice, acts) -> list[dict[str, Any]]:
+    """Each distinct thing the customer asked for, first ask first, with its sentence as evidence."""
+    out: dict[str, dict[str, Any]] = {}
+    chronological = sorted(voice, key=lambda r: (r.sort_ns is None, r.sort_ns or 0, _is_missing(r.sentence_id), r.sentence_id))
+    for r in chronological:
+        found = acts.get(r.sentence_id, {}).get("request")
+        if not found or not found[0]:
+            continue
+        key = _normal_object(found[0])
+        if key and key not in out:
+            out[key] = {"object": found[0], "key": key, "statement": r.text, "evidence": _evidence_row(r)}
+    return list(out.values())
+
+
+def _motives(voice, acts, motive_kinds) -> list[dict[str, Any]]:
+    """Why they bought: one entry per motive sentence, kind from ``motive_kinds`` (``other`` when unknown)."""
+    out = []
+    for r in voice:
+        found = acts.get(r.sentence_id, {}).get("motive")
+        if found:
+            out.append({"kind": motive_kinds.get(r.sentence_id, "other"), "statement": r.text,
+                        "evidence": _evidence_row(r)})
+    return out
+
+
+def _resolve(pains, voice, sentence_pains, acts) -> None:
+    """Add ``resolution`` to each pain point raised in support: per conversation, then for the pain point
+    (its latest conversation).
+
+    A conversation is ``open`` when the pain comes up again later (another contact, a review, a post), else
+    it reads the customer's closing turns after the complaint: a confirmed fix ("that worked", "fixed now")
+    is ``resolved``, a turn that is still negative or says it is not fixed is ``open``, a promise to try is
+    ``unknown``; thanks alone count as resolved when the turn is not negative. Pain points never raised
+    in support get no ``resolution``.
+    """
+    by_conversation: dict[Any, list] = defaultdict(list)
+    for r in voice:
+        if r.channel == "support" and not _is_missing(r.conversation_id):
+            by_conversation[r.conversation_id].append(r)
+    for p in pains:
+        mentions = [r for r in voice if p["pain_id"] in sentence_pains.get(r.sentence_id, ())]
+        conversations = sorted({r.conversation_id for r in mentions if r.channel == "support"
+                                and not _is_missing(r.conversation_id)},
+                               key=lambda c: min((r.sort_ns or 0) for r in by_conversation[c]))
+        if not conversations:
+            continue
+        cases = []
+        for conv in conversations:
+            turns = sorted(by_conversation[conv], key=lambda r: (r.sort_ns or 0, r.sentence_id))
+            end = max((r.sort_ns or 0) for r in turns)
+            first_mention = min((r.sort_ns or 0) for r in mentions if r.conversation_id == conv)
+            # raised again later: the same pain point, or a clear complaint in the same topic
+            again = [r for r in mentions if r.conversation_id != conv and (r.sort_ns or 0) > end]
+            if not again and p["topic_id"] is not None:
+                again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end
+                         and r.topic_id is not None and int(r.topic_id) == p["topic_id"]
+                         and r.score is not None and r.score <= NEGATIVE_SENTENCE]
+            if again:
+                status, reason, ev = "open", f"raised again in {again[0].channel} on {again[0].date}", again[0]
+            else:
+                status, reason, ev = _close_status([r for r in turns if (r.sort_ns or 0) >= first_mention], acts)
+            cases.append({"conversation_id": conv, "status": status, "reason": reason,
+                          "evidence": _evidence_row(ev) if ev is not None else None})
+        p["resolution"] = {"cases": cases}
+    # one conversation is one support case: when it carries several pain points, the case is open if any
+    # of them comes up again (or the close says so), else resolved if the close confirms a fix
+    by_case: dict[Any, dict[str, Any]] = {}
+    rank = {"open": 0, "resolved": 1, "unknown": 2}
+    for p in pains:
+        for case in (p.get("resolution") or {}).get("cases", []):
+            best = by_case.get(case["conversation_id"])
+            if best is None or rank[case["status"]] < rank[best["status"]]:
+                by_case[case["conversation_id"]] = case
+    for p in pains:
+        if "resolution" not in p:
+            continue
+        cases = [dict(by_case[c["conversation_id"]]) for c in p["resolution"]["cases"]]
+        last = cases[-1]
+        p["resolution"] = {"status": last["status"], "reason": last["reason"], "evidence": last["evidence"],
+                           "cases": cases}
+
+
+def _close_status(turns, acts) -> tuple[str, str, Any]:
+    """(status, reason, evidence row) from a conversation's customer sentences after the complaint."""
+    # the customer's last turn after the one that raised the problem is the close
+    closing = [r for r in turns if r.record_id != turns[0].record_id]
+    if not closing:
+        return "unknown", "the customer did not reply after raising it", turns[-1]
+    last_record = closing[-1].record_id
+    close = [r for r in closing if r.record_id == last_record]
+    kinds = {k for r in close for k in acts.get(r.sentence_id, {}) if k.startswith("close_")}
+    scores = [r.score for r in close if r.score is not None]
+    worst = min(scores) if scores else 0.0
+    if "close_open" in kinds or (worst <= NEGATIVE_SENTENCE and "close_resolved" not in kinds):
+        return "open", "the customer's last turn says it is not fixed", close[-1]
+    if "close_resolved" in kinds:
+        return "resolved", "the customer confirms the fix", close[-1]
+    if "close_tentative" in kinds:
+        return "unknown", "the customer will try the suggested fix", close[-1]
+    if "close_thanks" in kinds and worst > -0.2:
+        return "resolved", "the customer thanks the agent and raises nothing more", close[-1]
+    return "unknown", "nothing in the customer's last turn says whether it was fixed", close[-1]
 
 
 def _churn_risk(voice, needs, pains, behaviour) -> dict[str, Any]:
@@ -479,7 +675,13 @@ def _churn_risk(voice, needs, pains, behaviour) -> dict[str, Any]:
                 reasons.append({"reason": "sentiment is getting worse", "weight": round(min(0.2, drop / 4), 3)})
     if len(pains) >= 2:
         reasons.append({"reason": f"{len(pains)} distinct pain points", "weight": 0.1})
-    score = min(1.0, sum(r["weight"] for r in reasons))
+    statuses = [p["resolution"]["status"] for p in pains if p.get("resolution")]
+    n_open = statuses.count("open")
+    if n_open:
+        reasons.append({"reason": f"{n_open} pain point(s) raised in support still open", "weight": round(0.1 * min(n_open, 2), 3)})
+    elif statuses and all(s == "resolved" for s in statuses):
+        reasons.append({"reason": "every pain point raised in support was resolved", "weight": -0.1})
+    score = max(0.0, min(1.0, sum(r["weight"] for r in reasons)))
     level = "high" if score >= 0.5 else "medium" if score >= 0.25 else "low"
     return {"score": round(score, 3), "level": level, "reasons": reasons}
 
@@ -501,8 +703,10 @@ def _quote(voice) -> dict[str, Any] | None:
     return {"text": pick.text, "record_id": pick.record_id, "channel": pick.channel, "date": pick.date}
 
 
-def _need(kind: str, statement: str, confidence: float, evidence: list) -> dict[str, Any]:
-    return {"kind": kind, "statement": statement, "confidence": round(float(confidence), 3), "evidence": evidence}
+def _need(kind: str, statement: str, confidence: float, evidence: list, *, why: str = "") -> dict[str, Any]:
+    """An unstated need: what the customer needs (``statement``), why insight believes it (``why``)."""
+    return {"kind": kind, "statement": statement, "why": why, "confidence": round(float(confidence), 3),
+            "evidence": evidence}
 
 
 def _only_churn_talk(text: str) -> bool:
@@ -534,8 +738,8 @@ def _summary(p: dict[str, Any]) -> str:
     if v["sentiment"] is not None:
         tone = "positive" if v["sentiment"] > 0.2 else "negative" if v["sentiment"] < -0.2 else "mixed"
         sentences.append(f"Overall tone is {tone} ({v['sentiment']:+.2f}).")
-    if v["praised_aspects"]:
-        sentences.append("Values " + ", ".join(a["aspect"] for a in v["praised_aspects"][:3]) + ".")
+    if v.get("values", {}).get("praised"):
+        sentences.append("Values " + ", ".join(a["value"] for a in v["values"]["praised"][:3]) + ".")
     if p["pain_points"]:
         sentences.append("Pain points: " + "; ".join(x["label"] for x in p["pain_points"][:3]) + ".")
     needs = sorted({n["kind"].replace("_", " ") for n in p["unstated_needs"]})

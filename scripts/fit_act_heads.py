@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Fit the act heads: logistic regressions on all-MiniLM-L6-v2 sentence vectors that say whether a
+customer sentence asks for something (``request``: a feature request or wish) or talks about leaving
+(``churn``: leaving, cancelling, not renewing, the effort of contacting again).
+
+    python scripts/fit_act_heads.py      # writes insight/stages/request_head.json and churn_head.json
+
+Training data comes only from the demo generator's *tune* half (corpora/README.md), never the held-out
+half the bundled demo and scripts/eval_profiles.py use:
+
+- positives: the tune phrasings (REQUEST_T; CHURN_T and CHURN_REPEAT_T) filled with products and
+  competitors from lists disjoint from the demo's ("a night mode", "Alexa integration"; "Nestwise"), so a
+  head cannot learn the demo's objects or competitor names;
+- negatives: every other customer sentence of the tune corpus (complaints, praise, context, motives,
+  support turns, and the other act's sentences).
+
+Vectors are those the topic stage stores (``theme_text`` of the sentence, unit-normalised), so the
+profile stage reuses them. Prints 5-fold cross-validated precision and recall on the tune data and the
+threshold kept (the lowest with cross-validated precision >= 0.95). About a minute on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+OTHER_FEATURES = [
+    "a night mode", "voice control", "Alexa integration", "a web dashboard", "person recognition", "a siren",
+    "a pet mode", "cloud backup", "a family sharing option", "an offline mode", "a time-lapse view",
+    "a privacy shutter", "PIN protection for the app", "a tablet layout", "a monthly payment option",
+    "a 4K option", "RTSP streaming", "an away mode", "face blurring for passers-by", "a guest access link",
+]
+OTHER_COMPETITORS = ["Nestwise", "Camly", "Vigilo", "Ringbright", "Homeguard", "Wyzon"]
+OUT = ROOT / "insight" / "stages"
+
+
+def _churn_sentences(gen, texts: list[str]) -> set[str]:
+    """The churn sentences the tune corpus holds (its phrasings are the tune lists)."""
+    out = set()
+    for t in texts:
+        for part in re.split(r"(?<=[.!?])\s+", t):
+            if gen.CHURN_GUARD.search(part):
+                out.add(part.strip())
+    return out
+
+
+def tune_sentences(kind: str, seed: int = 7) -> tuple[list[str], list[str]]:
+    """(positives, negatives) for ``kind`` from the tune half of the demo generator."""
+    import make_demo_corpus as gen
+
+    from insight.resources import load_spacy
+
+    g = gen.build(seed, 400, "tune")
+    reviews, convs, posts = gen.render(g)
+    churners = [t for c in g.custs for it in c.items if it.churn or it.churn_repeat for t in it.texts]
+    positives_in_corpus = ({text for c in g.custs for it in c.items for text, _ in it.asks} if kind == "request"
+                           else _churn_sentences(gen, churners))
+    asks = positives_in_corpus
+    texts = [r["body"] for r in reviews] + [p["text"] for p in posts]
+    texts += [t["text"] for cv in convs for t in cv["turns"] if t["speaker"].lower() in ("customer", "user")]
+    nlp = load_spacy()
+    negatives = []
+    for doc in nlp.pipe(texts, batch_size=256):
+        for sent in doc.sents:
+            s = sent.text.strip()
+            if s and not any(a in s or s in a for a in asks):
+                negatives.append(s)
+    r = random.Random(seed)
+    positives = []
+    templates = gen.REQUEST_T if kind == "request" else gen.CHURN_T + gen.CHURN_REPEAT_T * 2
+    for tpl in templates:
+        for i in range(12 if kind == "request" else 8):
+            ordinal = r.choice(["second", "third", "fourth"])
+            ctx = {"feat": OTHER_FEATURES[(i * 7 + len(tpl)) % len(OTHER_FEATURES)], "dev_short": r.choice(["camera", "doorbell", "hub"]),
+                   "competitor": r.choice(OTHER_COMPETITORS), "plan_disp": r.choice(["Basic", "Premium", "Business"]),
+                   "ordinal": ordinal, "Ordinal": ordinal.capitalize()}
+            ctx["show_x"] = ctx["feat"]
+            s = gen.fill(r, tpl, ctx)
+            positives.append(s if r.random() > 0.15 else s.lower())
+    return sorted(set(positives)), sorted(set(negatives))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(OUT), help="folder for <kind>_head.json")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--kind", choices=["request", "churn", "all"], default="all")
+    args = ap.parse_args(argv)
+    for kind in (["request", "churn"] if args.kind == "all" else [args.kind]):
+        fit(kind, Path(args.out) / f"{kind}_head.json", args.seed)
+
+
+def fit(kind: str, out: Path, seed: int) -> None:
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from insight.resources import load_embedder
+    from insight.stages.topics import embed, theme_text
+
+    positives, negatives = tune_sentences(kind, seed)
+    texts = positives + negatives
+    y = np.array([1] * len(positives) + [0] * len(negatives))
+    X = embed([theme_text(t) or t for t in texts], embedder=load_embedder())
+    clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+    cv = StratifiedKFold(5, shuffle=True, random_state=seed)
+    p = cross_val_predict(clf, X, y, cv=cv, method="predict_proba")[:, 1]
+    threshold = 0.5
+    for t in np.arange(0.3, 0.96, 0.05):
+        pred = p >= t
+        prec = (pred & (y == 1)).sum() / max(1, pred.sum())
+        if prec >= 0.95:
+            threshold = float(round(t, 2))
+            break
+    pred = p >= threshold
+    prec = (pred & (y == 1)).sum() / max(1, pred.sum())
+    rec = (pred & (y == 1)).sum() / (y == 1).sum()
+    print(f"{kind}: tune data: {len(positives)} positives, {len(negatives)} negatives; 5-fold CV at threshold "
+          f"{threshold}: precision {prec:.3f} recall {rec:.3f}")
+    clf.fit(X, y)
+    out.write_text(json.dumps({
+        "name": f"{kind}.minilm-logreg.v1",
+        "about": "logistic regression on all-MiniLM-L6-v2 vectors of theme_text(sentence); fitted by "
+                 "scripts/fit_act_heads.py on the demo generator's tune half only",
+        "threshold": threshold,
+        "cv_precision": round(float(prec), 3), "cv_recall": round(float(rec), 3),
+        "positives": len(positives), "negatives": len(negatives),
+        "intercept": float(clf.intercept_[0]),
+        "coef": [round(float(c), 6) for c in clf.coef_[0]],
+    }) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
