@@ -37,8 +37,11 @@ def _has_edits_table(store: Store) -> bool:
 def edits(store: Store) -> list[dict[str, Any]]:
     if not _has_edits_table(store):
         return []
+    import pandas as pd
+
     frame = store.topic_edits()
-    return [{"action": r.action, "topic_ids": json.loads(r.topic_ids), "label": r.label} for r in frame.itertuples()]
+    return [{"action": r.action, "topic_ids": json.loads(r.topic_ids), "label": None if pd.isna(r.label) else str(r.label)}
+            for r in frame.itertuples()]
 
 
 def _record(store: Store, run_id: str, changes: list[dict[str, Any]]) -> None:
