@@ -55,7 +55,8 @@ def _record(store: Store, run_id: str, changes: list[dict[str, Any]]) -> None:
 
 
 def _topics(store: Store):
-    return store.query("SELECT topic_id, label, centroid, merged_into FROM topics WHERE status = 'active' ORDER BY topic_id")
+    return store.query("SELECT topic_id, label, centroid, merged_into, size FROM topics WHERE status = 'active' "
+                       "ORDER BY topic_id")
 
 
 def _parents(topics) -> dict[int, int | None]:
@@ -86,7 +87,8 @@ def consolidate_topics(store: Store, run_id: str, params: AnalysisParams = DEFAU
         return 0
     ids = [int(t) for t in topics["topic_id"]]
     cents = np.asarray(np.stack(topics["centroid"].to_numpy()), dtype=np.float32)
-    groups = consolidate(ids, cents, distance=params.pain_merge_distance)
+    groups = consolidate(ids, cents, distance=params.pain_merge_distance,
+                         weights=topics["size"].fillna(1).to_numpy(dtype=float))
     parents = _parents(topics)
     children = {p for p in parents.values() if p is not None}
     locked = locked_topics(store)

@@ -265,10 +265,18 @@ def describe_topics(texts: list[str], labels: np.ndarray, embeddings: np.ndarray
     return sorted(topics, key=lambda t: t.topic_id)
 
 
-def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float) -> dict[int, int]:
-    """One real problem per group: average-linkage agglomerative clustering of topic centroids
-    (cosine distance), cut once at ``distance``. Returns topic id -> group parent, the group's
-    lowest id (the largest topic at fit time); a topic alone is its own parent."""
+def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float,
+                weights: np.ndarray | None = None) -> dict[int, int]:
+    """One real problem per group: average-linkage agglomerative clustering of the topic centroids,
+    cut once at ``distance``. Returns topic id -> group parent, the group's lowest id (the largest
+    topic at fit time); a topic alone is its own parent.
+
+    The distance is the cosine distance of *mean-centred* centroids (the size-weighted mean of all
+    centroids subtracted first). Every airline tweet is about flights and every demo sentence about
+    a smart-home product: raw centroids share that direction (median raw similarity 0.38 among the
+    airline topics, 0.21 among the demo ones) and a raw cut merges "flight delayed" with "flight
+    cancelled" on one corpus before it merges the Wi-Fi topics on the other. Centred, the median
+    similarity is about 0 on both, and one cut means the same on both."""
     ids = [int(t) for t in topic_ids]
     if len(ids) < 2:
         return {t: t for t in ids}
@@ -276,6 +284,8 @@ def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float)
     from scipy.spatial.distance import squareform
 
     c = np.asarray(centroids, dtype=np.float64)
+    w = np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
+    c = c - (c * w[:, None]).sum(axis=0) / max(w.sum(), 1e-12)
     c = c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-12)
     d = np.clip(1.0 - c @ c.T, 0.0, 2.0)
     np.fill_diagonal(d, 0.0)
