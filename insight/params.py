@@ -1,11 +1,14 @@
 """Every threshold the topic and pain-point stages use, in one place, with what it means and how it was chosen.
 
-``AnalysisParams`` is what a run uses; ``insight analyze`` records it in ``runs.params`` and a run
-config (TOML) can override any field in an ``[params]`` table:
+``AnalysisParams`` is what a run uses; ``insight analyze`` records it in ``runs.params``.
+``AnalysisParams.from_mapping`` reads a TOML ``[params]`` table (validated, unknown names rejected):
 
     [params]
     pain_merge_distance = 0.45
     growth_alpha = 0.01
+
+(passing that table from ``insight run CONFIG.toml`` to ``pipeline.analyze(params=...)`` is the one
+line left to ``insight/jobs.py``.)
 
 Figures quoted here come from ``scripts/eval_issues.py`` on the dev splits (airline tweets dev, the
 demo corpus, DSTC11 development, banking77 train) unless said otherwise.

@@ -197,3 +197,13 @@ def test_report_shows_how_many_of_how_many(mini_run):
     table = _run("issues", "--top", "1", "--db", mini_run[0]["db"])
     data = json.loads(_run("issues", "--format", "json", "--db", mini_run[0]["db"]))
     assert f"showing 1 of {data['totals']['pain_points']} pain points" in table
+
+
+def test_analysis_records_its_thresholds(mini_run):
+    import duckdb
+
+    con = duckdb.connect(mini_run[0]["db"], read_only=True)
+    params = con.execute("SELECT params FROM runs WHERE command = 'analyze' ORDER BY started_at LIMIT 1").fetchone()[0]
+    con.close()
+    recorded = json.loads(params)["params"]
+    assert recorded["pain_merge_distance"] == 0.5 and recorded["min_problem_share"] == 0.5

@@ -9,7 +9,8 @@ from insight.stages.painpoints import find_pain_points, names_a_problem, rating_
 
 def test_content_free_sentences_name_no_problem():
     for text in ("It isn't.", "That doesn't really help, but ok.", "Thanks, sorted.",
-                 "Same problem as before, the fix your colleague suggested did nothing."):
+                 "Same problem as before, the fix your colleague suggested did nothing.",
+                 "@united thanks, that doesn't help http://t.co/x"):
         assert not names_a_problem(text), text
     for text in ("You charged me again after I cancelled!", "Live view just says connecting.",
                  "The login code never arrives."):

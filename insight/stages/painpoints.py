@@ -60,6 +60,7 @@ PAIN_COLUMNS = [
 ]
 LTV_FIELDS = ("lifetime_value", "ltv", "clv", "customer_lifetime_value", "value")
 _LEMMA = re.compile(r"[a-z][a-z'-]+")
+_NOT_WORDS = re.compile(r"@\S+|https?://\S+|www\.\S+|\S+@\S+")
 
 
 def pain_id_for(kind: str, key: str) -> str:
@@ -79,7 +80,7 @@ def names_a_problem(lemmas: str) -> bool:
     """True when a sentence (its spaCy lemmas, or its lower-cased words) holds a content word: neither
     a stop word, a feeling or filler word (``words.THEMELESS``), nor conversational vocabulary
     (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
-    for w in _LEMMA.findall(str(lemmas or "").lower()):
+    for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(lemmas or "").lower())):
         w = w.split("'")[0].strip("-")
         if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL:
             return True
