@@ -201,7 +201,7 @@ def trend_text(parts: dict[str, Any]) -> str:
     word = parts.get("trend", "")
     text = f"{word}: {recent} vs {before}"
     if word == "rising":
-        text += f" (p={parts.get('p_rise', 1):.2g})"
+        text += f" (p={parts.get('p_rise', 1):.2f})"
     return text
 
 
@@ -230,7 +230,7 @@ def _one_line(text: Any) -> str:
 
 def render_table(report: dict[str, Any]) -> str:
     w = report.get("window_days", 30)
-    head = (f"{'#':>3}  {'pain point':<38} {'score':>6} {'cust':>5} {'ment':>5} {f'last {w}d vs before':<22} "
+    head = (f"{'#':>3}  {'pain point':<38} {'score':>6} {'cust':>5} {'ment':>5} {f'last {w}d vs before':<25} "
             f"{'sev':>5} {'repeat':>6} {'hidden':>6} {'rating':>7} {'churn':>5}  channels")
     lines = [head, "-" * len(head)]
     for p in report["pain_points"]:
@@ -241,7 +241,7 @@ def render_table(report: dict[str, Any]) -> str:
         churn = p.get("churn_share")
         lines.append(
             f"{p['rank']:>3}  {label:<38} {p['score']:>6.2f} {p['customers']:>5} {p['mentions']:>5} "
-            f"{p['trend'][:22]:<22} {p['severity']:>5.2f} {p['repeat_contacts']:>6} {p['hidden_share']:>6.0%} "
+            f"{p['trend'][:25]:<25} {p['severity']:>5.2f} {p['repeat_contacts']:>6} {p['hidden_share']:>6.0%} "
             f"{'–' if gap is None else f'{-gap:+.1f}':>7} {'–' if churn is None else f'{churn:.0%}':>5}  {chans}"
         )
     t = report["totals"]

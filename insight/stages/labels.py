@@ -6,6 +6,8 @@
    start nor end with a function, feeling or conversational word, and that hold at least one of the
    topic's key-phrase words. Verbatim occurrence keeps out the fragments that stop-word-stripped
    n-grams make ("soon i've waiting", "sorted thanks sorted").
+   A phrase never crosses a clause boundary (comma, full stop, dash): "Photo attached, the lens is
+   cracked" gives "lens is cracked", not "attached the lens is cracked".
 3. No personal data: a candidate with a digit (order numbers, "lm-766808"), an @handle, an e-mail or
    a URL is dropped, and so is any word that spaCy's named-entity recogniser tags as a PERSON in the
    topic's own sentences ("thanks Fleur") when an ``nlp`` pipeline is given; a word written
@@ -34,6 +36,7 @@ MAX_WORDS = 5
 MAX_CANDIDATES = 25
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d[\w-]*|[@#]\w+|\S+@\S+")
 _PII = re.compile(r"\d|@|https?:|www\.|\.com\b")
+_CLAUSE = re.compile(r"[,.;:!?()\"]+(?:\s|$)|\s[-–—]\s")  # a label never crosses a clause boundary
 # Label words that carry no theme on their own (beyond sklearn's English stop words).
 _WEAK = {
     "just", "really", "like", "get", "got", "would", "im", "ive", "dont", "did", "does", "thing", "things",
@@ -116,14 +119,15 @@ def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned
     key_words = {w for k in keywords for w in k.replace("'", "").split()}
     support: Counter = Counter()
     for t in texts:
-        words = [w.lower().strip("'-") for w in _TOKEN.findall(t)]
         seen = set()
-        for n in range(1, MAX_WORDS + 1):
-            for i in range(len(words) - n + 1):
-                gram = words[i:i + n]
-                if gram[0].replace("'", "") in _EDGE_STOP or gram[-1].replace("'", "") in _EDGE_STOP:
-                    continue
-                seen.add(" ".join(gram))
+        for clause in _CLAUSE.split(t):
+            words = [w.lower().strip("'-") for w in _TOKEN.findall(clause)]
+            for n in range(1, MAX_WORDS + 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i:i + n]
+                    if gram[0].replace("'", "") in _EDGE_STOP or gram[-1].replace("'", "") in _EDGE_STOP:
+                        continue
+                    seen.add(" ".join(gram))
         support.update(seen)
     need = 2 if len(texts) >= 4 else 1
     out = []
