@@ -199,7 +199,7 @@ def trend_text(parts: dict[str, Any]) -> str:
     if recent is None:
         return "–"
     word = parts.get("trend", "")
-    text = f"{word}: {recent} vs {before}"
+    text = f"{word}: {recent} vs {before}" if word else f"{recent} vs {before}"
     if word == "rising":
         text += f" (p={parts.get('p_rise', 1):.2f})"
     return text

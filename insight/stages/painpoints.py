@@ -151,7 +151,7 @@ def find_pain_points(
         label = group_labels.get(gid) or subs[0]["label"]
         candidates.append(("topic", str(gid), label, gid, mentions, subs))
 
-    topic_sentences: dict[str, set] = {c[1]: set(c[4]["sentence_id"]) for c in candidates}
+    covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
     if len(aspects):
         neg_aspects = aspects[aspects["label"] == NEGATIVE_LABEL]
         for norm, group in neg_aspects.groupby("norm"):
@@ -159,8 +159,9 @@ def find_pain_points(
             if len(mentions) == 0:
                 mentions = voice[voice["sentence_id"].isin(set(group["sentence_id"]))]
             ids = set(mentions["sentence_id"])
-            # An aspect whose mentions mostly sit inside one topic pain point is that pain point.
-            if any(len(ids & s) >= 0.5 * len(ids) for s in topic_sentences.values()):
+            # An aspect whose mentions mostly sit inside topic pain points adds nothing a topic doesn't say
+            # ("camera" in "only the camera loses Wi-Fi" is the Wi-Fi pain point's, and the battery one's).
+            if len(ids & covered) >= 0.5 * len(ids):
                 continue
             candidates.append(("aspect", str(norm), str(norm), None, mentions, []))
 
