@@ -299,44 +299,140 @@ def sentiment(source, batch_size):
 @db_option
 @click.pass_context
 def topics(ctx, db):
-    """List stored topics; `topics show ID`, `topics assign`, `topics discover` for more."""
+    """List stored topics (id, size, label; "-> N" when grouped under topic N); subcommands show,
+    assign, discover, merge, rename, split and ignore."""
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
         with _open(db, read_only=True) as store:
-            frame = store.query("SELECT topic_id, label, size, keywords FROM topics WHERE status = 'active' ORDER BY topic_id")
+            frame = store.query("SELECT topic_id, label, size, merged_into FROM topics WHERE status = 'active' "
+                                "ORDER BY topic_id")
         if len(frame) == 0:
             click.echo("no topics yet: run `insight analyze` first")
         for r in frame.itertuples():
-            click.echo(f"{r.topic_id:>4}  {r.size:>6}  {r.label}")
+            group = "" if _missing(r.merged_into) else f"  -> {int(r.merged_into)}"
+            click.echo(f"{r.topic_id:>4}  {r.size:>6}  {_one_line(r.label)}{group}")
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _one_line(text) -> str:
+    """Multi-line customer text on one line, for listings."""
+    return " ".join(str(text).split())
+
+
+def sub_db_option(f):
+    return click.option("--db", "sub_db", default=None, envvar=None,
+                        help="DuckDB store file (default: the --db given to `insight topics`, else insight.duckdb).")(f)
+
+
+def _db(ctx, sub_db):
+    return sub_db or ctx.obj["db"]
 
 
 @topics.command("show")
 @click.argument("topic_id", type=int)
 @click.option("--limit", default=20, show_default=True, help="How many records to show.")
+@sub_db_option
 @click.pass_context
-def topics_show(ctx, topic_id, limit):
-    """One topic with its keywords and records."""
+def topics_show(ctx, topic_id, limit, sub_db):
+    """One topic with its keywords, group and records."""
     from insight.errors import InputError
 
-    with _open(ctx.obj["db"], read_only=True) as store:
-        topic = store.query("SELECT topic_id, label, size, keywords FROM topics WHERE topic_id = ?", [topic_id])
+    with _open(_db(ctx, sub_db), read_only=True) as store:
+        topic = store.query("SELECT topic_id, label, keywords, merged_into FROM topics WHERE topic_id = ?", [topic_id])
         if len(topic) == 0:
             raise InputError(f"topics show: no topic {topic_id} (got {topic_id!r}). List them with `insight topics`.")
+        size = store.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = ?", [topic_id])
+        subs = store.query("SELECT topic_id, label FROM topics WHERE merged_into = ? ORDER BY topic_id", [topic_id])
         rows = store.query(
             "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
             "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
             "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, limit])
     t = topic.iloc[0]
-    click.echo(f"topic {t.topic_id}: {t.label} ({t.size} sentences)")
+    click.echo(f"topic {t.topic_id}: {_one_line(t.label)} ({size} sentences)")
+    if not _missing(t.merged_into):
+        click.echo(f"grouped under topic {int(t.merged_into)}")
+    if len(subs):
+        click.echo("sub-themes: " + "; ".join(f"{r.topic_id} {_one_line(r.label)}" for r in subs.itertuples()))
     click.echo("keywords: " + ", ".join(json.loads(t.keywords)))
     for r in rows.itertuples():
-        click.echo(f"  {str(r.created_at)[:10]}  {r.channel:<8} {r.customer_id or '-':<10} {r.text}")
+        click.echo(f"  {str(r.created_at)[:10]}  {r.channel:<8} {r.customer_id or '-':<10} {_one_line(r.text)}")
+
+
+def _after_edit(store, what: str) -> None:
+    from insight.pipeline import refresh_insights
+
+    refresh_insights(store, store.last_run()["run_id"])
+    click.echo(what)
+
+
+@topics.command("merge")
+@click.argument("topic_ids", nargs=-1, type=int, required=True)
+@click.option("--label", help="Label of the merged group (default: keep the first topic's).")
+@sub_db_option
+@click.pass_context
+def topics_merge(ctx, topic_ids, label, sub_db):
+    """Merge topics into the first one's group (kept and re-applied on later runs)."""
+    from insight import curation
+
+    with _open(_db(ctx, sub_db)) as store:
+        curation.merge(store, list(topic_ids), label=label)
+        _after_edit(store, f"merged {', '.join(map(str, topic_ids[1:]))} into topic {topic_ids[0]}"
+                           + (f" as {label!r}" if label else ""))
+
+
+@topics.command("rename")
+@click.argument("topic_id", type=int)
+@click.argument("label")
+@sub_db_option
+@click.pass_context
+def topics_rename(ctx, topic_id, label, sub_db):
+    """Give a topic (and the group it leads) the label LABEL (kept and re-applied on later runs)."""
+    from insight import curation
+
+    with _open(_db(ctx, sub_db)) as store:
+        curation.rename(store, topic_id, label)
+        _after_edit(store, f"topic {topic_id} is now {' '.join(label.split())!r}")
+
+
+@topics.command("ignore")
+@click.argument("topic_id", type=int)
+@sub_db_option
+@click.pass_context
+def topics_ignore(ctx, topic_id, sub_db):
+    """Never make a pain point of this topic (or the group it leads): greetings, praise, noise."""
+    from insight import curation
+
+    with _open(_db(ctx, sub_db)) as store:
+        curation.ignore(store, topic_id)
+        _after_edit(store, f"topic {topic_id} is ignored as a pain point")
+
+
+@topics.command("split")
+@click.argument("topic_id", type=int)
+@click.option("--seed", default=42, show_default=True)
+@sub_db_option
+@click.pass_context
+def topics_split(ctx, topic_id, seed, sub_db):
+    """Re-cluster one topic in two: the larger part keeps the id, the other becomes a new topic."""
+    from insight import curation, resources
+
+    with _open(_db(ctx, sub_db)) as store:
+        result = curation.split(store, topic_id, embedder=resources.load_embedder(), seed=seed)
+        k, n = result["kept"], result["new"]
+        _after_edit(store, f"topic {k['topic_id']} kept {k['size']} sentences; new topic {n['topic_id']} "
+                           f"{_one_line(n['label'])!r} has {n['size']}")
 
 
 @topics.command("assign")
 @click.argument("source", default="-")
+@sub_db_option
 @click.pass_context
-def topics_assign(ctx, source):
+def topics_assign(ctx, source, sub_db):
     """Assign each line of SOURCE to the saved topics: one JSON object per line (topic_id, label, probability)."""
     from insight import resources
     from insight.errors import StoreError
@@ -344,10 +440,11 @@ def topics_assign(ctx, source):
     from insight.stages.topics import assign, embed
 
     texts = _read_lines(source)
-    with _open(ctx.obj["db"], read_only=True) as store:
+    db = _db(ctx, sub_db)
+    with _open(db, read_only=True) as store:
         stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
     if len(stored) == 0:
-        raise StoreError(f"{ctx.obj['db']}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
+        raise StoreError(f"{db}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
     vectors = embed(texts, embedder=resources.load_embedder())
     ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
     labels = dict(zip(stored["topic_id"], stored["label"], strict=True))

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from insight import resources
+from insight.params import DEFAULT as DEFAULT_PARAMS
+from insight.params import AnalysisParams
 from insight.store import Store
 
 STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
@@ -56,10 +58,12 @@ def _lemmatizer(nlp):
 
 @dataclass
 class TopicParams:
+    """Run settings of the topic stage; thresholds default to ``insight.params.AnalysisParams``."""
+
     min_topic_size: int | None = None
-    assign_threshold: float = 0.45
-    novelty_threshold: float = 0.75
-    max_fit: int = 20_000
+    assign_threshold: float = DEFAULT_PARAMS.assign_threshold
+    novelty_threshold: float = DEFAULT_PARAMS.novelty_threshold
+    max_fit: int = DEFAULT_PARAMS.max_fit
     seed: int = 42
     fast: bool = False
 
@@ -87,16 +91,21 @@ def analyze(
     progress: bool = True,
     stop_after: str | None = None,
     runner: str = "local",
+    params: AnalysisParams | None = None,
 ) -> dict[str, Any]:
-    """Run the stages over what is new since the last run; returns counts per stage."""
+    """Run the stages over what is new since the last run; returns counts per stage.
+
+    ``params`` (thresholds, ``insight.params``) are recorded in ``runs.params``."""
     from insight.runners import make_runner
     from insight.stages import sentiment as sentiment_stage
 
     models = models or Models()
     run = make_runner(runner, models)
-    topic_params = topic_params or TopicParams()
-    run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__},
-                             resources.versions())
+    params = params or DEFAULT_PARAMS
+    topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
+                                               novelty_threshold=params.novelty_threshold, max_fit=params.max_fit)
+    run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
+                                         "params": params.as_dict()}, resources.versions())
     counts: dict[str, Any] = {}
     try:
         # 1. sentences
@@ -133,9 +142,9 @@ def analyze(
                                     lambda sents: {"sentence_acts": run.apply("acts", _with_vectors(store, sents))})
         # 5. topics
         counts["topics"] = update_topics(store, run_id, topic_params, progress=progress,
-                                         embedder=models.get("embedder"))
+                                         embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
         # 6-7. pain points and profiles, from the store
-        counts.update(refresh_insights(store, run_id))
+        counts.update(refresh_insights(store, run_id, params=params))
     except BaseException:
         store.end_run(run_id, counts, status="failed")
         raise
@@ -179,12 +188,25 @@ def _load_vectors(frame) -> np.ndarray:
 
 
 def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: bool = True,
-                  embedder=None) -> dict[str, int]:
+                  embedder=None, nlp=None, analysis: AnalysisParams | None = None) -> dict[str, int]:
     """Fit topics the first time; afterwards assign new sentences to the stored topics and
-    discover genuinely new themes among what no topic claims. Ids never shuffle."""
+    discover genuinely new themes among what no topic claims. Ids never shuffle. Then topics that are
+    one problem are consolidated into groups and the analyst's edits are applied again
+    (``insight.curation``)."""
+    from insight import curation
+
+    analysis = analysis or DEFAULT_PARAMS
+    counts = _update_topics(store, run_id, params, embedder=embedder, nlp=nlp)
+    counts["merged"] = curation.consolidate_topics(store, run_id, analysis)
+    curation.reapply(store, run_id)
+    return counts
+
+
+def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=None, nlp=None) -> dict[str, int]:
     import pandas as pd
 
-    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, class_keywords, readable_label, theme_text
+    from insight.stages.labels import class_keywords, readable_label
+    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, theme_text
 
     new = store.query(
         "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
@@ -212,7 +234,7 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
 
     def discoverer(n: int) -> TopicDiscovery:
         return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
-                              seed=params.seed, fast=params.fast, label_embedder=embedder)
+                              seed=params.seed, fast=params.fast, label_embedder=embedder, nlp=nlp)
 
     topic_rows: list[dict[str, Any]] = []
     if len(existing) == 0:
@@ -304,9 +326,9 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
 
 # -- pain points and profiles ----------------------------------------------------------------------
 VOICE_SQL = """
-SELECT s.sentence_id, s.record_id, s.idx, s.text, r.customer_id, r.channel, r.created_at, r.rating,
+SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, r.customer_id, r.channel, r.created_at, r.rating,
        r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
-       st.topic_id, tp.label AS topic_label
+       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id
 FROM sentences s
 JOIN records r USING (record_id)
 LEFT JOIN sentence_sentiment ss USING (sentence_id)
@@ -344,7 +366,7 @@ def load_frames(store: Store) -> dict[str, Any]:
             "acts": acts}
 
 
-RELATED_TOPIC_SIMILARITY = 0.5
+RELATED_TOPIC_SIMILARITY = DEFAULT_PARAMS.related_topic_similarity
 
 
 def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) -> dict[int, set[int]]:
@@ -393,14 +415,52 @@ def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
     return dict(zip(ids, kinds.transform(np.stack([by_id[i] for i in ids]), [frames[i] for i in ids]), strict=True))
 
 
-def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
-    """Recompute pain points and profiles from the store (atomic replace of each table)."""
+def churn_customers(profiles, levels=DEFAULT_PARAMS.churn_levels) -> set[str]:
+    """Customer ids whose profile churn level is one of ``levels``."""
+    out = set()
+    for cid, profile in zip(profiles["customer_id"], profiles["profile"], strict=True):
+        p = json.loads(profile) if isinstance(profile, str) else profile
+        if (p.get("churn_risk") or {}).get("level") in levels:
+            out.add(cid)
+    return out
+
+
+def pain_inputs(store: Store) -> dict[str, Any]:
+    """What the pain-point stage needs besides the voice: analyst state and churn-risk customers."""
+    from insight import curation
+
+    ignored, group_labels = curation.group_state(store)
+    profiles = store.query("SELECT customer_id, profile FROM profiles")
+    return {"ignored": ignored, "group_labels": group_labels,
+            "churn_customers": churn_customers(profiles) if len(profiles) else None}
+
+
+def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None) -> dict[str, int]:
+    """Recompute pain points and profiles from the store (atomic replace of each table).
+
+    Pain points are ranked twice: once to build the profiles (which need the pain points), then
+    again with each pain point's share of churn-risk customers from those profiles."""
     from insight.stages.painpoints import customer_value, find_pain_points
     from insight.stages.profiles import build_profiles
 
+    params = params or DEFAULT_PARAMS
     frames = load_frames(store)
     ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
-    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id)
+    extra = pain_inputs(store)
+    extra["churn_customers"] = None
+    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
+                                       **extra)
+    embedder = resources.load_embedder() if len(frames["aspects"]) or len(frames["acts"]) else None
+    term_values, _ = value_terms(store, frames["aspects"], embedder)
+    profiles = build_profiles(
+        frames["records"], frames["voice"], frames["aspects"], mentions, pains,
+        attributes=frames["attributes"], identities=frames["identities"],
+        related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
+        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
+    )
+    extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
+    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
+                                       **extra)
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))
@@ -409,14 +469,6 @@ def refresh_insights(store: Store, run_id: str) -> dict[str, int]:
         store.con.execute("DELETE FROM pain_mentions")
         store._insert_frame("pain_points", stored)
         store._insert_frame("pain_mentions", mentions)
-    embedder = resources.load_embedder() if len(frames["aspects"]) or len(frames["acts"]) else None
-    term_values, _ = value_terms(store, frames["aspects"], embedder)
-    profiles = build_profiles(
-        frames["records"], frames["voice"], frames["aspects"], mentions, pains,
-        attributes=frames["attributes"], identities=frames["identities"],
-        related_topics=related_topics(store), acts=frames["acts"],
-        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
-    )
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))
     store.replace_table("profiles", stored_profiles)

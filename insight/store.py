@@ -120,6 +120,10 @@ CREATE TABLE IF NOT EXISTS sentence_topics (
 CREATE TABLE IF NOT EXISTS topic_changes (
     run_id VARCHAR, topic_id INTEGER, change VARCHAR, detail JSON, PRIMARY KEY (run_id, topic_id, change)
 );
+CREATE TABLE IF NOT EXISTS topic_edits (
+    edit_id VARCHAR PRIMARY KEY, created_at TIMESTAMPTZ, action VARCHAR, topic_ids JSON, label VARCHAR,
+    run_id VARCHAR
+);
 CREATE TABLE IF NOT EXISTS pain_points (
     pain_id VARCHAR PRIMARY KEY, kind VARCHAR, key VARCHAR, label VARCHAR, topic_id INTEGER,
     rank INTEGER, score DOUBLE, mentions INTEGER, customers INTEGER, channels JSON,
@@ -598,6 +602,17 @@ class Store:
         with self.transaction():
             self.con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""))
             self._insert_frame(table, frame)
+
+    # -- analyst edits of topics (merge / rename / split / ignore) ------------------------------
+    def add_topic_edit(self, action: str, topic_ids: list[int], label: str | None, run_id: str) -> None:
+        """Keep an analyst's topic edit; edits are re-applied after every analysis (in order)."""
+        self.con.execute(
+            "INSERT INTO topic_edits VALUES (?, ?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, utcnow(), action, json.dumps([int(t) for t in topic_ids]), label, run_id],
+        )
+
+    def topic_edits(self):
+        return self.query("SELECT action, topic_ids, label, run_id FROM topic_edits ORDER BY created_at, edit_id")
 
     def counts(self) -> dict[str, int]:
         out = {}

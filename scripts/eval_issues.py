@@ -8,6 +8,25 @@ then ``TopicDiscovery.fit`` with the shipped defaults) on
              intent (``development/test-utterances.jsonl``, 22 intents). Only intent-bearing customer turns are
              labelled; the full dialogues are not in the shared copy.
   banking77  ``banking77/train.csv``: 10,003 customer messages, 77 gold categories.
+  clinc150   ``clinc150/dev``: the in-scope dev queries (150 intents; out-of-scope queries left out).
+
+and two measures of the pain points themselves (the whole product: ingest, analyse, rank):
+
+  airline    ``airline-tweets/dev.jsonl`` (1,000 tweets to US airlines, each negative one with one of 10
+             complaint reasons) ingested as social posts (handle -> a hashed customer id) and analysed
+             with every real model; the ranked pain points are scored against the gold reasons:
+             top-10 purity (mean share of a pain point's mentions carrying its majority reason, over
+             mentions whose reason is known and not "Can't Tell"), distinct majority reasons in the top
+             10, coverage (reasons with >= 30 tweets that are the majority reason of a top-15 pain point)
+             and false share (top-15 pain-point mentions whose gold sentiment is positive).
+  demo       the demo store (``insight demo``; out/demo/insight.duckdb): top-10 precision against the
+             planted pain themes of ``corpora/demo/truth.json``. A pain point's theme is the majority
+             planted theme of the customers behind its mentions (a customer with k planted themes counts
+             1/k for each); it is a hit when that theme holds at least half of the weight and no
+             higher-ranked pain point has it already (duplicates count as misses).
+
+``--refit`` clears the stored topics and pain points of those stores and re-runs only the topic
+and pain-point stages on the stored embeddings and sentiment (what a parameter change needs).
 
 Metrics are over ALL texts, outliers (-1) kept as one cluster label of their own: NMI (arithmetic),
 ARI, and cluster accuracy ACC (1:1 Hungarian matching of topics to gold labels with
@@ -15,8 +34,10 @@ scipy.optimize.linear_sum_assignment; outliers are never matched, so they count 
 columns NMI*/ARI* are over the non-outlier texts only. Fit time is the wall time of ``discover_texts``
 with the embeddings already cached (the embedding pass runs once per corpus and is cached as .npy).
 
-    python scripts/eval_issues.py [--corpus dstc11|banking77|all] [--limit N] [--cache-dir /tmp/insight-emb]
-                                  [--seed 42] [--json out.json]
+    python scripts/eval_issues.py [--corpus dstc11|banking77|clinc150|airline|demo|all] [--limit N]
+                                  [--cache-dir /tmp/insight-emb] [--seed 42] [--json out.json]
+                                  [--airline-db /tmp/insight-airline/insight.duckdb] [--demo-db out/demo/insight.duckdb]
+                                  [--refit]
 
 Reference (DSTC11 Task 1, test-banking; all-mpnet-base-v2 + k-means baseline / best team T05):
 NMI 0.603 / 0.785, ARI 0.461 / 0.707, ACC 0.597 / 0.752.
@@ -73,7 +94,24 @@ def load_banking77() -> tuple[list[str], list[str]]:
     return texts, gold
 
 
-LOADERS = {"dstc11": load_dstc11, "banking77": load_banking77}
+def load_clinc150() -> tuple[list[str], list[str]]:
+    texts, gold = [], []
+    folder = CORPORA / "clinc150"
+    path = next((folder / n for n in ("dev.jsonl", "dev.csv", "val.jsonl") if (folder / n).exists()), None)
+    if path is None:
+        raise SystemExit(f"{folder}: no dev.jsonl or dev.csv. See ../shared/corpora/README.md.")
+    rows = ([json.loads(x) for x in path.open(encoding="utf-8") if x.strip()] if path.suffix == ".jsonl"
+            else list(csv.DictReader(path.open(encoding="utf-8", newline=""))))
+    for row in rows:
+        intent = row.get("intent") or row.get("label")
+        if intent in (None, "oos"):
+            continue
+        texts.append(str(row.get("text") or row.get("query")).strip())
+        gold.append(str(intent))
+    return texts, gold
+
+
+LOADERS = {"dstc11": load_dstc11, "banking77": load_banking77, "clinc150": load_clinc150}
 
 
 # ------------------------------------------------------------------ cached embedder
@@ -178,9 +216,160 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ pain points against gold reasons
+
+AIRLINE_REASON_MIN = 30
+
+
+def _refit(db: str) -> None:
+    """Topics and pain points again, from the stored embeddings and sentiment."""
+    from insight import pipeline, resources
+    from insight.store import Store
+
+    with Store(db) as store:
+        for table in ("topics", "sentence_topics", "topic_changes", "pain_points", "pain_mentions"):
+            store.con.execute(f"DELETE FROM {table}")
+        run_id = store.start_run("eval refit", {})
+        counts = pipeline.update_topics(store, run_id, pipeline.TopicParams(), progress=False,
+                                        embedder=resources.load_embedder(), nlp=resources.load_spacy())
+        counts.update(pipeline.refresh_insights(store, run_id))
+        store.end_run(run_id, counts)
+    log(f"refit {db}: {counts}")
+
+
+def airline_rows() -> list[dict]:
+    from datetime import datetime
+
+    rows = []
+    path = CORPORA / "airline-tweets" / "dev.jsonl"
+    for i, line in enumerate(path.open(encoding="utf-8")):
+        r = json.loads(line)
+        when = datetime.strptime(r["tweet_created"], "%d-%m-%Y %H.%M")
+        rows.append({"post_id": f"airline-dev-{i}", "text": r["text"], "created_at": when.isoformat() + "+00:00",
+                     "customer_id": "A-" + hashlib.sha1(r["name"].encode()).hexdigest()[:10],  # no real handles
+                     "platform": "twitter", "airline": r["airline"], "gold_label": r["label"],
+                     "gold_reason": r["negativereason"]})
+    return rows
+
+
+def build_airline_store(db: str) -> None:
+    import tempfile
+
+    from insight.jobs import ingest_files
+    from insight.pipeline import analyze
+    from insight.store import Store
+
+    rows = airline_rows()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "airline-dev.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps({k: r[k] for k in ("post_id", "text", "created_at", "customer_id", "platform")}) + "\n")
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        with Store(db) as store:
+            ingest_files(store, "social", [str(path)])
+            t0 = time.perf_counter()
+            counts = analyze(store, progress=False)
+            log(f"airline: analysed in {time.perf_counter() - t0:.0f}s: {counts}")
+
+
+def evaluate_airline(db: str, *, refit: bool) -> dict:
+    from insight.store import Store
+
+    if not Path(db).exists():
+        build_airline_store(db)
+    elif refit:
+        _refit(db)
+    gold = {r["post_id"]: r for r in airline_rows()}
+    with Store(db, read_only=True) as store:
+        pains = store.query("SELECT pain_id, rank, label, customers, mentions FROM pain_points ORDER BY rank")
+        mentions = store.query("SELECT m.pain_id, r.source_id FROM pain_mentions m JOIN records r USING (record_id)")
+    reasons = Counter(r["gold_reason"] for r in gold.values() if r["gold_reason"] not in (None, "Can't Tell"))
+    big = sorted(k for k, n in reasons.items() if n >= AIRLINE_REASON_MIN)
+    rows, purities, majority = [], [], []
+    false_n = false_d = 0
+    for p in pains.head(15).itertuples():
+        ids = list(mentions[mentions["pain_id"] == p.pain_id]["source_id"])
+        known = [gold[i]["gold_reason"] for i in ids if gold[i]["gold_reason"] not in (None, "Can't Tell")]
+        top, n = Counter(known).most_common(1)[0] if known else (None, 0)
+        purity = n / len(known) if known else 0.0
+        false_n += sum(gold[i]["gold_label"] == "positive" for i in ids)
+        false_d += len(ids)
+        if p.rank <= 10:
+            purities.append(purity)
+        majority.append(top)
+        rows.append({"rank": int(p.rank), "label": p.label, "customers": int(p.customers), "mentions": len(ids),
+                     "majority_reason": top, "purity": purity, "known": len(known)})
+    top10 = [m for m in majority[:10] if m]
+    return {
+        "corpus": "airline", "pain_points": int(len(pains)),
+        "purity_top10": float(np.mean(purities)) if purities else 0.0,
+        "distinct_top10": len(set(top10)),
+        "coverage": sorted(set(big) & set(m for m in majority if m)), "reasons_30": big,
+        "false_share": false_n / max(false_d, 1), "rows": rows,
+    }
+
+
+def evaluate_demo(db: str, *, refit: bool) -> dict:
+    from insight.store import Store
+
+    if not Path(db).exists():
+        raise SystemExit(f"{db}: no demo store. Run `insight demo` first (writes out/demo/insight.duckdb).")
+    if refit:
+        _refit(db)
+    truth = json.loads((HERE.parent / "corpora" / "demo" / "truth.json").read_text())
+    planted = {c: v["pain_points"] for c, v in truth["customers"].items()}
+    themes = sorted(k for k, v in truth["theme_kinds"].items() if v == "pain")
+    with Store(db, read_only=True) as store:
+        pains = store.query("SELECT pain_id, rank, label, customers FROM pain_points ORDER BY rank")
+        mentions = store.query("SELECT m.pain_id, r.customer_id FROM pain_mentions m JOIN records r USING (record_id)")
+    seen, rows, hits = set(), [], 0
+    for p in pains.head(10).itertuples():
+        weight: Counter = Counter()
+        for cid in mentions[mentions["pain_id"] == p.pain_id]["customer_id"]:
+            found = planted.get(cid) or ["(none)"]
+            for t in found:
+                weight[t] += 1 / len(found)
+        theme, w = weight.most_common(1)[0] if weight else ("(none)", 0.0)
+        share = w / max(sum(weight.values()), 1e-9)
+        verdict = "hit" if theme != "(none)" and share >= 0.5 and theme not in seen else (
+            "duplicate" if theme in seen else "miss")
+        hits += verdict == "hit"
+        seen.add(theme)
+        rows.append({"rank": int(p.rank), "label": p.label, "customers": int(p.customers), "theme": theme,
+                     "share": share, "verdict": verdict})
+    return {"corpus": "demo", "precision_top10": hits / 10, "themes_in_top10": sorted(seen & set(themes)),
+            "planted": themes, "rows": rows}
+
+
+def pain_report(r: dict) -> str:
+    lines = []
+    if r["corpus"] == "airline":
+        lines.append(f"airline tweets dev: {r['pain_points']} pain points; top-10 purity {r['purity_top10']:.3f} "
+                     f"(floor 0.70, aim 0.80); distinct reasons in top 10: {r['distinct_top10']} (floor 6); coverage "
+                     f"{len(r['coverage'])} of {len(r['reasons_30'])} reasons with >= {AIRLINE_REASON_MIN} tweets "
+                     f"(floor: all but one); false share {r['false_share']:.3f} (floor <= 0.05)")
+        lines.append(f"  not covered: {', '.join(sorted(set(r['reasons_30']) - set(r['coverage']))) or '-'}")
+        for x in r["rows"]:
+            lines.append(f"  {x['rank']:>3}  {x['label'][:42]:<42} {x['customers']:>4} cust  {x['mentions']:>4} ment  "
+                         f"{str(x['majority_reason']):<26} {x['purity']:.2f} of {x['known']}")
+    else:
+        lines.append(f"demo: top-10 precision {r['precision_top10']:.1f} (duplicates count as misses); planted themes "
+                     f"in the top 10: {len(r['themes_in_top10'])} of {len(r['planted'])} "
+                     f"(missing: {', '.join(sorted(set(r['planted']) - set(r['themes_in_top10']))) or '-'})")
+        for x in r["rows"]:
+            lines.append(f"  {x['rank']:>3}  {x['label'][:42]:<42} {x['customers']:>4} cust  {x['theme']:<16} "
+                         f"{x['share']:.2f}  {x['verdict']}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", choices=["dstc11", "banking77", "all"], default="all")
+    ap.add_argument("--corpus", choices=["dstc11", "banking77", "clinc150", "airline", "demo", "all"], default="all")
+    ap.add_argument("--airline-db", default="/tmp/insight-airline/insight.duckdb",
+                    help="store for the airline measure (built on first use: ingest + analyse, a few minutes)")
+    ap.add_argument("--demo-db", default=str(HERE.parent / "out" / "demo" / "insight.duckdb"))
+    ap.add_argument("--refit", action="store_true", help="re-run topics and pain points on the stored embeddings")
     ap.add_argument("--limit", type=int, default=None, help="seeded sample of N texts per corpus")
     ap.add_argument("--cache-dir", default="/tmp/insight-emb", help="where embeddings are cached (.npy)")
     ap.add_argument("--seed", type=int, default=42)
@@ -188,8 +377,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     embedder = CachedEmbedder(Path(args.cache_dir))
-    names = list(LOADERS) if args.corpus == "all" else [args.corpus]
+    names = list(LOADERS) if args.corpus == "all" else [n for n in [args.corpus] if n in LOADERS]
+    pain = [] if args.corpus not in ("airline", "demo", "all") else (
+        ["airline", "demo"] if args.corpus == "all" else [args.corpus])
+    results = []
+    for name in pain:
+        r = (evaluate_airline(args.airline_db, refit=args.refit) if name == "airline"
+             else evaluate_demo(args.demo_db, refit=args.refit))
+        print(pain_report(r) + "\n")
+        results.append(r)
     rows = [evaluate(n, limit=args.limit, seed=args.seed, embedder=embedder) for n in names]
+    if not rows:
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+        return 0
 
     print("Topic discovery vs gold intents (insight.stages.topics.discover_texts, shipped defaults, seed "
           f"{args.seed}{', limit ' + str(args.limit) if args.limit else ''})")
@@ -201,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, n in r["example_labels"]:
             print(f"  {n:5d}  {label}")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2))
+        Path(args.json).write_text(json.dumps(results + rows, indent=2, default=str))
     return 0
 
 

@@ -144,3 +144,81 @@ def test_persona_rule_error(mini_run, tmp_path):
     r = CliRunner().invoke(main, ["persona", "enrich", str(personas), "--db", result["db"]])
     assert r.exit_code == 1
     assert r.output.startswith("Error: persona 'Gold', rule 'tier == \"gold\"': unknown field (got 'tier'). Available fields: ")
+
+
+def test_topics_discover_on_few_lines_says_so():
+    for n in (1, 5, 9):
+        r = CliRunner().invoke(main, ["topics", "discover", "-"], input="\n".join(f"battery dies fast {i}" for i in range(n)))
+        assert r.exit_code == 1
+        assert r.output.startswith("Error: topics discover: too few texts to form topics (got ")
+        assert "Traceback" not in r.output
+
+
+def test_topics_discover_on_fifteen_short_lines_never_tracebacks():
+    lines = ["Battery dies.", "App crashes.", "Refund late.", "Wifi drops.", "Login fails."] * 3
+    r = CliRunner().invoke(main, ["topics", "discover", "-"], input="\n".join(lines))
+    assert r.exit_code == 0, r.output
+    assert len(r.stdout.splitlines()) == 15
+
+
+def test_topics_show_takes_db_and_prints_the_real_size(mini_run):
+    import duckdb
+
+    db = mini_run[0]["db"]
+    con = duckdb.connect(db, read_only=True)
+    tid, size = con.execute("SELECT topic_id, count(*) FROM sentence_topics WHERE topic_id >= 0 GROUP BY topic_id "
+                            "ORDER BY topic_id LIMIT 1").fetchone()
+    con.close()
+    shown = _run("topics", "show", str(tid), "--db", db)
+    assert shown.splitlines()[0].endswith(f"({size} sentences)")
+
+
+def test_topic_edits_from_the_cli(mini_run, tmp_path):
+    import shutil
+
+    db = str(tmp_path / "edit.duckdb")
+    shutil.copy(mini_run[0]["db"], db)
+    ids = [int(line.split()[0]) for line in _run("topics", "--db", db).splitlines()]
+    assert len(ids) >= 2
+    out = _run("topics", "rename", str(ids[0]), "battery dies\nby noon", "--db", db)
+    assert out == f"topic {ids[0]} is now 'battery dies by noon'\n"
+    assert _run("topics", "--db", db).splitlines()[0].endswith("battery dies by noon")
+    out = _run("topics", "merge", str(ids[0]), str(ids[1]), "--db", db)
+    assert out == f"merged {ids[1]} into topic {ids[0]}\n"
+    _run("topics", "ignore", str(ids[0]), "--db", db)
+    data = json.loads(_run("issues", "--format", "json", "--db", db))
+    assert all(p["topic_id"] not in (ids[0], ids[1]) for p in data["pain_points"])
+    r = CliRunner().invoke(main, ["topics", "merge", "999", str(ids[0]), "--db", db])
+    assert r.exit_code == 1 and r.output == "Error: topics merge: no topic 999 (got 999). List them with `insight topics`.\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--since", "01/02/2026"], "Error: --since: not a date (got '01/02/2026'). Use YYYY-MM-DD.\n"),
+    (["--since", "2026-03-01", "--until", "2026-02-01"],
+     "Error: --since: after --until (got '2026-03-01' > '2026-02-01'). Give --since on or before --until.\n"),
+])
+def test_issues_filter_errors(mini_run, args, message):
+    r = CliRunner().invoke(main, ["issues", *args, "--db", mini_run[0]["db"]])
+    assert r.exit_code == 1 and r.output == message
+
+
+def test_unknown_product_lists_the_valid_ones(mini_run):
+    r = CliRunner().invoke(main, ["issues", "--product", "Toaster", "--db", mini_run[0]["db"]])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: --product: no product matches (got 'Toaster'). Valid values: '")
+
+
+def test_report_shows_how_many_of_how_many(mini_run):
+    table = _run("issues", "--top", "1", "--db", mini_run[0]["db"])
+    data = json.loads(_run("issues", "--format", "json", "--db", mini_run[0]["db"]))
+    assert f"showing 1 of {data['totals']['pain_points']} pain points" in table
+
+
+def test_analysis_records_its_thresholds(mini_run):
+    import duckdb
+
+    con = duckdb.connect(mini_run[0]["db"], read_only=True)
+    params = con.execute("SELECT params FROM runs WHERE command = 'analyze' ORDER BY started_at LIMIT 1").fetchone()[0]
+    con.close()
+    recorded = json.loads(params)["params"]
+    assert recorded["pain_merge_distance"] == 0.5 and recorded["min_problem_share"] == 0.5

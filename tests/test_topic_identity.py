@@ -49,7 +49,7 @@ def test_ids_stay_put_and_new_themes_are_added(store):
 
     _add(store, "battery", 10, 100)  # more of a known theme
     second = update_topics(store, "run2", params)
-    assert second == {"assigned": 10, "topics": 3, "new_topics": 0, "no_theme": 0}
+    assert second == {"assigned": 10, "topics": 3, "new_topics": 0, "no_theme": 0, "merged": 0}
     assert _topics(store) == before
     battery = store.scalar("SELECT topic_id FROM sentence_topics WHERE sentence_id = 'battery-0'")
     assert set(store.query("SELECT topic_id FROM sentence_topics WHERE sentence_id LIKE 'battery-1__'")["topic_id"]) == {battery}

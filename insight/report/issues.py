@@ -8,6 +8,7 @@ is shown as text.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,17 +19,42 @@ from insight.store import Store
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RECORDS_CAP = 50
+
+
 def _parse_date(value: str | None, name: str):
+    """ISO YYYY-MM-DD only: '01/02/2026' would silently mean 2 January to one reader and 1 February to another."""
     import pandas as pd
 
     from insight.errors import InputError
 
     if value is None:
         return None
+    if not _ISO_DATE.fullmatch(str(value).strip()):
+        raise InputError(f"--{name}: not a date (got {value!r}). Use YYYY-MM-DD.")
     try:
-        return pd.Timestamp(value).tz_localize("UTC") if pd.Timestamp(value).tzinfo is None else pd.Timestamp(value)
+        return pd.Timestamp(str(value).strip()).tz_localize("UTC")
     except ValueError:
         raise InputError(f"--{name}: not a date (got {value!r}). Use YYYY-MM-DD.") from None
+
+
+def _check_choice(name: str, value: str | None, valid: list[str]) -> None:
+    from insight.errors import InputError
+
+    if value and value.lower() not in {v.lower() for v in valid}:
+        shown = ", ".join(repr(v) for v in valid[:30]) + (" ..." if len(valid) > 30 else "")
+        raise InputError(f"--{name}: no {name} matches (got {value!r}). Valid values: {shown or '(none in the store)'}.")
+
+
+def _partial(month: str, last: Any, share: float) -> bool:
+    """A month is partial when the data ends before ``share`` of its days (only the last month can be)."""
+    import calendar
+
+    if last is None or month != last.strftime("%Y-%m"):
+        return False
+    days = calendar.monthrange(last.year, last.month)[1]
+    return last.day < share * days
 
 
 def build_report(
@@ -41,15 +67,25 @@ def build_report(
     segment: str | None = None,
     top: int = 15,
 ) -> dict[str, Any]:
-    """Pain points (re-ranked over the filtered view), with timelines, quotes and drill-down."""
+    """Pain points with timelines, quotes and drill-down. Without filters the stored pain points of the
+    last analysis are shown; under filters they are recomputed (and re-ranked) over the filtered view."""
     import pandas as pd
 
-    from insight.pipeline import load_frames
+    from insight.errors import InputError
+    from insight.params import DEFAULT
+    from insight.pipeline import load_frames, pain_inputs
     from insight.stages.painpoints import customer_value, find_pain_points
 
     frames = load_frames(store)
     voice, aspects, attrs = frames["voice"], frames["aspects"], frames["attributes"]
     start, end = _parse_date(since, "since"), _parse_date(until, "until")
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--since: after --until (got {since!r} > {until!r}). Give --since on or before --until.")
+    _check_choice("channel", channel, sorted(set(voice["channel"].dropna())) if len(voice) else [])
+    _check_choice("product", product, sorted(set(voice["product"].dropna())) if len(voice) else [])
+    segments = sorted({str(a["segment"]) for a in attrs.values() if a.get("segment") not in (None, "")})
+    _check_choice("segment", segment, segments)
+    filtered = any(v for v in (since, until, channel, product, segment))
 
     def keep(frame):
         if len(frame) == 0:
@@ -70,16 +106,27 @@ def build_report(
         return frame[mask]
 
     voice = keep(voice)
-    aspects = aspects[aspects["sentence_id"].isin(set(voice["sentence_id"]))] if len(aspects) else aspects
-    ltv = {cid: v for cid, a in attrs.items() if (v := customer_value(a)) is not None}
-    pains, mentions = find_pain_points(voice, aspects, ltv=ltv)
-    months = sorted(pd.to_datetime(voice["created_at"], utc=True).dt.strftime("%Y-%m").unique()) if len(voice) else []
+    if filtered:
+        aspects = aspects[aspects["sentence_id"].isin(set(voice["sentence_id"]))] if len(aspects) else aspects
+        ltv = {cid: v for cid, a in attrs.items() if (v := customer_value(a)) is not None}
+        pains, mentions = find_pain_points(voice, aspects, ltv=ltv, **pain_inputs(store))
+    else:
+        pains = store.query("SELECT * FROM pain_points ORDER BY rank")
+        for col in ("channels", "parts", "evidence"):
+            pains[col] = pains[col].map(json.loads)
+        mentions = store.query("SELECT pain_id, sentence_id, record_id FROM pain_mentions")
+    created_all = pd.to_datetime(voice["created_at"], utc=True) if len(voice) else pd.Series([], dtype="datetime64[ns, UTC]")
+    last = created_all.max() if len(voice) else None
+    months = sorted(created_all.dt.strftime("%Y-%m").unique()) if len(voice) else []
+    volume = created_all.dt.strftime("%Y-%m").value_counts() if len(voice) else pd.Series(dtype=int)
+    partial = {m: _partial(m, last, DEFAULT.partial_period_share) for m in months}
     by_sentence = voice.set_index("sentence_id")
     items = []
     for p in pains.head(top).itertuples():
-        ids = mentions[mentions["pain_id"] == p.pain_id]["sentence_id"]
-        rows = by_sentence.loc[list(ids)].reset_index().sort_values(["created_at", "sentence_id"])
+        ids = [i for i in mentions[mentions["pain_id"] == p.pain_id]["sentence_id"] if i in by_sentence.index]
+        rows = by_sentence.loc[ids].reset_index().sort_values(["created_at", "sentence_id"])
         per_month = pd.to_datetime(rows["created_at"], utc=True).dt.strftime("%Y-%m").value_counts()
+        parts = dict(p.parts)
         items.append(
             {
                 "rank": int(p.rank),
@@ -94,21 +141,28 @@ def build_report(
                 "first_seen": str(p.first_seen)[:10],
                 "last_seen": str(p.last_seen)[:10],
                 "growth": float(p.growth),
+                "trend": trend_text(parts),
                 "severity": float(p.severity),
                 "value_at_stake": None if p.value_at_stake is None or pd.isna(p.value_at_stake) else float(p.value_at_stake),
                 "repeat_contacts": int(p.repeat_contacts),
                 "hidden_share": float(p.hidden_share),
-                "parts": p.parts,
-                "quotes": p.evidence,
-                "timeline": [{"month": m, "mentions": int(per_month.get(m, 0))} for m in months],
+                "rating_impact": impact_text(parts),
+                "churn_share": parts.get("churn_share"),
+                "sub_themes": parts.get("sub_themes", []),
+                "parts": {k: v for k, v in parts.items() if k != "sub_themes"},
+                "quotes": _dedupe_quotes(p.evidence),
+                "timeline": [{"month": m, "mentions": int(per_month.get(m, 0)), "partial": partial[m]} for m in months],
                 "customer_ids": sorted({c for c in rows["customer_id"] if isinstance(c, str)}),
+                "records_total": int(len(rows)),
                 "records": [
                     {"record_id": r.record_id, "customer_id": r.customer_id if isinstance(r.customer_id, str) else None,
-                     "channel": r.channel, "date": str(r.created_at)[:10], "text": r.text, "score": round(float(r.score), 3)}
-                    for r in rows.head(50).itertuples()
+                     "channel": r.channel, "date": str(r.created_at)[:10], "text": r.text,
+                     "score": round(float(r.score), 3)}
+                    for r in rows.drop_duplicates("text").head(RECORDS_CAP).itertuples()
                 ],
             }
         )
+    currency = next((str(a[k]) for a in attrs.values() for k in ("currency", "ltv_currency") if a.get(k)), None)
     return {
         "title": "Recurring issues",
         "filters": {"since": since, "until": until, "channel": channel, "product": product, "segment": segment},
@@ -116,14 +170,51 @@ def build_report(
             "sentences": int(len(voice)),
             "records": int(voice["record_id"].nunique()) if len(voice) else 0,
             "customers": int(voice["customer_id"].nunique()) if len(voice) else 0,
-            "first": str(pd.to_datetime(voice["created_at"], utc=True).min())[:10] if len(voice) else None,
-            "last": str(pd.to_datetime(voice["created_at"], utc=True).max())[:10] if len(voice) else None,
+            "first": str(created_all.min())[:10] if len(voice) else None,
+            "last": str(last)[:10] if len(voice) else None,
             "pain_points": int(len(pains)),
+            "shown": int(min(top, len(pains))),
             "rejects": int(store.scalar("SELECT count(*) FROM rejects")),
         },
+        "currency": currency,
         "months": months,
+        "volume": [{"month": m, "sentences": int(volume.get(m, 0)), "partial": partial[m]} for m in months],
+        "window_days": DEFAULT.window_days,
         "pain_points": items,
     }
+
+
+def _dedupe_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for q in quotes or []:
+        key = " ".join(str(q.get("quote", "")).lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def trend_text(parts: dict[str, Any]) -> str:
+    """'new: 13 in the last 30 days, 0 before' / 'rising: 19 vs 7 (p=0.02)' / 'steady: 4 vs 6'."""
+    recent, before = parts.get("recent_mentions"), parts.get("previous_mentions")
+    if recent is None:
+        return "–"
+    word = parts.get("trend", "")
+    text = f"{word}: {recent} vs {before}" if word else f"{recent} vs {before}"
+    if word == "rising":
+        text += f" (p={parts.get('p_rise', 1):.2f})"
+    return text
+
+
+def impact_text(parts: dict[str, Any]) -> str:
+    """'-1.4★ (95% CI -1.7 to -1.1)': how much lower the customers raising it rate."""
+    gap, ci = parts.get("rating_gap"), parts.get("rating_gap_ci")
+    if gap is None:
+        return "–"
+    text = f"{-gap:+.1f}★"
+    if ci:
+        text += f" ({-ci[1]:+.1f} to {-ci[0]:+.1f})"
+    return text
 
 
 def render_json(report: dict[str, Any]) -> str:
@@ -134,18 +225,32 @@ def _fmt_growth(g: float) -> str:
     return f"{g:+.0%}"
 
 
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
 def render_table(report: dict[str, Any]) -> str:
-    head = f"{'#':>3}  {'pain point':<38} {'score':>6} {'cust':>5} {'ment':>5} {'growth':>7} {'sev':>5} {'repeat':>6} {'hidden':>6}  channels"
+    w = report.get("window_days", 30)
+    head = (f"{'#':>3}  {'pain point':<38} {'score':>6} {'cust':>5} {'ment':>5} {f'last {w}d vs before':<25} "
+            f"{'sev':>5} {'repeat':>6} {'hidden':>6} {'rating':>7} {'churn':>5}  channels")
     lines = [head, "-" * len(head)]
     for p in report["pain_points"]:
-        label = p["label"] if len(p["label"]) <= 38 else p["label"][:37] + "…"
+        label = _one_line(p["label"])
+        label = label if len(label) <= 38 else label[:37] + "…"
         chans = ",".join(f"{k}:{v}" for k, v in p["channels"].items())
+        gap = p["parts"].get("rating_gap")
+        churn = p.get("churn_share")
         lines.append(
             f"{p['rank']:>3}  {label:<38} {p['score']:>6.2f} {p['customers']:>5} {p['mentions']:>5} "
-            f"{_fmt_growth(p['growth']):>7} {p['severity']:>5.2f} {p['repeat_contacts']:>6} {p['hidden_share']:>6.0%}  {chans}"
+            f"{p['trend'][:25]:<25} {p['severity']:>5.2f} {p['repeat_contacts']:>6} {p['hidden_share']:>6.0%} "
+            f"{'–' if gap is None else f'{-gap:+.1f}':>7} {'–' if churn is None else f'{churn:.0%}':>5}  {chans}"
         )
+    t = report["totals"]
     if not report["pain_points"]:
         lines.append("(no recurring pain points in this view)")
+    else:
+        lines.append(f"showing {t.get('shown', len(report['pain_points']))} of {t['pain_points']} pain points; "
+                     f"rating: mean stars of customers raising it minus the others; churn: share at high churn risk")
     return "\n".join(lines)
 
 
@@ -161,20 +266,32 @@ def render_md(report: dict[str, Any]) -> str:
     active = {k: v for k, v in report["filters"].items() if v}
     if active:
         out += ["Filters: " + ", ".join(f"{k}={v}" for k, v in active.items()), ""]
-    out += ["| # | pain point | score | customers | mentions | growth | severity | repeat contacts | hidden share | value at stake | channels |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    out += [f"Showing {t.get('shown', len(report['pain_points']))} of {t['pain_points']} pain points.", "",
+            f"| # | pain point | score | customers | mentions | last {report.get('window_days', 30)} days vs before | "
+            "severity | repeat contacts | hidden share | rating impact | churn-risk share | value at stake | channels |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in report["pain_points"]:
         value = f"{p['value_at_stake']:,.0f}" if p["value_at_stake"] is not None else "–"
+        if value != "–" and report.get("currency"):
+            value += f" {report['currency']}"
+        churn = "–" if p.get("churn_share") is None else f"{p['churn_share']:.0%}"
         out.append(
             f"| {p['rank']} | {_md_cell(p['label'])} | {p['score']:.2f} | {p['customers']} | {p['mentions']} | "
-            f"{_fmt_growth(p['growth'])} | {p['severity']:.2f} | {p['repeat_contacts']} | {p['hidden_share']:.0%} | {value} | "
+            f"{p['trend']} | {p['severity']:.2f} | {p['repeat_contacts']} | {p['hidden_share']:.0%} | "
+            f"{p['rating_impact']} | {churn} | {value} | "
             f"{_md_cell(', '.join(f'{k} {v}' for k, v in p['channels'].items()))} |"
         )
+    out += ["", "Severity: mean negativity of the mentions (0–1). Hidden share: mentions from customers whose reviews "
+            "average 4–5 stars. Rating impact: mean stars of reviewing customers raising it minus the others, 95 % "
+            "interval. Value at stake: summed lifetime value of the affected customers. A month marked * is partial."]
     for p in report["pain_points"]:
         out += ["", f"## {p['rank']}. {_md_cell(p['label'])}", "",
                 f"First seen {p['first_seen']}, last seen {p['last_seen']}; {p['customers']} customers, "
-                f"{p['mentions']} mentions; ranking parts: " + ", ".join(f"{k} {v}" for k, v in p["parts"].items()), "",
-                "Volume by month: " + " ".join(f"{m['month']}:{m['mentions']}" for m in p["timeline"]), ""]
+                f"{p['mentions']} mentions; ranking parts: " + ", ".join(f"{k} {v}" for k, v in p["parts"].items()), ""]
+        if p.get("sub_themes"):
+            out += ["Sub-themes: " + "; ".join(f"{_md_cell(x['label'])} ({x['mentions']})" for x in p["sub_themes"]), ""]
+        out += ["Volume by month: " + " ".join(f"{m['month']}{'*' if m.get('partial') else ''}:{m['mentions']}"
+                                               for m in p["timeline"]), ""]
         for q in p["quotes"]:
             out.append(f"> {_md_cell(q['quote'])}  \n> — {q['customer_id'] or 'unlinked'}, {q['channel']}, {q['date']}")
             out.append("")

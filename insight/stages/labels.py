@@ -1,52 +1,181 @@
-"""Readable topic labels: the key phrase that best says what a topic is about.
+"""Topic labels, extractively: a phrase the customers themselves wrote that says what the topic is about.
 
-Candidates are a topic's top c-TF-IDF 1–3-grams that neither start nor end with a function word
-("battery drains overnight", not "feels like" or "cam keeps"). Each candidate is scored by how
-close its own embedding is to the topic's centroid, with a small bonus for phrases over single
-words and for a high c-TF-IDF rank; the best unused candidate becomes the label.
+1. Key phrases: c-TF-IDF 1–3-grams per topic, computed over all topics together (``class_keywords``).
+2. Label candidates (``phrase_candidates``): word sequences of 1–5 words that occur *verbatim* in at
+   least two of the topic's sentences ("login code never arrives", "charged twice"), that neither
+   start nor end with a function, feeling or conversational word, and that hold at least one of the
+   topic's key-phrase words. Verbatim occurrence keeps out the fragments that stop-word-stripped
+   n-grams make ("soon i've waiting", "sorted thanks sorted").
+   A phrase never crosses a clause boundary (comma, full stop, dash): "Photo attached, the lens is
+   cracked" gives "lens is cracked", not "attached the lens is cracked".
+3. No personal data: a candidate with a digit (order numbers, "lm-766808"), an @handle, an e-mail or
+   a URL is dropped, and so is any word that spaCy's named-entity recogniser tags as a PERSON in the
+   topic's own sentences ("thanks Fleur") when an ``nlp`` pipeline is given; a word written
+   capitalised mid-sentence is always checked that way.
+4. Each candidate is scored by how close its embedding is to the topic centroid (embedding
+   centrality), plus a bonus for a high c-TF-IDF rank of its words, for being used by more of the
+   topic's sentences, and for phrases over single words; the best unused candidate is the label.
+
+This module imports nothing from ``insight.stages.topics`` (the topic stage imports it).
 """
 
 from __future__ import annotations
 
-import numpy as np
-from insight.stages.words import THEMELESS
+import re
+from collections import Counter
 
-_EDGE_STOP = THEMELESS
+import numpy as np
+
+from insight.stages.words import CONVERSATIONAL, THEMELESS
+
+_EDGE_STOP = THEMELESS | CONVERSATIONAL
 PHRASE_BONUS = 0.05
 RANK_BONUS = 0.12
+SUPPORT_BONUS = 0.15
+MAX_WORDS = 5
+MAX_CANDIDATES = 25
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d[\w-]*|[@#]\w+|\S+@\S+")
+_PII = re.compile(r"\d|@|https?:|www\.|\.com\b")
+_CLAUSE = re.compile(r"[,.;:!?()\"]+(?:\s|$)|\s[-–—]\s")  # a label never crosses a clause boundary
+# Label words that carry no theme on their own (beyond sklearn's English stop words).
+_WEAK = {
+    "just", "really", "like", "get", "got", "would", "im", "ive", "dont", "did", "does", "thing", "things",
+    "thanks", "thank", "hi", "hello", "pls", "lol", "ok", "okay", "yes", "yeah", "know", "want", "need",
+    "doing", "going", "possible", "able", "help", "please", "hey", "tell", "let", "way", "try", "trying",
+}
+
+
+def embed_phrases(phrases: list[str], embedder) -> np.ndarray:
+    if not phrases:
+        return np.zeros((0, 384), dtype=np.float32)
+    vecs = embedder.encode(phrases, batch_size=64, normalize_embeddings=True, show_progress_bar=False,
+                           convert_to_numpy=True)
+    return np.asarray(vecs, dtype=np.float32)
+
+
+def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12) -> dict[int, list[str]]:
+    """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == tid) for tid in ids]
+    try:
+        vec = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=1,
+                              token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b")
+        counts = vec.fit_transform(docs)
+    except ValueError:  # nothing but stop words
+        return {tid: [] for tid in ids}
+    vocab = np.asarray(vec.get_feature_names_out())
+    tf = counts.toarray().astype(np.float64)
+    avg_words = tf.sum() / max(len(ids), 1)
+    idf = np.log(1 + avg_words / (tf.sum(axis=0) + 1e-9))
+    ctfidf = (tf / (tf.sum(axis=1, keepdims=True) + 1e-9)) * idf
+    out = {}
+    for row, tid in enumerate(ids):
+        order = np.argsort(-ctfidf[row])
+        words = [vocab[i] for i in order[: top_n * 3] if tf[row, i] > 0]
+        words = [w for w in words if not set(w.replace("'", "").split()) <= _WEAK]
+        out[tid] = words[:top_n]
+    return out
 
 
 def candidates(keywords: list[str]) -> list[str]:
-    """Keywords that make sense as a label on their own."""
+    """Keywords that make sense as a label on their own (no edge function word, no personal data)."""
     out = []
     for k in keywords:
         words = k.replace("'", "").split()
         if not words or words[0] in _EDGE_STOP or words[-1] in _EDGE_STOP:
             continue
-        if all(w.isdigit() for w in words) or len(k) < 3:
+        if _PII.search(k) or len(k) < 3 or len(set(words)) < len(words):
             continue
         out.append(k)
     return out
 
 
-def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarray], *, embedder,
-                  used: set[str] | None = None) -> dict[int, str]:
-    """One unique label per topic id, picked by embedding similarity to the topic centroid."""
-    from insight.stages.topics import embed
+def person_words(texts: list[str], nlp) -> set[str]:
+    """Lower-cased words that spaCy tags as part of a PERSON in ``texts``."""
+    if nlp is None or not texts:
+        return set()
+    out = set()
+    for doc in nlp.pipe(texts, batch_size=64):
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                out.update(w.lower() for w in ent.text.split())
+    return out
 
+
+def _suspects(texts: list[str]) -> set[str]:
+    """Words written capitalised in the middle of a sentence (names, but also brands)."""
+    out = set()
+    for t in texts:
+        tokens = t.split()
+        for prev, tok in zip(tokens, tokens[1:], strict=False):
+            if tok[:1].isupper() and tok[1:].islower() and not prev.endswith((".", "!", "?", ":")):
+                out.add(re.sub(r"\W", "", tok).lower())
+    return out
+
+
+def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned: set[str] | None = None) -> list[tuple[str, int]]:
+    """Verbatim word sequences of a topic's sentences usable as its label, with how many sentences use them."""
+    key_words = {w for k in keywords for w in k.replace("'", "").split()}
+    support: Counter = Counter()
+    for t in texts:
+        seen = set()
+        for clause in _CLAUSE.split(t):
+            words = [w.lower().strip("'-") for w in _TOKEN.findall(clause)]
+            for n in range(1, MAX_WORDS + 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i:i + n]
+                    if gram[0].replace("'", "") in _EDGE_STOP or gram[-1].replace("'", "") in _EDGE_STOP:
+                        continue
+                    seen.add(" ".join(gram))
+        support.update(seen)
+    need = 2 if len(texts) >= 4 else 1
+    out = []
+    for phrase, n in support.most_common():
+        if n < need:
+            break
+        words = phrase.replace("'", "").split()
+        if _PII.search(phrase) or len(set(words)) < len(words) or not (set(words) & key_words):
+            continue
+        if not [w for w in words if w not in THEMELESS and w not in CONVERSATIONAL]:
+            continue
+        out.append((phrase, n))
+    banned = set(banned or ())
+    suspects = {w for p, _ in out for w in p.split()} & _suspects(texts)
+    if suspects and nlp is not None:
+        banned |= person_words([t for t in texts if set(w.lower().strip(".,!?") for w in t.split()) & suspects][:50], nlp)
+    out = [(p, n) for p, n in out if not set(p.split()) & banned]
+    # keep the most used, but let longer phrases in: best MAX_CANDIDATES by support, per length
+    out.sort(key=lambda x: (-x[1], -len(x[0].split()), x[0]))
+    return out[:MAX_CANDIDATES]
+
+
+def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarray], *, embedder,
+                  used: set[str] | None = None, texts: dict[int, list[str]] | None = None, nlp=None) -> dict[int, str]:
+    """One unique label per topic id (topics in the order given choose first)."""
     used = set(used or ())
-    cands = {tid: candidates(kw) or kw[:3] for tid, kw in keywords.items()}
-    flat = sorted({c for cs in cands.values() for c in cs})
-    vectors = dict(zip(flat, embed(flat, embedder=embedder), strict=True)) if flat else {}
+    cands: dict[int, list[tuple[str, float]]] = {}
+    for tid, kw in keywords.items():
+        options: list[tuple[str, float]] = []
+        if texts is not None and texts.get(tid):
+            found = phrase_candidates(texts[tid], kw, nlp=nlp)
+            total = max(len(texts[tid]), 1)
+            rank = {w: 1 - i / max(len(kw), 1) for i, k in enumerate(kw) for w in k.split()}
+            for phrase, n in found:
+                r = max((rank.get(w, 0.0) for w in phrase.split()), default=0.0)
+                options.append((phrase, RANK_BONUS * r + SUPPORT_BONUS * min(1.0, 4 * n / total)))
+        if not options:
+            kc = candidates(kw) or [k for k in kw[:3] if not _PII.search(k)]
+            options = [(c, RANK_BONUS * (1 - i / max(len(kc), 1))) for i, c in enumerate(kc)]
+        cands[tid] = options
+    flat = sorted({c for cs in cands.values() for c, _ in cs})
+    vectors = dict(zip(flat, embed_phrases(flat, embedder), strict=True)) if flat else {}
     labels: dict[int, str] = {}
-    # biggest topics choose first (they are listed first in keywords by construction)
     for tid in keywords:
         scored = []
-        n = len(cands[tid])
-        for rank, c in enumerate(cands[tid]):
+        for c, bonus in cands[tid]:
             sim = float(vectors[c] @ centroids[tid])
-            score = sim + PHRASE_BONUS * (len(c.split()) - 1) + RANK_BONUS * (1 - rank / max(n, 1))
-            scored.append((score, c))
+            scored.append((sim + bonus + PHRASE_BONUS * min(len(c.split()) - 1, 3), c))
         scored.sort(key=lambda x: (-x[0], x[1]))
         label = next((c for _, c in scored if c not in used), None)
         if label is None:
@@ -58,3 +187,38 @@ def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarra
         used.add(label)
         labels[tid] = label
     return labels
+
+
+def readable_label(keywords: list[str], used: set[str]) -> str:
+    """Without an embedder: the best multi-word key phrase, otherwise the two best words; unique."""
+    keywords = [k for k in keywords if not _PII.search(k)]
+    if not keywords:
+        base = "misc"
+    else:
+        phrases = [p for p in (_trim_weak(k) for k in keywords[:6]) if " " in p]
+        if phrases:
+            base = phrases[0]
+        else:
+            words = list(dict.fromkeys(w for w in (_trim_weak(k) for k in keywords) if w))
+            base = " / ".join(words[:2]) or keywords[0]
+    label = base
+    for extra in keywords:
+        if label not in used:
+            break
+        if extra not in label:
+            label = f"{base} ({extra})"
+    n = 2
+    while label in used:
+        label = f"{base} #{n}"
+        n += 1
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def _trim_weak(phrase: str) -> str:
+    """'long does' -> 'long', 'card payment declined' unchanged: drop filler words at a phrase's edges."""
+    words = phrase.split()
+    while words and words[0].replace("'", "") in _WEAK:
+        words.pop(0)
+    while words and words[-1].replace("'", "") in _WEAK:
+        words.pop()
+    return " ".join(words)

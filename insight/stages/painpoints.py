@@ -1,30 +1,57 @@
-"""Pain-point stage: recurring negative themes, ranked.
+"""Pain-point stage: recurring negative problems, consolidated, measured and ranked.
 
-A pain point is a topic (or an aspect term) that customers talk about negatively, more than once
-and by more than one customer. A negative sentence inside a 4–5 star review counts only when it is
-announced as a complaint (``words.COMPLAINT_CUE``: "but", "unfortunately", "only problem", ...). For each one we compute its parts and one ranking score:
+A pain point is a group of topics (the topic stage's consolidation: ``topics.merged_into``; a topic
+with no parent is its own group) or an aspect term not already covered by a topic, that customers
+talk about negatively, more than once and by more than one customer. The parameters live in
+``insight.params.AnalysisParams``. Three gates decide what may be a pain point:
 
-    score = log2(1 + customers) * (0.5 + severity) * (1 + 0.5 * clip(growth, -1, 2))
-            * (1 + repeat_share) * (1 + 0.5 * hidden_share)
+- **negative**: at least ``min_negative_share`` of the topic's sentences are negative (the sentiment
+  model's argmax: ``params.NEGATIVE_LABEL``). A negative sentence inside a 4–5 star review counts only
+  when it is announced as a complaint (``words.COMPLAINT_CUE``: "but", "unfortunately", ...).
+- **names a problem**: at least ``min_problem_share`` of its negative mentions carry a content word
+  (a spaCy lemma that is neither a stop word, a feeling word, nor conversational vocabulary such as
+  "problem", "ticket", "colleague", "help": ``words.CONVERSATIONAL``). "It isn't.", "That doesn't
+  really help, but ok." and "Same problem as before, the fix did nothing." name nothing a team can
+  act on; "You charged me again after I cancelled" and "Live view says connecting" do.
+- **not ignored** by an analyst (``insight topics ignore ID``).
 
-- customers     distinct customer ids with a negative mention (the main driver)
-- severity      mean negativity of the mentions, -score in [0, 1]
-- growth        mentions in the last window against the window before, (now - before) / max(before, 1);
-                windows end at the newest record in the store, so re-running gives the same answer
-- repeat_share  share of affected customers who raised it in two or more support conversations
-- hidden_share  share of mentions from customers whose reviews average 4–5 stars
-Also reported, not scored: mentions, channels, first and last seen, value at stake (summed
-lifetime value of affected customers, when the customers file carries one).
+For each one we compute its parts and one ranking score:
+
+    score = sqrt(customers) * (0.5 + severity) * (1 + 0.5 * rise) * (1 + repeat_share)
+            * (1 + 0.5 * hidden_share) * (1 + 0.5 * rating_impact) * (1 + 0.25 * churn_share)
+
+- customers      distinct customer ids with a negative mention (reach; the main driver: the square root
+                 lets a problem of 60 customers outrank one of 8 whatever its other parts, which
+                 log2 did not)
+- severity       mean negativity of the mentions, -score clipped to [0, 1]
+- rise           only a significant rise counts: recent mentions (the last ``window_days`` ending at
+                 the newest record) against the window before, one-sided exact binomial test of
+                 recent vs previous (equal windows: recent ~ Bin(recent + previous, 1/2)), p below
+                 ``growth_alpha`` and at least ``min_growth_mentions`` recent; then
+                 rise = min(2, recent / max(previous, 1) - 1); a fall or an insignificant change is 0
+- repeat_share   share of affected customers who raised it in two or more support conversations
+- hidden_share   share of mentions from customers whose reviews average 4–5 stars
+- rating_impact  mean star rating of reviewing customers who do NOT raise it minus those who do,
+                 divided by 4 (the 1–5 scale's range), counted only when the 95 % Welch interval of
+                 that difference lies above zero, else 0
+- churn_share    share of affected customers whose profile churn risk is high (``params.churn_levels``);
+                 weighted lightly because churn talk ("cancel my plan") is itself what cancellation
+                 themes are made of
+Also reported, not scored: mentions, channels, first and last seen, value at stake (summed lifetime
+value of affected customers, when the customers file carries one), the trend counts and p-value,
+and the sub-themes (the group's topics, largest first).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from typing import Any
 
+from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
-from insight.stages.words import COMPLAINT_CUE
+from insight.stages.words import COMPLAINT_CUE, CONVERSATIONAL, THEMELESS
 
 PAIN_COLUMNS = [
     "pain_id", "kind", "key", "label", "topic_id", "rank", "score", "mentions", "customers", "channels",
@@ -32,6 +59,8 @@ PAIN_COLUMNS = [
     "parts", "evidence", "run_id",
 ]
 LTV_FIELDS = ("lifetime_value", "ltv", "clv", "customer_lifetime_value", "value")
+_LEMMA = re.compile(r"[a-z][a-z'-]+")
+_NOT_WORDS = re.compile(r"@\S+|https?://\S+|www\.\S+|\S+@\S+")
 
 
 def pain_id_for(kind: str, key: str) -> str:
@@ -47,63 +76,103 @@ def customer_value(attributes: dict[str, Any]) -> float | None:
     return None
 
 
+def names_a_problem(lemmas: str) -> bool:
+    """True when a sentence (its spaCy lemmas, or its lower-cased words) holds a content word: neither
+    a stop word, a feeling or filler word (``words.THEMELESS``), nor conversational vocabulary
+    (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
+    for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(lemmas or "").lower())):
+        w = w.split("'")[0].strip("-")
+        if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL:
+            return True
+    return False
+
+
 def find_pain_points(
     voice,
     aspects,
     *,
     ltv: dict[str, float] | None = None,
-    window_days: int = 30,
-    min_mentions: int = 3,
-    min_customers: int = 2,
-    min_negative_share: float = 0.4,
+    params: AnalysisParams = DEFAULT,
+    ignored: set[int] | frozenset[int] = frozenset(),
+    group_labels: dict[int, str] | None = None,
+    churn_customers: set[str] | None = None,
     run_id: str = "",
 ):
     """voice: one row per customer-voice sentence (sentence_id, record_id, customer_id, channel,
-    created_at, rating, conversation_id, text, label, score, topic_id, topic_label).
+    created_at, rating, conversation_id, text, label, score, topic_id, topic_label; optional
+    ``group_id``: the topic's consolidated group, default the topic itself; optional ``lemmas``).
     aspects: one row per aspect mention joined with its record (norm, label, score, sentence_id, ...).
+    ignored: topic ids an analyst marked as no pain point; group_labels: analyst labels per group id;
+    churn_customers: customer ids at churn risk (from the profiles), for ``churn_share``.
 
     Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id]).
     """
     import pandas as pd
 
     ltv = ltv or {}
+    group_labels = group_labels or {}
     if len(voice) == 0:
         return pd.DataFrame(columns=PAIN_COLUMNS), pd.DataFrame(columns=["pain_id", "sentence_id", "record_id"])
     as_of = pd.to_datetime(voice["created_at"], utc=True).max()
     happy = _happy_customers(voice)
+    ratings = _customer_ratings(voice)
 
-    candidates: list[tuple[str, str, str, int | None, Any]] = []
     # in a 4–5 star review only a sentence announced as a complaint counts ("but", "only problem"...)
     happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= 4)
     cue = voice["text"].map(lambda t: bool(COMPLAINT_CUE.search(t)))
     voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
-    neg = voice[voice["label"] == "negative"]
-    for topic_id, group in voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)].groupby("topic_id"):
-        negatives = group[group["label"] == "negative"]
-        if len(negatives) / len(group) < min_negative_share:
-            continue
-        label = str(group["topic_label"].iloc[0])
-        candidates.append(("topic", str(int(topic_id)), label, int(topic_id), negatives))
+    if "group_id" not in voice:
+        voice = voice.assign(group_id=voice["topic_id"])
+    lemmas = voice["lemmas"] if "lemmas" in voice else voice["text"]
+    voice = voice.assign(_problem=lemmas.map(names_a_problem))
+    neg = voice[voice["label"] == NEGATIVE_LABEL]
 
-    topic_sentences: dict[str, set] = {c[1]: set(c[4]["sentence_id"]) for c in candidates}
+    themed = voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)]
+    themed = themed[~themed["topic_id"].astype(int).isin(set(ignored))]
+    sub_negatives = {}
+    for topic_id, group in themed.groupby("topic_id"):
+        negatives = group[group["label"] == NEGATIVE_LABEL]
+        if len(negatives) == 0 or len(negatives) / len(group) < params.min_negative_share:
+            continue
+        if negatives["_problem"].mean() < params.min_problem_share:
+            continue
+        sub_negatives[int(topic_id)] = negatives
+
+    candidates: list[tuple[str, str, str, int | None, Any, list]] = []
+    by_group: dict[int, list[int]] = {}
+    for tid, negatives in sub_negatives.items():
+        gid = negatives["group_id"].iloc[0]
+        by_group.setdefault(int(gid) if pd.notna(gid) else tid, []).append(tid)
+    for gid, tids in sorted(by_group.items()):
+        tids.sort(key=lambda t: (-len(sub_negatives[t]), t))
+        mentions = pd.concat([sub_negatives[t] for t in tids])
+        subs = [{"topic_id": t, "label": str(sub_negatives[t]["topic_label"].iloc[0]),
+                 "mentions": int(len(sub_negatives[t]))} for t in tids]
+        label = group_labels.get(gid) or subs[0]["label"]
+        candidates.append(("topic", str(gid), label, gid, mentions, subs))
+
+    covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
     if len(aspects):
-        neg_aspects = aspects[aspects["label"] == "negative"]
+        neg_aspects = aspects[aspects["label"] == NEGATIVE_LABEL]
         for norm, group in neg_aspects.groupby("norm"):
             mentions = neg[neg["sentence_id"].isin(set(group["sentence_id"]))]
             if len(mentions) == 0:
                 mentions = voice[voice["sentence_id"].isin(set(group["sentence_id"]))]
             ids = set(mentions["sentence_id"])
-            # An aspect whose mentions mostly sit inside one topic pain point is that pain point.
-            if any(len(ids & s) >= 0.5 * len(ids) for s in topic_sentences.values()):
+            # An aspect whose mentions mostly sit inside topic pain points adds nothing a topic doesn't say
+            # ("camera" in "only the camera loses Wi-Fi" is the Wi-Fi pain point's, and the battery one's).
+            if len(ids & covered) >= 0.5 * len(ids):
                 continue
-            candidates.append(("aspect", str(norm), str(norm), None, mentions))
+            candidates.append(("aspect", str(norm), str(norm), None, mentions, []))
 
+    all_value = sum(ltv.values())
     rows, mention_rows = [], []
-    for kind, key, label, topic_id, mentions in candidates:
+    for kind, key, label, topic_id, mentions, subs in candidates:
         customers = set(mentions["customer_id"].dropna())
-        if len(mentions) < min_mentions or len(customers) < min_customers:
+        if len(mentions) < params.min_mentions or len(customers) < params.min_customers:
             continue
-        row = _measure(mentions, customers, as_of, window_days, happy, ltv)
+        row = _measure(mentions, customers, as_of, params, happy, ltv, ratings, churn_customers, all_value)
+        row["parts"]["sub_themes"] = subs
         pain_id = pain_id_for(kind, key)
         row.update(
             pain_id=pain_id, kind=kind, key=key, label=label, topic_id=topic_id, run_id=run_id,
@@ -123,20 +192,79 @@ def find_pain_points(
     ).drop_duplicates()
 
 
+def _customer_ratings(voice) -> dict[str, float]:
+    """Mean star rating per reviewing customer (one value per review record)."""
+    reviews = voice[(voice["channel"] == "review") & voice["rating"].notna() & voice["customer_id"].notna()]
+    return reviews.drop_duplicates("record_id").groupby("customer_id")["rating"].mean().to_dict()
+
+
+def rating_impact(raisers: set, ratings: dict[str, float]) -> dict[str, Any]:
+    """Mean rating of reviewing customers who raise it vs who don't, the difference (without - with)
+    and its 95 % Welch confidence interval (None where either side has fewer than 2 customers)."""
+    import numpy as np
+    from scipy import stats
+
+    with_ = np.asarray([r for c, r in ratings.items() if c in raisers], dtype=float)
+    without = np.asarray([r for c, r in ratings.items() if c not in raisers], dtype=float)
+    out: dict[str, Any] = {"rating_with": None, "rating_without": None, "rating_gap": None, "rating_gap_ci": None,
+                           "rated_with": int(len(with_)), "rated_without": int(len(without))}
+    if len(with_) == 0 or len(without) == 0:
+        return out
+    gap = float(without.mean() - with_.mean())
+    out.update(rating_with=round(float(with_.mean()), 3), rating_without=round(float(without.mean()), 3),
+               rating_gap=round(gap, 3))
+    if len(with_) >= 2 and len(without) >= 2:
+        va, vb = with_.var(ddof=1) / len(with_), without.var(ddof=1) / len(without)
+        se = math.sqrt(va + vb)
+        if se == 0:
+            out["rating_gap_ci"] = [round(gap, 3), round(gap, 3)]
+        else:
+            dof = (va + vb) ** 2 / ((va ** 2 / max(len(with_) - 1, 1)) + (vb ** 2 / max(len(without) - 1, 1)) or 1e-12)
+            t = float(stats.t.ppf(0.975, dof))
+            out["rating_gap_ci"] = [round(gap - t * se, 3), round(gap + t * se, 3)]
+    return out
+
+
+def trend(recent: int, previous: int, params: AnalysisParams = DEFAULT) -> dict[str, Any]:
+    """Recent vs previous window: the counts, a word ("new", "rising", "steady", "falling", "gone"),
+    the one-sided exact binomial p-value of a rise, and whether the rise is significant."""
+    from scipy.stats import binomtest
+
+    n = recent + previous
+    p_rise = float(binomtest(recent, n, 0.5, alternative="greater").pvalue) if n else 1.0
+    p_fall = float(binomtest(previous, n, 0.5, alternative="greater").pvalue) if n else 1.0
+    significant = p_rise < params.growth_alpha and recent >= params.min_growth_mentions
+    if previous == 0 and recent > 0:
+        word = "new"
+    elif recent == 0 and previous > 0:
+        word = "gone"
+    elif significant:
+        word = "rising"
+    elif p_fall < params.growth_alpha and previous >= params.min_growth_mentions:
+        word = "falling"
+    else:
+        word = "steady"
+    rise = min(2.0, recent / max(previous, 1) - 1) if significant else 0.0
+    return {"recent_mentions": recent, "previous_mentions": previous, "trend": word,
+            "p_rise": round(p_rise, 6), "significant_rise": bool(significant), "rise": round(max(rise, 0.0), 4)}
+
+
 def _happy_customers(voice) -> set:
     reviews = voice[(voice["channel"] == "review") & voice["rating"].notna()]
     means = reviews.drop_duplicates("record_id").groupby("customer_id")["rating"].mean()
     return set(means[means >= 4].index)
 
 
-def _measure(mentions, customers: set, as_of, window_days: int, happy: set, ltv: dict) -> dict[str, Any]:
+def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set, ltv: dict, ratings: dict,
+             churn_customers: set | None, all_value: float) -> dict[str, Any]:
     import pandas as pd
 
     created = pd.to_datetime(mentions["created_at"], utc=True)
-    window = timedelta(days=window_days)
+    window = timedelta(days=params.window_days)
     recent = int((created > as_of - window).sum())
     before = int(((created > as_of - 2 * window) & (created <= as_of - window)).sum())
     growth = (recent - before) / max(before, 1)
+    tr = trend(recent, before, params)
     severity = float((-mentions["score"]).clip(lower=0).mean())
     support = mentions[(mentions["channel"] == "support") & mentions["customer_id"].notna()]
     convs = support.groupby("customer_id")["conversation_id"].nunique()
@@ -145,9 +273,13 @@ def _measure(mentions, customers: set, as_of, window_days: int, happy: set, ltv:
     hidden = float(mentions["customer_id"].isin(happy).mean())
     values = [ltv[c] for c in customers if c in ltv]
     value_at_stake = float(sum(values)) if values else None
+    impact = rating_impact(customers, ratings)
+    ci = impact["rating_gap_ci"]
+    impact_term = min(1.0, impact["rating_gap"] / 4) if ci is not None and ci[0] > 0 else 0.0
+    churn_share = (len(customers & churn_customers) / max(len(customers), 1)) if churn_customers is not None else None
     score = (
-        math.log2(1 + len(customers)) * (0.5 + severity) * (1 + 0.5 * max(-1.0, min(2.0, growth)))
-        * (1 + repeat_share) * (1 + 0.5 * hidden)
+        math.sqrt(len(customers)) * (0.5 + severity) * (1 + 0.5 * tr["rise"])
+        * (1 + repeat_share) * (1 + 0.5 * hidden) * (1 + 0.5 * impact_term) * (1 + 0.25 * (churn_share or 0.0))
     )
     channels = mentions["channel"].value_counts().sort_index()
     return {
@@ -165,12 +297,14 @@ def _measure(mentions, customers: set, as_of, window_days: int, happy: set, ltv:
         "parts": {
             "customers": len(customers),
             "severity": round(severity, 4),
-            "growth": round(growth, 4),
-            "recent_mentions": recent,
-            "previous_mentions": before,
-            "window_days": window_days,
+            **tr,
+            "window_days": params.window_days,
             "repeat_share": round(repeat_share, 4),
             "hidden_share": round(hidden, 4),
+            **impact,
+            "rating_impact": round(impact_term, 4),
+            "churn_share": None if churn_share is None else round(churn_share, 4),
+            "value_share": round(value_at_stake / all_value, 4) if value_at_stake and all_value else None,
         },
     }
 

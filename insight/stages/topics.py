@@ -19,9 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from insight.stages.labels import choose_labels, class_keywords, readable_label
+
 OUTLIER = -1
 NO_THEME = -2  # content-free sentences ("Really frustrating.", "#tech #home"): never clustered
 MIN_CONTENT_WORDS = 1
+MIN_DISCOVER_TEXTS = 10  # fewer theme-bearing texts than this form no topics
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+)+\s*$")
@@ -43,14 +46,6 @@ def theme_text(text: str) -> str | None:
     t = " ".join(_SYMBOLS.sub(" ", t).split())
     content = [w for w in _WORD.findall(t) if w.lower() not in THEMELESS]
     return t if len(content) >= MIN_CONTENT_WORDS else None
-# Label words that carry no theme on their own (beyond sklearn's English stop words).
-_WEAK = {
-    "just", "really", "like", "get", "got", "would", "im", "ive", "dont", "did", "does", "thing", "things",
-    "thanks", "thank", "hi", "hello", "pls", "lol", "ok", "okay", "yes", "yeah", "know", "want", "need",
-    "does", "doing", "going", "possible", "able", "help", "please", "hey", "tell", "let", "way", "try", "trying",
-}
-
-
 def default_min_topic_size(n: int) -> int:
     """Scale the smallest topic with corpus size (BERTopic over-splits small corpora otherwise).
 
@@ -119,8 +114,10 @@ class TopicDiscovery:
         fast: bool = False,
         n_clusters: int | None = None,
         label_embedder=None,
+        nlp=None,
     ) -> None:
         self.label_embedder = label_embedder
+        self.nlp = nlp
         self.min_topic_size = min_topic_size
         self.outlier_threshold = outlier_threshold
         self.merge_threshold = merge_threshold
@@ -169,22 +166,31 @@ class TopicDiscovery:
         self.labels_ = np.full(n, OUTLIER, dtype=int)
         self.probabilities_ = np.zeros(n, dtype=np.float32)
         self.topics_: list[Topic] = []
-        if n < 10:
+        if n < MIN_DISCOVER_TEXTS:
             return self
         from bertopic import BERTopic
         from sklearn.feature_extraction.text import CountVectorizer
 
-        reducer, clusterer = self._submodels(n)
-        vectorizer = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=min(2, n))
-        model = BERTopic(
-            umap_model=reducer,
-            hdbscan_model=clusterer,
-            vectorizer_model=vectorizer,
-            top_n_words=12,
-            calculate_probabilities=False,
-            verbose=False,
-        )
-        labels = np.asarray(model.fit_transform(texts, embeddings)[0], dtype=int)
+        labels = None
+        for min_df in (min(2, n), 1):  # on a few short texts min_df=2 can prune every term
+            reducer, clusterer = self._submodels(n)
+            vectorizer = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=min_df)
+            model = BERTopic(
+                umap_model=reducer,
+                hdbscan_model=clusterer,
+                vectorizer_model=vectorizer,
+                top_n_words=12,
+                calculate_probabilities=False,
+                verbose=False,
+            )
+            try:
+                labels = np.asarray(model.fit_transform(texts, embeddings)[0], dtype=int)
+                break
+            except ValueError as exc:  # "After pruning, no terms remain" / "empty vocabulary"
+                if min_df == 1:
+                    if "terms remain" in str(exc) or "empty vocabulary" in str(exc):
+                        return self
+                    raise
         labels = self._reduce_outliers(labels, embeddings)
         labels = self._merge_near_duplicates(labels, embeddings)
         labels = _renumber(labels)
@@ -232,81 +238,65 @@ class TopicDiscovery:
         return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
 
     def _describe(self, texts: list[str], labels: np.ndarray, embeddings: np.ndarray) -> list[Topic]:
-        ids = sorted(set(labels.tolist()) - {OUTLIER})
-        if not ids:
-            return []
-        keywords = class_keywords(texts, labels, ids, top_n=30)
-        cents = _centroids(labels, embeddings, ids)
-        if self.label_embedder is not None:  # key phrase closest to the topic (insight.stages.labels)
-            from insight.stages.labels import choose_labels
-
-            names = choose_labels(keywords, dict(zip(ids, cents, strict=True)), embedder=self.label_embedder)
-        else:
-            names, used = {}, set()
-            for tid in ids:
-                names[tid] = readable_label(keywords[tid], used)
-                used.add(names[tid])
-        return [Topic(tid, names[tid], keywords[tid][:10], int((labels == tid).sum()), cents[k])
-                for k, tid in enumerate(ids)]
+        return describe_topics(texts, labels, embeddings, embedder=self.label_embedder, nlp=self.nlp)
 
 
-def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12) -> dict[int, list[str]]:
-    """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == tid) for tid in ids]
-    try:
-        vec = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=1, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b")
-        counts = vec.fit_transform(docs)
-    except ValueError:
-        return {tid: [] for tid in ids}
-    vocab = np.asarray(vec.get_feature_names_out())
-    tf = counts.toarray().astype(np.float64)
-    avg_words = tf.sum() / max(len(ids), 1)
-    idf = np.log(1 + avg_words / (tf.sum(axis=0) + 1e-9))
-    ctfidf = (tf / (tf.sum(axis=1, keepdims=True) + 1e-9)) * idf
-    out = {}
-    for row, tid in enumerate(ids):
-        order = np.argsort(-ctfidf[row])
-        words = [vocab[i] for i in order[: top_n * 3] if tf[row, i] > 0]
-        words = [w for w in words if not set(w.replace("'", "").split()) <= _WEAK]
-        out[tid] = words[:top_n]
-    return out
-
-
-def readable_label(keywords: list[str], used: set[str]) -> str:
-    """A key phrase, not '0_the_and_to': the best multi-word phrase among the top keywords,
-    otherwise the two best words; made unique against labels already used."""
-    if not keywords:
-        base = "misc"
+def describe_topics(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, *, embedder=None, nlp=None,
+                    used: set[str] | None = None) -> list[Topic]:
+    """Topics (label, keywords, size, centroid) for the given assignment; labels unique against ``used``
+    (insight.stages.labels: verbatim key phrases closest to the centroid; c-TF-IDF alone without an embedder)."""
+    ids = sorted(set(labels.tolist()) - {OUTLIER})
+    if not ids:
+        return []
+    ids.sort(key=lambda t: (-(labels == t).sum(), t))  # biggest topics choose their label first
+    keywords = class_keywords(texts, labels, ids, top_n=30)
+    cents = _centroids(labels, embeddings, ids)
+    if embedder is not None:
+        members = {tid: [t for t, lab in zip(texts, labels, strict=True) if lab == tid] for tid in ids}
+        names = choose_labels(keywords, dict(zip(ids, cents, strict=True)), embedder=embedder, used=used,
+                              texts=members, nlp=nlp)
     else:
-        phrases = [p for p in (_trim_weak(k) for k in keywords[:6]) if " " in p]
-        if phrases:
-            base = phrases[0]
-        else:
-            words = list(dict.fromkeys(w for w in (_trim_weak(k) for k in keywords) if w))
-            base = " / ".join(words[:2]) or keywords[0]
-    label = base
-    for extra in keywords:
-        if label not in used:
-            break
-        if extra not in label:
-            label = f"{base} ({extra})"
-    n = 2
-    while label in used:
-        label = f"{base} #{n}"
-        n += 1
-    return re.sub(r"\s+", " ", label).strip()
+        names, taken = {}, set(used or ())
+        for tid in ids:
+            names[tid] = readable_label(keywords[tid], taken)
+            taken.add(names[tid])
+    topics = [Topic(tid, names[tid], keywords[tid][:10], int((labels == tid).sum()), cents[k])
+              for k, tid in enumerate(ids)]
+    return sorted(topics, key=lambda t: t.topic_id)
 
 
-def _trim_weak(phrase: str) -> str:
-    """'long does' -> 'long', 'card payment declined' unchanged: drop filler words at a phrase's edges."""
-    words = phrase.split()
-    while words and words[0].replace("'", "") in _WEAK:
-        words.pop(0)
-    while words and words[-1].replace("'", "") in _WEAK:
-        words.pop()
-    return " ".join(words)
+def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float,
+                weights: np.ndarray | None = None) -> dict[int, int]:
+    """One real problem per group: average-linkage agglomerative clustering of the topic centroids,
+    cut once at ``distance``. Returns topic id -> group parent, the group's lowest id (the largest
+    topic at fit time); a topic alone is its own parent.
+
+    The distance is the cosine distance of *mean-centred* centroids (the size-weighted mean of all
+    centroids subtracted first). Every airline tweet is about flights and every demo sentence about
+    a smart-home product: raw centroids share that direction (median raw similarity 0.38 among the
+    airline topics, 0.21 among the demo ones) and a raw cut merges "flight delayed" with "flight
+    cancelled" on one corpus before it merges the Wi-Fi topics on the other. Centred, the median
+    similarity is about 0 on both, and one cut means the same on both."""
+    ids = [int(t) for t in topic_ids]
+    if len(ids) < 2:
+        return {t: t for t in ids}
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    c = np.asarray(centroids, dtype=np.float64)
+    w = np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
+    c = c - (c * w[:, None]).sum(axis=0) / max(w.sum(), 1e-12)
+    c = c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-12)
+    d = np.clip(1.0 - c @ c.T, 0.0, 2.0)
+    np.fill_diagonal(d, 0.0)
+    d = (d + d.T) / 2
+    flat = fcluster(linkage(squareform(d, checks=False), method="average"), t=distance, criterion="distance")
+    parent: dict[int, int] = {}
+    for cluster in set(flat.tolist()):
+        members = [ids[i] for i in np.where(flat == cluster)[0]]
+        root = min(members)
+        parent.update({m: root for m in members})
+    return parent
 
 
 def _centroids(labels: np.ndarray, embeddings: np.ndarray, ids: list[int]) -> np.ndarray:
@@ -338,11 +328,18 @@ def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, 
 def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | None = None, seed: int = 42,
                    fast: bool = False) -> list[dict[str, Any]]:
     """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text."""
+    themed = [(i, tt) for i, t in enumerate(texts) if (tt := theme_text(t)) is not None]
+    if len(themed) < MIN_DISCOVER_TEXTS:
+        from insight.errors import InputError
+
+        raise InputError(
+            f"topics discover: too few texts to form topics (got {len(texts)} line(s), {len(themed)} with a theme). "
+            f"Give at least {MIN_DISCOVER_TEXTS} lines that say something, or use `insight topics assign` "
+            "to match texts to saved topics.")
     if embedder is None:
         from insight.resources import load_embedder
 
         embedder = load_embedder()
-    themed = [(i, tt) for i, t in enumerate(texts) if (tt := theme_text(t)) is not None]
     vectors = embed([tt for _, tt in themed], embedder=embedder)
     td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder)
     td.fit([tt for _, tt in themed], vectors)

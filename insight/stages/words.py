@@ -27,3 +27,21 @@ COMPLAINT_CUE = re.compile(
     r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed)\b",
     re.I,
 )
+
+# Words that keep a support conversation going or refer back to "the problem" without naming it:
+# "Same problem as before, the fix your colleague suggested did nothing.", "Following up on my
+# previous ticket.", "That doesn't really help." A sentence made only of these (and THEMELESS words)
+# names nothing a team can act on. Contraction stems ("isn" of "isn't") are here too.
+CONVERSATIONAL = frozenset({
+    "problem", "problems", "issue", "issues", "ticket", "tickets", "case", "fix", "fixed", "fixes", "solve",
+    "solved", "resolve", "resolved", "sort", "sorted", "colleague", "colleagues", "agent", "contact",
+    "contacted", "contacting", "follow", "following", "followed", "previous", "last", "same", "suggest",
+    "suggested", "reply", "replied", "answer", "answered", "response", "respond", "message", "question",
+    "questions", "helpful", "hear", "heard", "sorry", "apologise", "apologize", "apology", "understand",
+    "explain", "explained", "check", "checked", "look", "looked", "looking", "work", "working", "worked",
+    "works", "anyway", "anymore", "mine", "dear", "team", "hope", "guess", "mean", "meant", "thought",
+    "think", "tell", "told", "ask", "asked", "asking", "reach", "reached", "chat", "talk", "talked",
+    "isn", "doesn", "didn", "wasn", "aren", "weren", "don", "won", "can", "couldn", "shouldn", "wouldn",
+    "haven", "hasn", "hadn", "ain", "gonna", "wanna", "gotta", "bit", "little", "anything", "everything",
+    "nothing", "something", "real", "sure", "true", "right", "wrong", "exactly", "whatever", "matter",
+})

@@ -1,0 +1,90 @@
+"""Pain points a lead can act on: a problem named, honest trends, rating impact, one row per group."""
+
+import pandas as pd
+from frames import no_aspects, voice, voice_row
+
+from insight.params import AnalysisParams
+from insight.stages.painpoints import find_pain_points, names_a_problem, rating_impact, trend
+
+
+def test_content_free_sentences_name_no_problem():
+    for text in ("It isn't.", "That doesn't really help, but ok.", "Thanks, sorted.",
+                 "Same problem as before, the fix your colleague suggested did nothing.",
+                 "@united thanks, that doesn't help http://t.co/x"):
+        assert not names_a_problem(text), text
+    for text in ("You charged me again after I cancelled!", "Live view just says connecting.",
+                 "The login code never arrives."):
+        assert names_a_problem(text), text
+
+
+def _chatter_and_battery():
+    rows = [voice_row(f"c{i}", f"rc{i}", f"C{i}", "support", f"2026-03-0{i + 1}", "It isn't.", -0.8,
+                      conversation=f"T{i}", topic=5, topic_label="isn't") for i in range(4)]
+    rows += [voice_row(f"b{i}", f"rb{i}", f"C{i}", "support", f"2026-03-0{i + 1}", "Battery drains overnight.", -0.8,
+                       conversation=f"T{i}", topic=0, topic_label="battery drains") for i in range(4)]
+    return voice(rows)
+
+
+def test_a_theme_without_a_problem_is_no_pain_point():
+    pains, _ = find_pain_points(_chatter_and_battery(), no_aspects())
+    assert list(pains["label"]) == ["battery drains"]
+
+
+def test_an_ignored_topic_is_no_pain_point():
+    pains, _ = find_pain_points(_chatter_and_battery(), no_aspects(), ignored={0})
+    assert len(pains) == 0
+
+
+def test_grouped_topics_make_one_pain_point_with_sub_themes():
+    rows = []
+    for i in range(4):
+        rows.append(voice_row(f"a{i}", f"ra{i}", f"C{i}", "social", "2026-03-01", "Camera goes offline at night.", -0.9,
+                              topic=1, topic_label="goes offline at night"))
+        rows.append(voice_row(f"b{i}", f"rb{i}", f"D{i}", "social", "2026-03-01", "Live view stuck on connecting.", -0.7,
+                              topic=2, topic_label="live view stuck"))
+    frame = voice(rows)
+    frame["group_id"] = 1  # topic 2 was merged into topic 1
+    pains, mentions = find_pain_points(frame, no_aspects(), group_labels={1: "cameras lose the Wi-Fi connection"})
+    assert len(pains) == 1
+    p = pains.iloc[0]
+    assert p.label == "cameras lose the Wi-Fi connection" and p.customers == 8 and p.topic_id == 1
+    assert [s["topic_id"] for s in p.parts["sub_themes"]] == [1, 2]
+    assert len(mentions) == 8
+
+
+def test_new_is_new_and_small_rises_are_not_significant():
+    assert trend(13, 0)["trend"] == "new"
+    assert trend(13, 0)["significant_rise"] is True
+    small = trend(3, 1)
+    assert small["trend"] == "steady" and small["rise"] == 0.0  # below the minimum count and not significant
+    assert trend(19, 7)["trend"] == "rising" and trend(19, 7)["rise"] == round(19 / 7 - 1, 4)
+    assert trend(5, 6)["trend"] == "steady" and trend(5, 6)["rise"] == 0.0
+    assert trend(0, 4)["trend"] == "gone"
+
+
+def test_a_stricter_alpha_keeps_a_rise_from_counting():
+    assert trend(19, 7, AnalysisParams(growth_alpha=0.001))["significant_rise"] is False
+
+
+def test_rating_impact_compares_raisers_with_the_others():
+    ratings = {"A": 1.0, "B": 2.0, "C": 1.0, "D": 5.0, "E": 4.0, "F": 5.0, "G": 4.0}
+    out = rating_impact({"A", "B", "C"}, ratings)
+    assert out["rating_with"] == round(4 / 3, 3) and out["rating_without"] == 4.5
+    assert out["rating_gap"] == round(4.5 - 4 / 3, 3)
+    lo, hi = out["rating_gap_ci"]
+    assert 0 < lo < out["rating_gap"] < hi
+    assert rating_impact({"A"}, {"A": 2.0})["rating_gap"] is None  # nobody to compare with
+
+
+def test_churn_share_is_measured_and_raises_the_score():
+    frame = _chatter_and_battery()
+    base = find_pain_points(frame, no_aspects())[0].iloc[0]
+    churned = find_pain_points(frame, no_aspects(), churn_customers={"C0", "C1"})[0].iloc[0]
+    assert base.parts["churn_share"] is None and churned.parts["churn_share"] == 0.5
+    assert churned.score > base.score
+
+
+def test_parts_hold_the_trend_counts():
+    p = find_pain_points(_chatter_and_battery(), no_aspects())[0].iloc[0]
+    assert p.parts["recent_mentions"] == 4 and p.parts["previous_mentions"] == 0 and p.parts["trend"] == "new"
+    assert isinstance(p.first_seen, pd.Timestamp)
