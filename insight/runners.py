@@ -15,7 +15,8 @@ from insight.errors import OptionalDependencyError
 def compute_nlp(records, models):
     from insight.stages.nlp import split_sentences
 
-    return split_sentences(records, nlp=models.get("nlp"))
+    # each record goes to its language's pipeline (records.language); unsupported languages get no rows
+    return split_sentences(records, nlp=models.get("languages"))
 
 
 def compute_sentiment(sentences, models):
