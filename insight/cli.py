@@ -302,12 +302,15 @@ def topics_assign(ctx, source):
     from insight.pipeline import TopicParams, _load_vectors
     from insight.stages.topics import assign, embed
 
+    from insight.pipeline import store_embedder
+
     texts = _read_lines(source)
     with _open(ctx.obj["db"], read_only=True) as store:
         stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
+        embedder_name = store_embedder(store)  # the vector space the saved topics live in
     if len(stored) == 0:
         raise StoreError(f"{ctx.obj['db']}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
-    vectors = embed(texts, embedder=resources.load_embedder())
+    vectors = embed(texts, embedder=resources.load_embedder(name=embedder_name))
     ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
     labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
     for text, tid, p in zip(texts, ids, sims, strict=True):

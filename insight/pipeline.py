@@ -8,6 +8,7 @@ profiles are recomputed from the store at the end of every run (cheap; no model 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ class Models:
     """Models, loaded on first use (a run with nothing new loads none)."""
 
     device: str | None = None
+    #: versioned embedder name (insight.resources.EMBEDDERS); None: the store's, else the default
+    embedder: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str):
@@ -33,7 +36,7 @@ class Models:
                 "nlp": resources.load_spacy,
                 "sentiment": lambda: resources.load_sentiment(self.device),
                 "aspects": lambda: resources.load_aspects(self.device),
-                "embedder": lambda: resources.load_embedder(self.device),
+                "embedder": lambda: resources.load_embedder(self.device, self.embedder),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
                 "languages": self._languages,
             }[name]
@@ -130,7 +133,11 @@ def analyze(
         # 3. aspects and the polarity toward each
         counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
                                        lambda sents: {"aspects": run.apply("aspects", sents)})
-        # 4. sentence embeddings (kept, so topics can be refitted without re-encoding)
+        # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
+        chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
+        if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
+            models._cache.pop("embedder")  # loaded before the store's choice was known
+        models.embedder = chosen
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
                                      lambda sents: {"embeddings": run.apply("embed", sents)})
         # 5. topics
@@ -142,6 +149,37 @@ def analyze(
         store.end_run(run_id, counts, status="failed")
         raise
     return _finish(store, run_id, counts)
+
+
+EMBEDDER_KEY = "embedder"
+LEGACY_EMBEDDER = "embed.all-minilm-l6-v2.v1"
+
+
+def store_embedder(store: Store, wanted: str | None = None, *, record: bool = False) -> str:
+    """The embedder whose vectors this store holds (meta 'embedder'), so new sentences and topic
+    assignment use the same vector space. A store with embeddings and no record is all-MiniLM's
+    (made before the choice existed). ``wanted`` (or $INSIGHT_EMBEDDER) must agree with what is stored;
+    with nothing stored it is chosen, and written when ``record``."""
+    stored = store.scalar("SELECT value FROM meta WHERE key = ?", [EMBEDDER_KEY])
+    if stored is None and store.scalar("SELECT count(*) FROM embeddings"):
+        stored = LEGACY_EMBEDDER
+    explicit = wanted or os.environ.get("INSIGHT_EMBEDDER")
+    if stored is not None:
+        if explicit and explicit != stored:
+            from insight.errors import ConfigError
+
+            raise ConfigError(
+                f"{store.path}: the stored embeddings come from {stored} (got {explicit!r}). "
+                "Analyse into a fresh store (--db) to switch embedders, or drop --embedder / INSIGHT_EMBEDDER."
+            )
+        chosen = stored
+    else:
+        chosen = resources.embedder_name(explicit)
+    if record:
+        with store.transaction():
+            store.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              [EMBEDDER_KEY, chosen])
+    return chosen
 
 
 def resolve_languages(store: Store) -> int:

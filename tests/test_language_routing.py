@@ -75,3 +75,8 @@ def test_analysis_settles_open_languages_in_the_store(tmp_path):
                          "C2:Berbat!": "tr"}
         assert store.scalar("SELECT language FROM records WHERE customer_id IS NULL") == "fi"  # the guess
         assert resolve_languages(store) == 0
+
+
+def test_a_text_in_another_script_keeps_its_own_language_whatever_the_customer_writes():
+    assert resolve_language("ありがとう", None, history=["en", "en"]) == "ja"
+    assert resolve_language("Спасибо большое", None, attributes={"country": "DE"}) == "ru"

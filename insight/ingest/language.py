@@ -8,7 +8,9 @@ Two steps, because short texts (tweets, one-line chat turns) are where language 
 
 - at ingest, ``detect_language`` keeps a language only when py3langid is confident and the text
   has at least ``MIN_LETTERS`` letters; anything else stays open (None);
-- before analysis, ``resolve_language`` settles an open record from what else is known about it,
+- before analysis, ``resolve_language`` settles an open record from what else is known about it
+  (a text not in Latin letters keeps py3langid's answer: none of the supported languages uses another
+  script, so Japanese stays Japanese and is skipped),
   in this order: the other turns of its conversation, the customer's other records, the CRM
   ``language`` field, and finally py3langid's best guess among the supported languages, in which
   the CRM ``country`` (or ``region``) is a weak prior that only breaks near-ties. ``fallback_languages`` applies it to a whole frame of records.
@@ -98,6 +100,14 @@ def best_supported_guess(text: str, prior: str | None = None, *, prior_ratio: fl
     return top
 
 
+def latin_script(text: str) -> bool:
+    """True when at least half of the text's letters are Latin (or it has none)."""
+    found = _LETTER_RE.findall(text, 0, 400)
+    if not found:
+        return True
+    return sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in found) * 2 >= len(found)
+
+
 def country_language(country: Any) -> str | None:
     """'TR' / 'tr' / 'Turkey' / 'de-AT' -> the language its customers most likely write in."""
     if not isinstance(country, str) or not country.strip():
@@ -145,6 +155,8 @@ def resolve_language(
     """
     if detected:
         return detected
+    if not latin_script(text):  # every supported language is written in Latin letters: trust py3langid
+        return detect(text)[0]
     for source in (majority(conversation), majority(history), crm_language(attributes)):
         if source:
             return source
