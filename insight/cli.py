@@ -14,6 +14,7 @@ import click
 
 from insight import __version__
 from insight.errors import InsightError
+from insight.resources import EMBEDDERS as EMBEDDER_CHOICES
 
 KINDS = ("reviews", "transcripts", "social", "customers", "identities")
 
@@ -155,13 +156,18 @@ def rejects(fmt, db):
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
+              help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else "
+                   "embed.all-minilm-l6-v2.v1). A store keeps the embedder it started with.")
 @db_option
-def analyze(batch_size, runner, quiet, db):
+def analyze(batch_size, runner, quiet, embedder, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
+    from insight.pipeline import Models
     from insight.pipeline import analyze as run_analyze
 
     with _open(db) as store:
-        counts = run_analyze(store, batch_size=batch_size, progress=not quiet, runner=runner)
+        counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
+                             runner=runner)
     click.echo(json.dumps(counts, default=str))
 
 
