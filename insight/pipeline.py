@@ -184,15 +184,16 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
 
 def resolve_languages(store: Store) -> int:
     """Give the customer-voice records that ingest left without a language (too short or unsure to
-    detect) one from their conversation, the customer's other records, the CRM ``language`` /
-    ``country`` fields, or py3langid's best supported guess (``insight.ingest.language``).
-    Only records not yet through the nlp stage are changed. Returns how many were settled."""
-    from insight.ingest.language import fallback_languages
+    detect), or with an unsupported one, a language from their conversation, the customer's other
+    records, the CRM ``language`` / ``country`` fields, or py3langid's best supported guess
+    (``insight.ingest.language.resolve_language``). Only records not yet through the nlp stage are
+    changed. Returns how many were settled."""
+    from insight.ingest.language import SUPPORTED, fallback_languages
 
     open_ = store.query(
         "SELECT r.record_id, r.customer_id, r.conversation_id, r.text, r.language FROM records r "
-        "WHERE r.speaker = 'customer' AND r.language IS NULL AND NOT EXISTS "
-        "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)"
+        "WHERE r.speaker = 'customer' AND (r.language IS NULL OR NOT list_contains(?, r.language)) AND NOT EXISTS "
+        "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)", [list(SUPPORTED)]
     )
     if len(open_) == 0:
         return 0
@@ -200,8 +201,8 @@ def resolve_languages(store: Store) -> int:
     conversations = sorted({c for c in open_["conversation_id"] if isinstance(c, str) and c})
     context = store.query(
         "SELECT record_id, customer_id, conversation_id, text, language FROM records "
-        "WHERE language IS NOT NULL AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
-        [customers, conversations],
+        "WHERE list_contains(?, language) AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
+        [list(SUPPORTED), customers, conversations],
     )
     attributes = {cid: json.loads(a) for cid, a in store.con.execute(
         "SELECT customer_id, attributes FROM customers WHERE list_contains(?, customer_id)", [customers]).fetchall()}

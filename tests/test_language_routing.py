@@ -80,3 +80,9 @@ def test_analysis_settles_open_languages_in_the_store(tmp_path):
 def test_a_text_in_another_script_keeps_its_own_language_whatever_the_customer_writes():
     assert resolve_language("ありがとう", None, history=["en", "en"]) == "ja"
     assert resolve_language("Спасибо большое", None, attributes={"country": "DE"}) == "ru"
+
+
+def test_an_unsupported_detection_gives_way_to_what_the_customer_writes():
+    assert resolve_language("Hola, el paquete no llegó", "gl", history=["es", "es"]) == "es"
+    assert resolve_language("Hola, el paquete no llegó", "gl") == "gl"  # nothing known: stays, and is skipped
+    assert resolve_language("Ciao, il pacco non è arrivato", "it", history=["ja"]) == "it"  # no supported history

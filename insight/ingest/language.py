@@ -130,8 +130,8 @@ def crm_language(attributes: Mapping[str, Any] | None) -> str | None:
 
 
 def majority(languages: Iterable[str | None]) -> str | None:
-    """The most common known language (ties: the first seen), or None."""
-    counts = Counter(lang for lang in languages if lang)
+    """The most common supported language (ties: the first seen), or None."""
+    counts = Counter(lang for lang in languages if lang in SUPPORTED)
     if not counts:
         return None
     top = max(counts.values())
@@ -153,13 +153,17 @@ def resolve_language(
     ``conversation`` / ``history``: the languages of the other turns of its conversation and of the
     customer's other records. ``attributes``: the customer's CRM attributes (``language``, ``country``).
     """
-    if detected:
+    if detected and (detected in SUPPORTED or not latin_script(text)):
         return detected
     if not latin_script(text):  # every supported language is written in Latin letters: trust py3langid
         return detect(text)[0]
+    # a confident but unsupported detection of a Latin-script text ("gl" for Spanish, "az" for Turkish)
+    # gives way to what the customer is known to write; with nothing known it stands (and is skipped)
     for source in (majority(conversation), majority(history), crm_language(attributes)):
         if source:
             return source
+    if detected:
+        return detected
     if not guess:
         return None
     attrs = attributes or {}
@@ -167,7 +171,8 @@ def resolve_language(
 
 
 def fallback_languages(records, attributes: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
-    """record_id -> language for the records of ``records`` whose language is open (None).
+    """record_id -> language for the records of ``records`` whose language is open (None) or
+    unsupported, where ``resolve_language`` settles it differently.
 
     ``records``: a frame with record_id, customer_id, conversation_id, text and language, holding the
     open records *and* the records whose languages inform them (the customer's others, the
@@ -177,23 +182,24 @@ def fallback_languages(records, attributes: Mapping[str, Mapping[str, Any]] | No
     attributes = attributes or {}
     by_customer: dict[Any, list[str]] = {}
     by_conversation: dict[Any, list[str]] = {}
-    known = records[records["language"].notna()]
+    known = records[records["language"].isin(SUPPORTED)]
     for cid, conv, lang in zip(known["customer_id"], known["conversation_id"], known["language"], strict=True):
         if _present(cid):
             by_customer.setdefault(cid, []).append(lang)
         if _present(conv):
             by_conversation.setdefault(conv, []).append(lang)
     out: dict[str, str] = {}
-    open_ = records[records["language"].isna()]
-    for rid, cid, conv, text in zip(open_["record_id"], open_["customer_id"], open_["conversation_id"],
-                                    open_["text"], strict=True):
+    open_ = records[~records["language"].isin(SUPPORTED)]
+    for rid, cid, conv, text, current in zip(open_["record_id"], open_["customer_id"], open_["conversation_id"],
+                                             open_["text"], open_["language"], strict=True):
+        current = current if isinstance(current, str) and current else None
         lang = resolve_language(
-            text, None,
+            text, current,
             conversation=by_conversation.get(conv, []) if _present(conv) else [],
             history=by_customer.get(cid, []) if _present(cid) else [],
             attributes=attributes.get(cid) if _present(cid) else None,
         )
-        if lang:
+        if lang and lang != current:
             out[rid] = lang
     return out
 
