@@ -157,8 +157,9 @@ def rejects(fmt, db):
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
-              help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else "
-                   "embed.all-minilm-l6-v2.v1). A store keeps the embedder it started with.")
+              help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
+                   "customers' languages: multilingual-e5-small when 5% or more write in another supported "
+                   "language, all-MiniLM for English). A store keeps the embedder it started with.")
 @db_option
 def analyze(batch_size, runner, quiet, embedder, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""

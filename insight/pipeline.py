@@ -153,13 +153,15 @@ def analyze(
 
 EMBEDDER_KEY = "embedder"
 LEGACY_EMBEDDER = "embed.all-minilm-l6-v2.v1"
+MULTILINGUAL_EMBEDDER = "embed.multilingual-e5-small-q4.v1"
 
 
 def store_embedder(store: Store, wanted: str | None = None, *, record: bool = False) -> str:
     """The embedder whose vectors this store holds (meta 'embedder'), so new sentences and topic
     assignment use the same vector space. A store with embeddings and no record is all-MiniLM's
     (made before the choice existed). ``wanted`` (or $INSIGHT_EMBEDDER) must agree with what is stored;
-    with nothing stored it is chosen, and written when ``record``."""
+    with nothing stored it is chosen (else ``auto_embedder``: by the languages of the customer voice),
+    and written when ``record``."""
     stored = store.scalar("SELECT value FROM meta WHERE key = ?", [EMBEDDER_KEY])
     if stored is None and store.scalar("SELECT count(*) FROM embeddings"):
         stored = LEGACY_EMBEDDER
@@ -173,13 +175,35 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
                 "Analyse into a fresh store (--db) to switch embedders, or drop --embedder / INSIGHT_EMBEDDER."
             )
         chosen = stored
-    else:
+    elif explicit:
         chosen = resources.embedder_name(explicit)
+    else:
+        chosen = auto_embedder(store)
     if record:
         with store.transaction():
             store.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                               [EMBEDDER_KEY, chosen])
     return chosen
+
+
+#: a store whose customer voice is at least this share non-English (in the supported languages; short
+#: English texts misrouted by the language guess stay well below it: 3.3 % on XED English lines) is
+#: embedded with the multilingual encoder; an English one keeps all-MiniLM (README: Languages)
+MULTILINGUAL_SHARE = 0.05
+
+
+def auto_embedder(store: Store) -> str:
+    """The default embedder for a store that has none yet, by the languages of its customer voice."""
+    from insight.ingest.language import SUPPORTED
+
+    rows = store.con.execute(
+        "SELECT language, count(*) FROM records WHERE speaker = 'customer' AND list_contains(?, language) "
+        "GROUP BY language", [list(SUPPORTED)]).fetchall()
+    total = sum(n for _, n in rows)
+    other = sum(n for lang, n in rows if lang != "en")
+    if total and other / total >= MULTILINGUAL_SHARE:
+        return resources.embedder_name(MULTILINGUAL_EMBEDDER)
+    return resources.embedder_name(LEGACY_EMBEDDER)
 
 
 def resolve_languages(store: Store) -> int:

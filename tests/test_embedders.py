@@ -66,3 +66,25 @@ def test_a_store_made_before_the_choice_is_minilm(tmp_path, monkeypatch):
     with Store(tmp_path / "b.duckdb") as store:
         store._insert_frame("embeddings", pd.DataFrame({"sentence_id": ["s1"], "vector": [[0.0] * DIM]}))
         assert store_embedder(store) == LEGACY_EMBEDDER
+
+
+def _voice(store, langs):
+    from datetime import datetime, timezone
+
+    from insight.schema import Record, record_id_for
+
+    store.add_records([Record(record_id=record_id_for("review", "s", str(i), f"t{i}"), channel="review",
+                              created_at=datetime(2026, 1, 1, tzinfo=timezone.utc), text=f"t{i}", source="s",
+                              source_id=str(i), source_file="s.csv", source_line=i, language=lang)
+                       for i, lang in enumerate(langs)], "r")
+
+
+def test_with_nothing_chosen_the_languages_of_the_voice_decide(tmp_path, monkeypatch):
+    monkeypatch.delenv("INSIGHT_EMBEDDER", raising=False)
+    with Store(tmp_path / "en.duckdb") as store:
+        _voice(store, ["en"] * 97 + ["tr"] * 3 + ["ja"] * 10)  # 3 % other supported languages; ja is skipped
+        assert store_embedder(store) == LEGACY_EMBEDDER
+    with Store(tmp_path / "mixed.duckdb") as store:
+        _voice(store, ["en"] * 19 + ["tr"])  # 5 %
+        assert store_embedder(store, record=True) == E5
+        assert store.scalar("SELECT value FROM meta WHERE key = 'embedder'") == E5
