@@ -36,11 +36,6 @@ SPACY_LANGUAGES = ("en", "tr", "fi", "de", "es", "fr")
 LOOKUPS_PACKAGE = "spacy-lookups-data==1.0.5"
 
 
-def spacy_name(lang: str = "en") -> str:
-    """Versioned name of the spaCy pipeline used for ``lang`` (recorded with runs)."""
-    return "nlp.en-core-web-sm.v1" if lang == "en" else f"nlp.spacy-blank-{lang}.v1"
-
-
 @functools.cache
 def load_spacy(lang: str = "en", *, lemmas: bool = True):
     """spaCy pipeline for ``lang``: sentences, lemmas (and noun chunks for English).
