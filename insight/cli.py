@@ -328,12 +328,19 @@ def topics_assign(ctx, source):
 @click.argument("source", default="-")
 @click.option("--min-topic-size", type=int, help="Smallest topic (default scales with the number of texts).")
 @click.option("--seed", default=42, show_default=True)
-def topics_discover(source, min_topic_size, seed):
+@click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
+              help="Sentence embedder (default: $INSIGHT_EMBEDDER, else by the lines' languages: "
+                   "multilingual-e5-small when 5% or more are in another supported language).")
+def topics_discover(source, min_topic_size, seed, embedder):
     """Fit topics on the lines of SOURCE alone (nothing stored): one JSON object per line."""
+    from insight import resources
+    from insight.ingest.language import embedder_for_texts
     from insight.stages.topics import discover_texts
 
     texts = _read_lines(source)
-    for text, res in zip(texts, discover_texts(texts, min_topic_size=min_topic_size, seed=seed), strict=True):
+    model = resources.load_embedder(name=embedder or embedder_for_texts(texts))
+    for text, res in zip(texts, discover_texts(texts, embedder=model, min_topic_size=min_topic_size, seed=seed),
+                         strict=True):
         click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
 
 

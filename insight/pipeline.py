@@ -153,7 +153,6 @@ def analyze(
 
 EMBEDDER_KEY = "embedder"
 LEGACY_EMBEDDER = "embed.all-minilm-l6-v2.v1"
-MULTILINGUAL_EMBEDDER = "embed.multilingual-e5-small-q4.v1"
 
 
 def store_embedder(store: Store, wanted: str | None = None, *, record: bool = False) -> str:
@@ -186,24 +185,14 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
     return chosen
 
 
-#: a store whose customer voice is at least this share non-English (in the supported languages; short
-#: English texts misrouted by the language guess stay well below it: 3.3 % on XED English lines) is
-#: embedded with the multilingual encoder; an English one keeps all-MiniLM (README: Languages)
-MULTILINGUAL_SHARE = 0.05
-
-
 def auto_embedder(store: Store) -> str:
-    """The default embedder for a store that has none yet, by the languages of its customer voice."""
-    from insight.ingest.language import SUPPORTED
+    """The default embedder for a store that has none yet, by the languages of its customer voice
+    (``insight.ingest.language.embedder_for_languages``: multilingual-e5-small when 5 % or more is in
+    another supported language)."""
+    from insight.ingest.language import embedder_for_languages
 
-    rows = store.con.execute(
-        "SELECT language, count(*) FROM records WHERE speaker = 'customer' AND list_contains(?, language) "
-        "GROUP BY language", [list(SUPPORTED)]).fetchall()
-    total = sum(n for _, n in rows)
-    other = sum(n for lang, n in rows if lang != "en")
-    if total and other / total >= MULTILINGUAL_SHARE:
-        return resources.embedder_name(MULTILINGUAL_EMBEDDER)
-    return resources.embedder_name(LEGACY_EMBEDDER)
+    rows = store.con.execute("SELECT language, count(*) FROM records WHERE speaker = 'customer' GROUP BY language").fetchall()
+    return resources.embedder_name(embedder_for_languages(dict(rows)))
 
 
 def resolve_languages(store: Store) -> int:

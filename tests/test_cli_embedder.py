@@ -24,3 +24,18 @@ def test_switching_the_embedder_of_a_store_names_the_fix(tmp_path, monkeypatch):
     assert result.output == (f"Error: {db}: the stored embeddings come from embed.all-minilm-l6-v2.v1 "
                              "(got 'embed.multilingual-e5-small-q4.v1'). Analyse into a fresh store (--db) to switch "
                              "embedders, or drop --embedder / INSIGHT_EMBEDDER.\n")
+
+
+def test_topics_discover_takes_an_embedder_and_rejects_an_unknown_one():
+    result = CliRunner().invoke(main, ["topics", "discover", "--embedder", "bert", "-"], input="a\n")
+    assert result.exit_code == 2
+    assert "'bert' is not one of" in result.output
+
+
+def test_mixed_language_lines_choose_the_multilingual_embedder(monkeypatch):
+    from insight.ingest.language import embedder_for_texts
+
+    monkeypatch.delenv("INSIGHT_EMBEDDER", raising=False)
+    english = ["The login code never arrives by text message."] * 19
+    assert embedder_for_texts(english + ["The battery dies by noon."]) == "embed.all-minilm-l6-v2.v1"
+    assert embedder_for_texts(english + ["Giriş kodu SMS ile hiç gelmiyor."]) == "embed.multilingual-e5-small-q4.v1"

@@ -206,3 +206,29 @@ def fallback_languages(records, attributes: Mapping[str, Mapping[str, Any]] | No
 
 def _present(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
+
+
+#: share of texts in another supported language from which topics need the multilingual embedder
+#: (short English texts misrouted by the language guess stay well below it: 3.3 % of XED English lines)
+MULTILINGUAL_SHARE = 0.05
+ENGLISH_EMBEDDER = "embed.all-minilm-l6-v2.v1"
+MULTILINGUAL_EMBEDDER = "embed.multilingual-e5-small-q4.v1"
+
+
+def embedder_for_languages(counts: Mapping[str | None, int]) -> str:
+    """The topic embedder for a collection with these language counts: multilingual-e5-small when at
+    least MULTILINGUAL_SHARE of the supported-language texts are not English, else all-MiniLM (English
+    discovery is better with it: README, Languages). Set $INSIGHT_EMBEDDER to override."""
+    import os
+
+    if os.environ.get("INSIGHT_EMBEDDER"):
+        return os.environ["INSIGHT_EMBEDDER"]
+    total = sum(n for lang, n in counts.items() if lang in SUPPORTED)
+    other = total - counts.get("en", 0)
+    return MULTILINGUAL_EMBEDDER if total and other / total >= MULTILINGUAL_SHARE else ENGLISH_EMBEDDER
+
+
+def embedder_for_texts(texts: Iterable[str]) -> str:
+    """``embedder_for_languages`` over each text's language (confident detection, else the best
+    supported guess)."""
+    return embedder_for_languages(Counter(detect_language(t) or best_supported_guess(t) for t in texts))
