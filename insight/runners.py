@@ -15,7 +15,8 @@ from insight.errors import OptionalDependencyError
 def compute_nlp(records, models):
     from insight.stages.nlp import split_sentences
 
-    return split_sentences(records, nlp=models.get("nlp"))
+    # each record goes to its language's pipeline (records.language); unsupported languages get no rows
+    return split_sentences(records, nlp=models.get("languages"))
 
 
 def compute_sentiment(sentences, models):
@@ -68,11 +69,11 @@ class InProcessRunner:
 class _StageActor:
     """A Ray actor: loads the models once, then applies one stage to each block it is given."""
 
-    def __init__(self, stage: str, device: str | None) -> None:
+    def __init__(self, stage: str, device: str | None, embedder: str | None = None) -> None:
         from insight.pipeline import Models
 
         self.stage = stage
-        self.models = Models(device=device)
+        self.models = Models(device=device, embedder=embedder)
 
     def __call__(self, block):
         return COMPUTE[self.stage](block, self.models)
@@ -104,7 +105,7 @@ class RayRunner:
             return COMPUTE[stage](frame, self.models)
         ds = ray.data.from_pandas(frame.reset_index(drop=True))
         out = ds.map_batches(
-            _StageActor, fn_constructor_args=(stage, self.models.device), batch_format="pandas",
+            _StageActor, fn_constructor_args=(stage, self.models.device, self.models.embedder), batch_format="pandas",
             batch_size=self.block_size, concurrency=self.concurrency,
         )
         return out.to_pandas()

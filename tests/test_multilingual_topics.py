@@ -1,0 +1,71 @@
+"""Mixed-language end to end, from the store to topics: records are routed to their language's
+pipeline, embedded with multilingual-e5-small, and same-problem complaints in different languages
+share a topic; a Japanese record is counted and skipped, never clustered.
+
+Sentiment and aspects are left out (their multilingual model is issue 10's), so this runs the
+language-dependent stages only; the topic fit is the fast path (PCA + KMeans)."""
+
+import csv
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+import pytest
+
+from insight import resources
+from insight.pipeline import Models, TopicParams, resolve_languages, sentences_for, store_embedder, update_topics
+from insight.runners import InProcessRunner
+from insight.schema import Record, record_id_for
+from insight.stages.nlp import LanguageRouter, unsupported_languages
+from insight.store import Store
+from tests_paths import MINI
+
+DATA = MINI.parent
+
+E5 = "embed.multilingual-e5-small-q4.v1"
+pytestmark = pytest.mark.e2e
+
+
+def _records():
+    rows = list(csv.DictReader((DATA / "multilingual" / "records.csv").open(encoding="utf-8")))
+    records = [
+        Record(record_id=record_id_for("review", "ml", f"R{i}", r["text"]), channel="review",
+               created_at=datetime(2026, 3, 1 + i % 28, tzinfo=timezone.utc), text=r["text"], source="ml",
+               source_id=f"R{i}", source_file="records.csv", source_line=i + 2, customer_id=r["customer_id"],
+               language=None)  # as if every text were too short for ingest to be sure: routing decides
+        for i, r in enumerate(rows)
+    ]
+    return records, {rec.record_id: row for rec, row in zip(records, rows, strict=True)}
+
+
+def test_same_problem_in_different_languages_shares_a_topic(tmp_path):
+    records, rows = _records()
+    with Store(tmp_path / "ml.duckdb") as store:
+        store.add_records(records, "ingest")
+        assert resolve_languages(store) == len(records)
+        langs = dict(store.con.execute("SELECT record_id, language FROM records").fetchall())
+        assert sum(langs[rid] == row["language"] for rid, row in rows.items()) >= len(rows) - 1
+
+        models = Models(embedder=store_embedder(store, E5, record=True))
+        # lookup lemmas are not what this tests and cost seconds per language to load
+        models._cache["languages"] = LanguageRouter(lambda lang: resources.load_spacy(lang, lemmas=False))
+        run = InProcessRunner(models)
+        batch = store.pending("nlp")
+        assert unsupported_languages(batch) == {"ja": 1}
+        store.commit_stage("nlp", batch["record_id"], "r1", {"sentences": run.apply("nlp", batch)})
+        ids = list(store.pending("embed", after="nlp")["record_id"])
+        store.commit_stage("embed", ids, "r1", {"embeddings": run.apply("embed", sentences_for(store, ids))})
+        update_topics(store, "r1", TopicParams(min_topic_size=10, fast=True), embedder=models.get("embedder"))
+
+        topic_of = dict(store.con.execute("SELECT record_id, topic_id FROM sentence_topics").fetchall())
+    japanese = [rid for rid, row in rows.items() if row["language"] == "ja"]
+    assert japanese[0] not in topic_of  # no sentence, so no topic
+    by_theme = defaultdict(Counter)
+    for rid, row in rows.items():
+        if row["theme"] != "none":
+            by_theme[row["theme"]][topic_of[rid]] += 1
+    main_topic = {theme: c.most_common(1)[0][0] for theme, c in by_theme.items()}
+    assert len(set(main_topic.values())) == 4  # four problems, four topics
+    for theme, c in by_theme.items():  # the Turkish and English complaints sit in the problem's topic
+        for rid, row in rows.items():
+            if row["theme"] == theme and row["language"] in ("en", "tr"):
+                assert topic_of[rid] == main_topic[theme], (theme, row["text"])
