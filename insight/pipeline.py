@@ -38,6 +38,7 @@ class Models:
                 "nlp": resources.load_spacy,
                 "sentiment": lambda: resources.load_sentiment(self.device),
                 "aspects": lambda: resources.load_aspects(self.device),
+                "aspect_polarity": lambda: resources.load_aspect_polarity(self.device),
                 "embedder": lambda: resources.load_embedder(self.device, self.embedder),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
                 "request_head": lambda: _act_head("request"),
@@ -434,6 +435,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
 VOICE_SQL = """
 SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, r.customer_id, r.channel, r.created_at, r.rating,
        r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
+       ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
+       ss.emo_surprise, ss.emo_trust,
        st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id
 FROM sentences s
 JOIN records r USING (record_id)
@@ -541,6 +544,23 @@ def pain_inputs(store: Store) -> dict[str, Any]:
             "churn_customers": churn_customers(profiles) if len(profiles) else None}
 
 
+def _add_emotions(pains, mentions, profiles, voice) -> None:
+    """The emotion mix of each pain point (in its ``parts``) and each customer's dominant negative
+    emotions (``voice.emotions`` in the profile), from the stored sentence emotions."""
+    from insight.stages.emotions import customer_emotions, pain_point_emotions
+
+    mix = pain_point_emotions(mentions, voice)
+    if len(pains) and mix:
+        pains["parts"] = [dict(parts or {}, emotions=mix.get(pid)) for pid, parts in
+                          zip(pains["pain_id"], pains["parts"], strict=True)]
+    per_customer = customer_emotions(voice)
+    if len(profiles):
+        for cid, profile in zip(profiles["customer_id"], profiles["profile"], strict=True):
+            profile.setdefault("voice", {})["emotions"] = per_customer.get(str(cid),
+                                                                           {"dominant_negative": [],
+                                                                            "negative_sentences": 0})
+
+
 def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
@@ -569,6 +589,7 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
     pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
                                        **extra)
+    _add_emotions(pains, mentions, profiles, frames["voice"])
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))

@@ -28,7 +28,7 @@ def compute_sentiment(sentences, models):
 def compute_aspects(sentences, models):
     from insight.stages.aspects import extract_aspects
 
-    return extract_aspects(sentences, extractor=models.get("aspects"), model=models.get("sentiment"),
+    return extract_aspects(sentences, extractor=models.get("aspects"), model=models.get("aspect_polarity"),
                            lemmatize=models.get("lemmatizer"))
 
 

@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 256, 1024])
-    p.add_argument("--model", default=None, help="model directory (default: the shipped sentiment-minilm)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped sentiment-e5)")
     p.add_argument("--skip-speed", action="store_true", help="only the accuracy rows (e.g. to compare trained models)")
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)

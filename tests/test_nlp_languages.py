@@ -92,3 +92,10 @@ def test_stop_words_and_tokens_per_language():
     assert stop_words("xx-unknown") == frozenset()
     assert tokenize("Das ist z. B. ein Problem!", "de") == ["das", "ist", "z.", "b.", "ein", "problem"]
     assert content_words("Uygulama çok sık çöküyor ve param gitti.", "tr") == ["uygulama", "sık", "çöküyor", "param", "gitti"]
+
+
+def test_a_record_that_is_only_an_emoji_is_one_sentence():
+    records = pd.DataFrame({"record_id": ["r1", "r2"], "text": ["😡", "Useless!! 😡"], "language": [None, "en"]})
+    out = split_sentences(records, nlp=LanguageRouter(lambda lang: resources.load_spacy("es", lemmas=False)))
+    assert list(out["record_id"]) == ["r1", "r2"]
+    assert list(out["text"]) == ["😡", "Useless!! 😡"]

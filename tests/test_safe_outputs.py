@@ -83,11 +83,13 @@ def test_issues_markdown_escapes_labels_and_quotes() -> None:
         "pain_points": [{
             "rank": 1, "label": "<img src=x onerror=alert(1)>", "score": 1.0, "customers": 2, "mentions": 3,
             "growth": 0.0, "severity": 0.5, "repeat_contacts": 0, "hidden_share": 0.0, "value_at_stake": None,
+            "trend": "steady: 1 vs 2", "rating_impact": "–", "churn_share": None, "sub_themes": [],
+            "emotion_mix": "anger 0.61 · <b>sadness</b> 0.30",
             "channels": {"review": 3}, "first_seen": "2026-01-01", "last_seen": "2026-01-02", "parts": {},
             "timeline": [], "quotes": [{"quote": "bad\n## Injected <script>x</script>", "customer_id": "C1",
                                         "channel": "review", "date": "2026-01-01"}],
         }],
     }
     page = issue_report.render_md(report)
-    assert "<img" not in page and "<script>" not in page
+    assert "<img" not in page and "<script>" not in page and "<b>" not in page
     assert not any(line.startswith("## Injected") for line in page.splitlines())

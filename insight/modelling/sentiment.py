@@ -55,6 +55,8 @@ class SentimentModel:
         self._order = [labels.index(l) for l in LABELS]
         self.emotions: list[str] = list(meta.get("emotions") or [])
         self.languages: frozenset[str] = frozenset(meta.get("languages") or [])
+        #: per-emotion decision thresholds, chosen at training time on held-back XED *train* lines
+        self.emotion_thresholds: list[float] = list(meta.get("emotion_thresholds") or [0.5] * len(self.emotions))
 
     def supports(self, language: str | None) -> bool:
         """True unless ``language`` is known and the model was not trained for it (None = unknown: scored)."""
@@ -121,7 +123,8 @@ class SentimentModel:
     def predict(self, texts: Sequence[str], targets: Sequence[str | None] | None = None,
                 batch_size: int = 64, languages: Sequence[str | None] | None = None) -> list[dict]:
         """One dict per text: ``{"label", "score" (= p_pos - p_neg, in [-1, 1]), "probabilities",
-        "emotions" ({name: p}, when the model has the head), "language", "supported"}``.
+        "emotions" ({name: p}, when the model has the head), "emotions_detected" (the names at or above
+        their decision thresholds), "language", "supported"}``.
 
         targets: optional aspect term per text (None entries allowed): the result is then the
         polarity toward that term, read from the (text, term) sentence pair.
@@ -130,6 +133,9 @@ class SentimentModel:
         ``supported`` is False.
         """
         texts = list(texts)
+        if targets is not None and len(list(targets)) != len(texts):
+            raise InputError(f"SentimentModel.predict: targets must match texts one to one "
+                             f"(got {len(list(targets))} targets for {len(texts)} texts). Pass None for no target.")
         langs = list(languages) if languages is not None else [None] * len(texts)
         if len(langs) != len(texts):
             raise InputError(f"SentimentModel.predict: languages must match texts one to one "
@@ -142,6 +148,8 @@ class SentimentModel:
             r = _result(P[k])
             if self.emotions:
                 r["emotions"] = {name: float(p) for name, p in zip(self.emotions, E[k])}
+                r["emotions_detected"] = [name for name, p, t in zip(self.emotions, E[k], self.emotion_thresholds)
+                                          if p >= t]
             r["language"] = langs[i]
             r["supported"] = True
             results[i] = r
@@ -149,8 +157,8 @@ class SentimentModel:
 
 
 def _unsupported(language: str | None) -> dict:
-    return {"label": None, "score": None, "probabilities": None, "emotions": None, "language": language,
-            "supported": False}
+    return {"label": None, "score": None, "probabilities": None, "emotions": None, "emotions_detected": None,
+            "language": language, "supported": False}
 
 
 def _result(p: np.ndarray) -> dict:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.report.safe import md_cell
+from insight.stages.emotions import emotion_mix_text
 from insight.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -149,7 +150,9 @@ def build_report(
                 "rating_impact": impact_text(parts),
                 "churn_share": parts.get("churn_share"),
                 "sub_themes": parts.get("sub_themes", []),
-                "parts": {k: v for k, v in parts.items() if k != "sub_themes"},
+                "emotions": parts.get("emotions"),
+                "emotion_mix": emotion_mix_text(parts.get("emotions")),
+                "parts": {k: v for k, v in parts.items() if k not in ("sub_themes", "emotions")},
                 "quotes": _dedupe_quotes(p.evidence),
                 "timeline": [{"month": m, "mentions": int(per_month.get(m, 0)), "partial": partial[m]} for m in months],
                 "customer_ids": sorted({c for c in rows["customer_id"] if isinstance(c, str)}),
@@ -290,6 +293,8 @@ def render_md(report: dict[str, Any]) -> str:
                 f"{p['mentions']} mentions; ranking parts: " + ", ".join(f"{k} {v}" for k, v in p["parts"].items()), ""]
         if p.get("sub_themes"):
             out += ["Sub-themes: " + "; ".join(f"{_md_cell(x['label'])} ({x['mentions']})" for x in p["sub_themes"]), ""]
+        if p.get("emotion_mix"):
+            out += [f"Emotions in the mentions (mean probability): {_md_cell(p['emotion_mix'])}", ""]
         out += ["Volume by month: " + " ".join(f"{m['month']}{'*' if m.get('partial') else ''}:{m['mentions']}"
                                                for m in p["timeline"]), ""]
         for q in p["quotes"]:

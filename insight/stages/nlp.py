@@ -130,6 +130,10 @@ def _merged_spans(doc):
             spans[-1] = (start, sent.end_char, [*sents, sent])
         elif has_word or len(sent.text.strip()) >= _MIN_SENTENCE_CHARS:
             spans.append((sent.start_char, sent.end_char, [sent]))
+    if not spans:  # a record that is only an emoji ("😡") is still one sentence: its sentiment counts
+        sents = [s for s in doc.sents if s.text.strip()]
+        if sents:
+            spans.append((sents[0].start_char, sents[-1].end_char, sents))
     return spans
 
 

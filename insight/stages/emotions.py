@@ -1,0 +1,56 @@
+"""Emotions per customer and per pain point, from the sentence emotions the sentiment model stores.
+
+The model gives 8 independent probabilities per sentence (XED / Plutchik). CX teams look for the
+negative ones (anger is the closest XED label to frustration), so a customer's profile carries the
+negative emotions that dominate their negative sentences, and a pain point carries the emotion mix of
+its mentions. Plain functions over the voice frame (one row per customer sentence).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
+NEGATIVE = ("anger", "disgust", "fear", "sadness")
+COLUMNS = [f"emo_{e}" for e in EMOTIONS]
+MIN_SCORE = 0.25  # a dominant emotion must average at least this probability over the sentences
+
+
+def _has_emotions(frame) -> bool:
+    return all(c in frame.columns for c in COLUMNS) and bool(frame[COLUMNS].notna().any().any())
+
+
+def customer_emotions(voice) -> dict[str, dict[str, Any]]:
+    """customer id -> {"dominant_negative": [{"emotion", "score"}...], "negative_sentences": n}, read from
+    the customer's negative sentences (score = mean probability; at most two, each >= MIN_SCORE)."""
+    if not len(voice) or not _has_emotions(voice):
+        return {}
+    neg = voice[(voice["label"] == "negative") & voice["emo_anger"].notna()]
+    out: dict[str, dict[str, Any]] = {}
+    for cid, group in neg.groupby("customer_id", sort=True):
+        means = {e: float(group[f"emo_{e}"].mean()) for e in NEGATIVE}
+        top = sorted(means.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[str(cid)] = {"dominant_negative": [{"emotion": e, "score": round(v, 3)} for e, v in top[:2]
+                                               if v >= MIN_SCORE],
+                         "negative_sentences": int(len(group))}
+    return out
+
+
+def pain_point_emotions(mentions, voice) -> dict[str, dict[str, float]]:
+    """pain id -> mean probability of each emotion over its mentioned sentences (all 8, rounded)."""
+    if not len(mentions) or not len(voice) or not _has_emotions(voice):
+        return {}
+    emo = voice[["sentence_id", *COLUMNS]].dropna().drop_duplicates("sentence_id")
+    joined = mentions[["pain_id", "sentence_id"]].merge(emo, on="sentence_id")
+    out = {}
+    for pid, group in joined.groupby("pain_id", sort=True):
+        out[str(pid)] = {e: round(float(group[f"emo_{e}"].mean()), 3) for e in EMOTIONS}
+    return out
+
+
+def emotion_mix_text(mix: dict[str, float] | None, top: int = 3) -> str:
+    """'anger 0.62 · sadness 0.31 · disgust 0.20' (the strongest ``top``), or '' without emotions."""
+    if not mix:
+        return ""
+    best = sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return " · ".join(f"{e} {v:.2f}" for e, v in best)
