@@ -544,28 +544,12 @@ def pain_inputs(store: Store) -> dict[str, Any]:
             "churn_customers": churn_customers(profiles) if len(profiles) else None}
 
 
-def _add_emotions(pains, mentions, profiles, voice) -> None:
-    """The emotion mix of each pain point (in its ``parts``) and each customer's dominant negative
-    emotions (``voice.emotions`` in the profile), from the stored sentence emotions."""
-    from insight.stages.emotions import customer_emotions, pain_point_emotions
-
-    mix = pain_point_emotions(mentions, voice)
-    if len(pains) and mix:
-        pains["parts"] = [dict(parts or {}, emotions=mix.get(pid)) for pid, parts in
-                          zip(pains["pain_id"], pains["parts"], strict=True)]
-    per_customer = customer_emotions(voice)
-    if len(profiles):
-        for cid, profile in zip(profiles["customer_id"], profiles["profile"], strict=True):
-            profile.setdefault("voice", {})["emotions"] = per_customer.get(str(cid),
-                                                                           {"dominant_negative": [],
-                                                                            "negative_sentences": 0})
-
-
 def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
     again with each pain point's share of churn-risk customers from those profiles."""
+    from insight.stages.emotions import attach_emotions
     from insight.stages.painpoints import customer_value, find_pain_points
     from insight.stages.profiles import build_profiles
 
@@ -589,7 +573,7 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
     pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
                                        **extra)
-    _add_emotions(pains, mentions, profiles, frames["voice"])
+    attach_emotions(pains, mentions, profiles, frames["voice"])
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))

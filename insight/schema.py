@@ -14,6 +14,9 @@ from typing import Any
 CHANNELS = ("review", "support", "social")
 SPEAKERS = ("customer", "agent", "bot", "system")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
+#: the sentiment model's emotion head (XED / Plutchik), stored as sentence_sentiment.emo_<name>
+EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
+EMOTION_COLUMNS = tuple(f"emo_{e}" for e in EMOTIONS)
 
 # Size limits applied at ingest (bad rows above them go to rejects).
 MAX_TEXT_CHARS = 20_000

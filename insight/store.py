@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from insight.errors import StoreError
-from insight.schema import RECORD_COLUMNS, Record, Reject
+from insight.schema import EMOTION_COLUMNS, RECORD_COLUMNS, Record, Reject
 
 DUPLICATE_ID = "duplicate id, different content"  # the reject reason (insight.ingest.values)
 INGEST_CHUNK = 5000
@@ -141,8 +141,7 @@ CREATE TABLE IF NOT EXISTS profiles (
 
 # Columns added after a table was first shipped: a store made by an older insight gains them on open.
 _ADDED_COLUMNS = [("sentence_sentiment", "language", "VARCHAR"), ("sentence_sentiment", "supported", "BOOLEAN")] + [
-    ("sentence_sentiment", f"emo_{e}", "DOUBLE")
-    for e in ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
+    ("sentence_sentiment", column, "DOUBLE") for column in EMOTION_COLUMNS
 ]
 
 # Tables a re-analysis may rebuild (derived from records); ingest tables are never dropped.

@@ -16,9 +16,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+#: the corpora checkout beside the repository (``../shared/corpora``), or $INSIGHT_CORPORA
 CORPORA = Path(os.environ.get("INSIGHT_CORPORA", REPO.parent / "shared" / "corpora"))
-if not CORPORA.exists():  # the shared checkout lives next to the repo on the dev machines
-    CORPORA = Path("/work/shared/corpora")
 
 LABELS = ["negative", "neutral", "positive"]
 POL = {"negative": 0, "neutral": 1, "positive": 2}
@@ -233,7 +232,7 @@ def unanimous_sentences(sents: list[dict]) -> list[tuple[str, int]]:
 
 LANGS = ("en", "tr", "fi", "de", "es", "fr")
 UMSAB_LANG = {"en": "english", "de": "german", "es": "spanish", "fr": "french"}
-XED_EMOTIONS = ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"]
+XED_EMOTIONS = ["anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust"]  # = schema.EMOTIONS
 
 
 def jsonl(folder: str, split: str) -> list[dict]:

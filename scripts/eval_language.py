@@ -39,10 +39,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from insight.ingest.language import SUPPORTED, best_supported_guess, detect, detect_language, resolve_language  # noqa: E402
 
-CORPORA = Path("/work/shared/corpora")
-_local = HERE.parent.parent / "shared" / "corpora"
-if _local.exists():
-    CORPORA = _local
+sys.path.insert(0, str(HERE))
+from _corpora import CORPORA  # noqa: E402  ../shared/corpora or $INSIGHT_CORPORA, defined once
 
 UMSAB = {"en": "english", "de": "german", "es": "spanish", "fr": "french"}
 

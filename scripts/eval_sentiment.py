@@ -186,8 +186,7 @@ def vader_rows(sets: dict) -> dict:
             out[i, 0] += 0.5 * max(-c, 0)
         return out
 
-    en_sets = {k: v for k, v in sets.items()}
-    r = score_rows(en_sets, proba)
+    r = score_rows(sets, proba)
     return {k: v for k, v in r.items() if LANG_OF.get(k.split()[0]) == "en" and not k.startswith("XED")}
 
 

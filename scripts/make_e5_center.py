@@ -26,10 +26,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-CORPORA = Path("/work/shared/corpora")
-_local = HERE.parent.parent / "shared" / "corpora"
-if _local.exists():
-    CORPORA = _local
+sys.path.insert(0, str(HERE))
+from _corpora import CORPORA  # noqa: E402  ../shared/corpora or $INSIGHT_CORPORA, defined once
 
 
 def sample(per_language: int, seed: int) -> list[str]:

@@ -156,8 +156,9 @@ def calibrate_emotions(model, enc, ex: list[dict], seed: int, per_lang: int = 40
     used = {e["text"] for e in ex if e["task"] == "emo"}
     rng = random.Random(seed + 7)
     rows = []
+    xed = C.xed("train")
     for lang in C.LANGS:
-        pool = [r for r in C.xed("train") if r["lang"] == lang and normalise(r["text"]) not in used]
+        pool = [r for r in xed if r["lang"] == lang and normalise(r["text"]) not in used]
         rng.shuffle(pool)
         rows += pool[:per_lang]
     encs = enc.tok.encode_batch([normalise(r["text"]) for r in rows])

@@ -94,11 +94,7 @@ class SentimentModel:
 
     def _forward(self, texts, targets, batch_size) -> tuple[np.ndarray, np.ndarray]:
         texts = list(texts)
-        if targets is not None:
-            targets = list(targets)
-            if len(targets) != len(texts):
-                raise InputError(f"SentimentModel.predict: targets must match texts one to one "
-                                 f"(got {len(targets)} targets for {len(texts)} texts). Pass None for no target.")
+        targets = _checked_targets(targets, texts)
         n_emo = len(self.emotions)
         if not texts:
             return np.zeros((0, 3), dtype=np.float32), np.zeros((0, n_emo), dtype=np.float32)
@@ -114,7 +110,7 @@ class SentimentModel:
             idx = order[s:s + batch_size]
             _, ids, mask, tt = self._enc.encode([texts[i] for i in idx],
                                                 [targets[i] for i in idx] if targets else None)
-            res = self._run.run_all(ids, mask, tt) if hasattr(self._run, "run_all") else {"logits": self._run(ids, mask, tt)}
+            res = self._run.run_all(ids, mask, tt)
             out[idx] = softmax(res["logits"].astype(np.float32))[:, self._order]
             if n_emo and "emotions" in res:
                 emo[idx] = 1.0 / (1.0 + np.exp(-res["emotions"].astype(np.float32)))
@@ -133,9 +129,7 @@ class SentimentModel:
         ``supported`` is False.
         """
         texts = list(texts)
-        if targets is not None and len(list(targets)) != len(texts):
-            raise InputError(f"SentimentModel.predict: targets must match texts one to one "
-                             f"(got {len(list(targets))} targets for {len(texts)} texts). Pass None for no target.")
+        targets = _checked_targets(targets, texts)
         langs = list(languages) if languages is not None else [None] * len(texts)
         if len(langs) != len(texts):
             raise InputError(f"SentimentModel.predict: languages must match texts one to one "
@@ -154,6 +148,16 @@ class SentimentModel:
             r["supported"] = True
             results[i] = r
         return results
+
+
+def _checked_targets(targets, texts: list) -> list | None:
+    if targets is None:
+        return None
+    targets = list(targets)
+    if len(targets) != len(texts):
+        raise InputError(f"SentimentModel.predict: targets must match texts one to one "
+                         f"(got {len(targets)} targets for {len(texts)} texts). Pass None for no target.")
+    return targets
 
 
 def _unsupported(language: str | None) -> dict:

@@ -38,7 +38,8 @@ def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: 
         return pd.DataFrame(columns=ASPECT_COLUMNS)
     if "language" in sentences.columns:
         langs = _extractor_languages(extractor)
-        keep = [lang is None or lang != lang or lang in langs for lang in sentences["language"]]  # NaN != NaN
+        keep = [bool(missing) or lang in langs
+                for lang, missing in zip(sentences["language"], sentences["language"].isna(), strict=True)]
         sentences = sentences[keep]
         if len(sentences) == 0:
             return pd.DataFrame(columns=ASPECT_COLUMNS)

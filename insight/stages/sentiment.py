@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
-EMOTION_COLUMNS = [f"emo_{e}" for e in EMOTIONS]
+from insight.schema import EMOTION_COLUMNS, EMOTIONS
 SENTENCE_SENTIMENT_COLUMNS = [
     "sentence_id", "record_id", "label", "score", "p_negative", "p_neutral", "p_positive", "model",
     "language", "supported", *EMOTION_COLUMNS,
