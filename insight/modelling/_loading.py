@@ -5,7 +5,7 @@ Layout of a model directory (written by ``scripts/train_*.py``)::
     insight_model.json   name, task, labels, pooling, max_length, version, file sizes
     config.json          BERT config (multilingual-e5-small or all-MiniLM-L6-v2 architecture)
     model.safetensors    fp16 weights (torch path, CUDA)
-    model.int8.onnx      dynamic int8 ONNX graph (CPU path, onnxruntime)
+    model.int8.onnx      dynamic int8 ONNX graph (CPU path, onnxruntime; each text runs alone)
     tokenizer.json       fast tokenizer (``tokenizers``), also vocab.txt / tokenizer_config.json
     MODEL_CARD.md
 
@@ -108,7 +108,16 @@ class Encoder:
 
 
 class OnnxRunner:
-    """onnxruntime session over the int8 graph; intra-op threads = CPU cores."""
+    """onnxruntime session over the int8 graph, run one text at a time.
+
+    The shipped graphs quantise activations dynamically: one int8 scale per *call*, taken over every
+    value in the input tensor. Run as a padded batch, a sentence's probabilities would move with
+    whatever was batched beside it (by up to 0.34 on SST-2 dev, 9 of 400 labels flipped). So each row
+    runs alone, without padding, and its result depends on its own text only; ``threads`` rows run at
+    once on a session with one intra-op thread each, which on 2 cores is as fast as padded batches of 64
+    (``scripts/bench_models.py``). Callers still pass padded batches (right-padded: ``mask`` is a prefix
+    of ones) and get padded outputs back.
+    """
 
     def __init__(self, model_dir: Path, threads: int | None = None):
         import onnxruntime as ort
@@ -117,19 +126,47 @@ class OnnxRunner:
         if not f.is_file():
             raise ModelUnavailableError(f"{f}: ONNX graph missing. Re-export the model with its scripts/train_*.py --export-only.")
         so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        so.intra_op_num_threads = 1
         so.inter_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.sess = ort.InferenceSession(str(f), so, providers=["CPUExecutionProvider"])
         self.outputs = [o.name for o in self.sess.get_outputs()]
+        self.threads = max(1, threads or (os.cpu_count() or 1))
+        self._pool = None
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> np.ndarray:
-        return self.sess.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": tt})[0]
+        return self.run_all(ids, mask, tt)["logits"]
+
+    def _row(self, ids: np.ndarray, tt: np.ndarray) -> list[np.ndarray]:
+        feed = {"input_ids": ids[None, :], "attention_mask": np.ones((1, len(ids)), dtype=np.int64),
+                "token_type_ids": tt[None, :]}
+        return self.sess.run(self.outputs, feed)
 
     def run_all(self, ids: np.ndarray, mask: np.ndarray, tt: np.ndarray) -> dict[str, np.ndarray]:
-        """Every output of the graph by name (``logits``, and ``emotions`` for a model with that head)."""
-        outs = self.sess.run(self.outputs, {"input_ids": ids, "attention_mask": mask, "token_type_ids": tt})
-        return dict(zip(self.outputs, outs))
+        """Every output of the graph by name (``logits``, and ``emotions`` for a model with that head),
+        for a right-padded batch; token-level outputs come back padded with zeros."""
+        lengths = np.asarray(mask).sum(axis=1).astype(int)
+        rows = [(ids[i, :max(k, 1)], tt[i, :max(k, 1)]) for i, k in enumerate(lengths)]
+        if self.threads > 1 and len(rows) > 1:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="insight-onnx")
+            results = list(self._pool.map(lambda r: self._row(*r), rows))
+        else:
+            results = [self._row(*r) for r in rows]
+        out: dict[str, np.ndarray] = {}
+        width = ids.shape[1]
+        for j, name in enumerate(self.outputs):
+            parts = [res[j] for res in results]
+            if parts[0].ndim >= 3:  # (1, tokens, ...) per row: pad back to the batch width
+                padded = np.zeros((len(parts), width, *parts[0].shape[2:]), dtype=parts[0].dtype)
+                for i, p in enumerate(parts):
+                    padded[i, :p.shape[1]] = p[0]
+                out[name] = padded
+            else:
+                out[name] = np.concatenate(parts, axis=0)
+        return out
 
 
 class TorchRunner:
