@@ -221,4 +221,4 @@ def test_analysis_records_its_thresholds(mini_run):
     params = con.execute("SELECT params FROM runs WHERE command = 'analyze' ORDER BY started_at LIMIT 1").fetchone()[0]
     con.close()
     recorded = json.loads(params)["params"]
-    assert recorded["pain_merge_distance"] == 0.5 and recorded["min_problem_share"] == 0.5
+    assert recorded["pain_merge_distance"] == 0.45 and recorded["min_problem_share"] == 0.5
