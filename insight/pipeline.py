@@ -433,7 +433,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
 
 # -- pain points and profiles ----------------------------------------------------------------------
 VOICE_SQL = """
-SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, r.customer_id, r.channel, r.created_at, r.rating,
+SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, ss.language, r.customer_id, r.channel,
+       r.created_at, r.rating,
        r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
        ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
        ss.emo_surprise, ss.emo_trust,

@@ -88,3 +88,36 @@ def test_parts_hold_the_trend_counts():
     p = find_pain_points(_chatter_and_battery(), no_aspects())[0].iloc[0]
     assert p.parts["recent_mentions"] == 4 and p.parts["previous_mentions"] == 0 and p.parts["trend"] == "new"
     assert isinstance(p.first_seen, pd.Timestamp)
+
+
+def test_a_parsed_sentence_must_name_an_object():
+    from insight.stages.painpoints import names_an_object, sentence_names_a_problem
+
+    assert not names_an_object(["I", "patience"])  # "Not resolved, and I'm running out of patience."
+    assert not names_an_object('["I", "the same problem"]')
+    assert not names_an_object(["that", "a solution"])
+    assert names_an_object(["I", "one order"]) and names_an_object('["The login code"]')
+
+    def row(text, chunks, lemmas, language="en"):
+        return {"text": text, "noun_chunks": chunks, "lemmas": lemmas, "language": language}
+
+    assert not sentence_names_a_problem(row("Not resolved, and I'm running out of patience.", '["I", "patience"]',
+                                            "not resolve , and I be run out of patience ."))
+    # no noun chunk beyond pronouns: the verb carries the problem
+    assert sentence_names_a_problem(row("You charged me again after I cancelled!", '["You", "me", "I"]',
+                                        "you charge I again after I cancel !"))
+    # languages without a parser keep the lemma check
+    assert sentence_names_a_problem(row("Uygulama sürekli çöküyor.", "[]", "uygulama sürekli çök", "tr"))
+
+
+def test_a_theme_of_follow_ups_without_an_object_is_no_pain_point():
+    rows = [voice_row(f"f{i}", f"rf{i}", f"C{i}", "support", f"2026-03-0{i + 1}",
+                      "Not resolved, and I'm running out of patience.", -0.8, conversation=f"T{i}", topic=4,
+                      topic_label="not a solution") for i in range(4)]
+    rows += [voice_row(f"b{i}", f"rb{i}", f"C{i}", "support", f"2026-03-0{i + 1}", "Battery drains overnight.", -0.8,
+                       conversation=f"T{i}", topic=0, topic_label="battery drains") for i in range(4)]
+    frame = voice(rows)
+    frame["noun_chunks"] = ['["I", "patience"]'] * 4 + ['["Battery"]'] * 4
+    frame["language"] = "en"
+    pains, _ = find_pain_points(frame, no_aspects())
+    assert list(pains["label"]) == ["battery drains"]

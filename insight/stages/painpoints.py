@@ -51,7 +51,7 @@ from typing import Any
 
 from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
-from insight.stages.words import COMPLAINT_CUE, CONVERSATIONAL, THEMELESS
+from insight.stages.words import COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, THEMELESS
 
 PAIN_COLUMNS = [
     "pain_id", "kind", "key", "label", "topic_id", "rank", "score", "mentions", "customers", "channels",
@@ -85,6 +85,47 @@ def names_a_problem(lemmas: str) -> bool:
         if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL:
             return True
     return False
+
+
+def names_an_object(noun_chunks) -> bool:
+    """True when a parsed sentence's noun chunks (spaCy's, stored as a JSON list of strings) hold a
+    content noun: a word that is neither a pronoun or stop word, a feeling or filler word, conversational
+    vocabulary, nor an evaluative noun (``words.EVALUATIVE_NOUNS``: "patience", "solution").
+    "Not resolved, and I'm running out of patience." (chunks "I", "patience") names none;
+    "I was charged twice for one order." ("I", "one order") does."""
+    import json
+
+    if isinstance(noun_chunks, str):
+        try:
+            noun_chunks = json.loads(noun_chunks)
+        except ValueError:
+            noun_chunks = [noun_chunks]
+    for chunk in noun_chunks or []:
+        for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(chunk).lower())):
+            w = w.split("'")[0].strip("-")
+            if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL and w not in EVALUATIVE_NOUNS:
+                return True
+    return False
+
+
+def sentence_names_a_problem(row) -> bool:
+    """The problem check for one voice row: an English sentence (the one language parsed here) must
+    name an object (``names_an_object`` on its noun chunks, or a content verb when it has no noun chunk
+    at all: "It keeps crashing."); other languages fall back to the lemma check (``names_a_problem``)."""
+    chunks = row.get("noun_chunks")
+    lemmas = row.get("lemmas") if row.get("lemmas") is not None else row.get("text")
+    if row.get("language") == "en" and chunks is not None:
+        import json
+
+        parsed = json.loads(chunks) if isinstance(chunks, str) else list(chunks)
+        content_chunks = [c for c in parsed if not _only_pronouns(c)]
+        if content_chunks:
+            return names_an_object(content_chunks)
+    return names_a_problem(lemmas)
+
+
+def _only_pronouns(chunk: str) -> bool:
+    return all(w in THEMELESS for w in _LEMMA.findall(str(chunk).lower())) or not _LEMMA.findall(str(chunk).lower())
 
 
 def find_pain_points(
@@ -123,8 +164,7 @@ def find_pain_points(
     voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
     if "group_id" not in voice:
         voice = voice.assign(group_id=voice["topic_id"])
-    lemmas = voice["lemmas"] if "lemmas" in voice else voice["text"]
-    voice = voice.assign(_problem=lemmas.map(names_a_problem))
+    voice = voice.assign(_problem=[sentence_names_a_problem(r) for r in voice.to_dict("records")])
     neg = voice[voice["label"] == NEGATIVE_LABEL]
 
     themed = voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)]

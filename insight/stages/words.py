@@ -45,3 +45,13 @@ CONVERSATIONAL = frozenset({
     "haven", "hasn", "hadn", "ain", "gonna", "wanna", "gotta", "bit", "little", "anything", "everything",
     "nothing", "something", "real", "sure", "true", "right", "wrong", "exactly", "whatever", "matter",
 })
+
+# Nouns that judge a problem or the wait for its fix without naming what goes wrong: "running out of
+# patience", "what a nightmare", "that's not a solution", "terrible experience". A noun chunk made only
+# of these (and THEMELESS / CONVERSATIONAL words) names no object a team could act on.
+EVALUATIVE_NOUNS = frozenset({
+    "patience", "nightmare", "disaster", "mess", "hassle", "headache", "waste", "shambles", "farce",
+    "solution", "experience", "situation", "state", "thing", "things", "stuff", "lot", "lots", "deal",
+    "nonsense", "rubbish", "garbage", "trash", "pain", "frustration", "disappointment", "shame", "fault",
+    "mistake", "error", "reason", "point", "idea", "clue", "word", "words", "update", "news", "status",
+})
