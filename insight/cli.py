@@ -7,6 +7,7 @@ Data goes to stdout; progress and logs to stderr. Errors exit 1 with one line na
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -168,6 +169,17 @@ def rejects(fmt, db):
 
 
 # -- analyze / run / demo ----------------------------------------------------------------------------
+def _quiet_third_party(quiet: bool) -> None:
+    """--quiet silences the model libraries' own bars too ("Loading weights" from transformers reads
+    huggingface_hub's switch when it is first imported)."""
+    if quiet:
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+        if "transformers" in sys.modules:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+
 @main.command()
 @click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
@@ -180,6 +192,7 @@ def rejects(fmt, db):
 @db_option
 def analyze(batch_size, runner, quiet, embedder, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
+    _quiet_third_party(quiet)
     from insight.pipeline import Models
     from insight.pipeline import analyze as run_analyze
 
@@ -194,6 +207,7 @@ def analyze(batch_size, runner, quiet, embedder, db):
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(config, quiet):
     """One shot from CONFIG.toml: ingest every source, analyse, write the reports."""
+    _quiet_third_party(quiet)
     from insight.jobs import run_config
 
     result = run_config(config, progress=not quiet)
@@ -204,6 +218,7 @@ def run(config, quiet):
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def demo(quiet):
     """Run the main job on the bundled demo corpus (corpora/demo) and print where the outputs are."""
+    _quiet_third_party(quiet)
     from insight.jobs import DEMO_CONFIG, run_config
 
     result = run_config(DEMO_CONFIG, progress=not quiet)

@@ -222,3 +222,18 @@ def test_analysis_records_its_thresholds(mini_run):
     con.close()
     recorded = json.loads(params)["params"]
     assert recorded["pain_merge_distance"] == 0.45 and recorded["min_problem_share"] == 0.5
+
+
+def test_quiet_run_prints_no_progress_bars_not_even_the_model_libraries(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    mini = Path(__file__).parent / "data" / "mini"
+    for f in mini.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    done = subprocess.run([sys.executable, "-m", "insight.cli", "run", str(tmp_path / "insight.toml"), "--quiet"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Loading weights" not in done.stderr and "%|" not in done.stderr, done.stderr[-2000:]
