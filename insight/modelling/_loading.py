@@ -114,8 +114,8 @@ class OnnxRunner:
     value in the input tensor. Run as a padded batch, a sentence's probabilities would move with
     whatever was batched beside it (by up to 0.34 on SST-2 dev, 9 of 400 labels flipped). So each row
     runs alone, without padding, and its result depends on its own text only; ``threads`` rows run at
-    once on a session with one intra-op thread each, which on 2 cores is as fast as padded batches of 64
-    (``scripts/bench_models.py``). Callers still pass padded batches (right-padded: ``mask`` is a prefix
+    once on a session with one intra-op thread each (on 2 cores, 600 SST-2 dev sentences: sentiment 215/s
+    alone against 194/s in padded batches of 64, aspect terms 585/s against 637/s). Callers still pass padded batches (right-padded: ``mask`` is a prefix
     of ones) and get padded outputs back.
     """
 

@@ -76,15 +76,32 @@ def customer_value(attributes: dict[str, Any]) -> float | None:
     return None
 
 
+def _words(text) -> list[str]:
+    """Lower-cased words of a text, handles, URLs and emails removed, contraction pieces cut off."""
+    return [w.split("'")[0].strip("-") for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(text or "").lower()))]
+
+
+def _has_content_word(text, excluded: tuple[frozenset, ...]) -> bool:
+    return any(len(w) >= 3 and not any(w in words for words in excluded) for w in _words(text))
+
+
 def names_a_problem(lemmas: str) -> bool:
     """True when a sentence (its spaCy lemmas, or its lower-cased words) holds a content word: neither
     a stop word, a feeling or filler word (``words.THEMELESS``), nor conversational vocabulary
     (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
-    for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(lemmas or "").lower())):
-        w = w.split("'")[0].strip("-")
-        if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL:
-            return True
-    return False
+    return _has_content_word(lemmas, (THEMELESS, CONVERSATIONAL))
+
+
+def _chunk_list(noun_chunks) -> list[str]:
+    """Stored noun chunks (a JSON list of strings) or an already parsed list."""
+    import json
+
+    if isinstance(noun_chunks, str):
+        try:
+            return [str(c) for c in json.loads(noun_chunks)]
+        except ValueError:
+            return [noun_chunks]
+    return [str(c) for c in noun_chunks or []]
 
 
 def names_an_object(noun_chunks) -> bool:
@@ -93,39 +110,20 @@ def names_an_object(noun_chunks) -> bool:
     vocabulary, nor an evaluative noun (``words.EVALUATIVE_NOUNS``: "patience", "solution").
     "Not resolved, and I'm running out of patience." (chunks "I", "patience") names none;
     "I was charged twice for one order." ("I", "one order") does."""
-    import json
-
-    if isinstance(noun_chunks, str):
-        try:
-            noun_chunks = json.loads(noun_chunks)
-        except ValueError:
-            noun_chunks = [noun_chunks]
-    for chunk in noun_chunks or []:
-        for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(chunk).lower())):
-            w = w.split("'")[0].strip("-")
-            if len(w) >= 3 and w not in THEMELESS and w not in CONVERSATIONAL and w not in EVALUATIVE_NOUNS:
-                return True
-    return False
+    return any(_has_content_word(c, (THEMELESS, CONVERSATIONAL, EVALUATIVE_NOUNS)) for c in _chunk_list(noun_chunks))
 
 
 def sentence_names_a_problem(row) -> bool:
     """The problem check for one voice row: an English sentence (the one language parsed here) must
-    name an object (``names_an_object`` on its noun chunks, or a content verb when it has no noun chunk
-    at all: "It keeps crashing."); other languages fall back to the lemma check (``names_a_problem``)."""
+    name an object (``names_an_object`` on its noun chunks, or a content verb when its only chunks are
+    pronouns: "You charged me again after I cancelled!"); other languages fall back to the lemma check
+    (``names_a_problem``)."""
     chunks = row.get("noun_chunks")
-    lemmas = row.get("lemmas") if row.get("lemmas") is not None else row.get("text")
     if row.get("language") == "en" and chunks is not None:
-        import json
-
-        parsed = json.loads(chunks) if isinstance(chunks, str) else list(chunks)
-        content_chunks = [c for c in parsed if not _only_pronouns(c)]
+        content_chunks = [c for c in _chunk_list(chunks) if any(w not in THEMELESS for w in _words(c))]
         if content_chunks:
             return names_an_object(content_chunks)
-    return names_a_problem(lemmas)
-
-
-def _only_pronouns(chunk: str) -> bool:
-    return all(w in THEMELESS for w in _LEMMA.findall(str(chunk).lower())) or not _LEMMA.findall(str(chunk).lower())
+    return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"))
 
 
 def find_pain_points(
@@ -164,8 +162,12 @@ def find_pain_points(
     voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
     if "group_id" not in voice:
         voice = voice.assign(group_id=voice["topic_id"])
-    voice = voice.assign(_problem=[sentence_names_a_problem(r) for r in voice.to_dict("records")])
-    neg = voice[voice["label"] == NEGATIVE_LABEL]
+    # the problem check is read only on negative mentions: run it on those rows alone
+    is_neg = voice["label"] == NEGATIVE_LABEL
+    problem = pd.Series(False, index=voice.index)
+    problem[is_neg] = [sentence_names_a_problem(r) for r in voice[is_neg].to_dict("records")]
+    voice = voice.assign(_problem=problem)
+    neg = voice[is_neg]
 
     themed = voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)]
     themed = themed[~themed["topic_id"].astype(int).isin(set(ignored))]
