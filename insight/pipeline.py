@@ -438,10 +438,12 @@ SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, ss.la
        r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
        ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
        ss.emo_surprise, ss.emo_trust,
-       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id
+       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
+       ds.label AS record_label, ds.score AS record_score
 FROM sentences s
 JOIN records r USING (record_id)
 LEFT JOIN sentence_sentiment ss USING (sentence_id)
+LEFT JOIN doc_sentiment ds USING (record_id)
 LEFT JOIN sentence_topics st USING (sentence_id)
 LEFT JOIN topics tp ON tp.topic_id = st.topic_id
 WHERE r.speaker = 'customer'

@@ -121,3 +121,39 @@ def test_a_theme_of_follow_ups_without_an_object_is_no_pain_point():
     frame["language"] = "en"
     pains, _ = find_pain_points(frame, no_aspects())
     assert list(pains["label"]) == ["battery drains"]
+
+
+def _billing_rows(score, *, rating=None, record_label=None, channel="review"):
+    """Three customers report a double charge in a plain, factual sentence (the model reads it neutral)."""
+    rows = [voice_row(f"d{i}", f"rd{i}", f"C{i}", channel, f"2026-03-0{i + 1}",
+                      "I was charged twice for my plan this month.", score, rating=rating, topic=3,
+                      topic_label="charged twice") for i in range(3)]
+    frame = voice(rows)
+    if record_label is not None:
+        frame["record_label"] = record_label
+        frame["record_score"] = -0.9 if record_label == "negative" else 0.0
+    return frame
+
+
+def test_a_neutral_problem_report_in_an_unhappy_record_is_a_mention():
+    # one-star reviews: the plain report is the complaint
+    pains, mentions = find_pain_points(_billing_rows(-0.2, rating=1), no_aspects())
+    assert list(pains["label"]) == ["charged twice"] and len(mentions) == 3
+    # a record the model reads as negative overall (a support turn has no stars), with its severity
+    pains, _ = find_pain_points(_billing_rows(-0.2, record_label="negative", channel="support"), no_aspects())
+    assert list(pains["label"]) == ["charged twice"] and pains.iloc[0]["severity"] == 0.9
+
+
+def test_a_neutral_sentence_is_no_mention_in_a_content_record_or_when_it_leans_positive():
+    assert len(find_pain_points(_billing_rows(-0.2, rating=4), no_aspects())[0]) == 0
+    assert len(find_pain_points(_billing_rows(-0.2, record_label="neutral", channel="support"), no_aspects())[0]) == 0
+    assert len(find_pain_points(_billing_rows(0.1, rating=1), no_aspects())[0]) == 0  # context, not a complaint
+
+
+def test_content_free_mentions_are_not_counted_in_a_pain_point():
+    rows = [voice_row(f"b{i}", f"rb{i}", f"C{i}", "social", "2026-03-01", "Battery drains overnight.", -0.8,
+                      topic=0, topic_label="battery drains") for i in range(4)]
+    rows += [voice_row(f"x{i}", f"rx{i}", f"C{i}", "social", "2026-03-01", "Really terrible!!!", -0.9,
+                       topic=0, topic_label="battery drains") for i in range(2)]
+    pains, mentions = find_pain_points(voice(rows), no_aspects())
+    assert pains.iloc[0]["mentions"] == 4 and set(mentions["sentence_id"]) == {f"b{i}" for i in range(4)}

@@ -7,12 +7,19 @@ talk about negatively, more than once and by more than one customer. The paramet
 
 - **negative**: at least ``min_negative_share`` of the topic's sentences are negative (the sentiment
   model's argmax: ``params.NEGATIVE_LABEL``). A negative sentence inside a 4–5 star review counts only
-  when it is announced as a complaint (``words.COMPLAINT_CUE``: "but", "unfortunately", ...).
+  when it is announced as a complaint (``words.COMPLAINT_CUE``: "but", "unfortunately", ...). A factual
+  problem report reads neutral ("I was charged twice for my plan this month."): a neutral sentence that
+  leans negative (score < 0) inside an unhappy record (a 1–2 star review, or a record whose document
+  sentiment is negative) counts as a negative mention. Measured (scripts/eval_issues.py --refit): the
+  demo's double charge, a planted theme read neutral by the model, went from no pain point to #15
+  (25 customers); airline distinct reasons in the top 10 went 5 -> 6, purity 0.625 -> 0.622.
 - **names a problem**: at least ``min_problem_share`` of its negative mentions carry a content word
   (a spaCy lemma that is neither a stop word, a feeling word, nor conversational vocabulary such as
   "problem", "ticket", "colleague", "help": ``words.CONVERSATIONAL``). "It isn't.", "That doesn't
   really help, but ok." and "Same problem as before, the fix did nothing." name nothing a team can
-  act on; "You charged me again after I cancelled" and "Live view says connecting" do.
+  act on; "You charged me again after I cancelled" and "Live view says connecting" do. Only the
+  mentions that name a problem are counted and quoted: a theme that passes keeps none of its
+  content-free mentions ("Completely unacceptable!!!").
 - **not ignored** by an analyst (``insight topics ignore ID``).
 
 For each one we compute its parts and one ranking score:
@@ -23,7 +30,8 @@ For each one we compute its parts and one ranking score:
 - customers      distinct customer ids with a negative mention (reach; the main driver: the square root
                  lets a problem of 60 customers outrank one of 8 whatever its other parts, which
                  log2 did not)
-- severity       mean negativity of the mentions, -score clipped to [0, 1]
+- severity       mean negativity of the mentions: -score clipped to [0, 1], or the record's -score when the
+                 record reads more negative (a plain report inside an angry review is as severe as the review)
 - rise           only a significant rise counts: recent mentions (the last ``window_days`` ending at
                  the newest record) against the window before, one-sided exact binomial test of
                  recent vs previous (equal windows: recent ~ Bin(recent + previous, 1/2)), p below
@@ -162,10 +170,19 @@ def find_pain_points(
     voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
     if "group_id" not in voice:
         voice = voice.assign(group_id=voice["topic_id"])
+    # A factual problem report reads neutral ("I was charged twice for my plan this month."); inside an
+    # unhappy record (a 1-2 star review, or a record the model reads as negative overall) a neutral
+    # sentence that leans negative is the complaint's substance and counts as a negative mention.
+    unhappy = (voice["channel"] == "review") & (pd.to_numeric(voice["rating"], errors="coerce").fillna(5) <= 2)
+    if "record_label" in voice:
+        unhappy |= voice["record_label"] == NEGATIVE_LABEL
+    reported = (voice["label"] == "neutral") & unhappy & (voice["score"] < 0)
+    voice = voice.assign(label=voice["label"].where(~reported, NEGATIVE_LABEL))
     # the problem check is read only on negative mentions: run it on those rows alone
     is_neg = voice["label"] == NEGATIVE_LABEL
     problem = pd.Series(False, index=voice.index)
-    problem[is_neg] = [sentence_names_a_problem(r) for r in voice[is_neg].to_dict("records")]
+    if is_neg.any():
+        problem[is_neg] = [sentence_names_a_problem(r) for r in voice[is_neg].to_dict("records")]
     voice = voice.assign(_problem=problem)
     neg = voice[is_neg]
 
@@ -178,7 +195,7 @@ def find_pain_points(
             continue
         if negatives["_problem"].mean() < params.min_problem_share:
             continue
-        sub_negatives[int(topic_id)] = negatives
+        sub_negatives[int(topic_id)] = negatives[negatives["_problem"]]  # mentions that name a problem
 
     candidates: list[tuple[str, str, str, int | None, Any, list]] = []
     by_group: dict[int, list[int]] = {}
@@ -297,6 +314,15 @@ def _happy_customers(voice) -> set:
     return set(means[means >= 4].index)
 
 
+def _negativity(mentions):
+    """How negative each mention is, 0..1: the sentence's -score, or its record's when the record reads
+    more negative (a factual report, "I was charged twice this month.", inside an angry review)."""
+    neg = (-mentions["score"]).clip(lower=0, upper=1)
+    if "record_score" in mentions:
+        neg = neg.combine(-mentions["record_score"].fillna(0), max).clip(0, 1)
+    return neg
+
+
 def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set, ltv: dict, ratings: dict,
              churn_customers: set | None, all_value: float) -> dict[str, Any]:
     import pandas as pd
@@ -307,7 +333,7 @@ def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set
     before = int(((created > as_of - 2 * window) & (created <= as_of - window)).sum())
     growth = (recent - before) / max(before, 1)
     tr = trend(recent, before, params)
-    severity = float((-mentions["score"]).clip(lower=0).mean())
+    severity = float(_negativity(mentions).mean())
     support = mentions[(mentions["channel"] == "support") & mentions["customer_id"].notna()]
     convs = support.groupby("customer_id")["conversation_id"].nunique()
     repeat = int((convs >= 2).sum())
