@@ -189,7 +189,10 @@ def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict
     labels = np.where(parts == keep, topic_id, new_id)
     texts = [theme_text(t) or t for t in rows["text"]]
     used = set(store.query("SELECT label FROM topics WHERE topic_id <> ?", [topic_id])["label"])
-    described = {t.topic_id: t for t in describe_topics(texts, labels, vecs, embedder=embedder, used=used)}
+    from insight.pipeline import store_languages
+
+    described = {t.topic_id: t for t in describe_topics(texts, labels, vecs, embedder=embedder, used=used,
+                                                         languages=store_languages(store))}
     run_id = store.start_run("topics split", {"topic_id": topic_id})
     old = store.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id]).iloc[0]
     parent = None if pd.isna(old["merged_into"]) else int(old["merged_into"])

@@ -309,6 +309,12 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     return counts
 
 
+def store_languages(store: Store) -> set[str]:
+    """The languages of the store's records (``records.language``), for per-language label words."""
+    return {str(x) for x in store.query(
+        "SELECT DISTINCT language FROM records WHERE language IS NOT NULL ORDER BY language")["language"]}
+
+
 def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=None, nlp=None) -> dict[str, int]:
     import pandas as pd
 
@@ -338,10 +344,12 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     if len(new) == 0:
         return {"assigned": 0, "topics": len(existing), "new_topics": 0, "no_theme": len(themeless)}
     vectors = _load_vectors(new)
+    languages = store_languages(store)
 
     def discoverer(n: int) -> TopicDiscovery:
         return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
-                              seed=params.seed, fast=params.fast, label_embedder=embedder, nlp=nlp)
+                              seed=params.seed, fast=params.fast, label_embedder=embedder, nlp=nlp,
+                              languages=languages)
 
     topic_rows: list[dict[str, Any]] = []
     if len(existing) == 0:
@@ -393,7 +401,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             label = t.label
             if label in used:  # unique against the stored topics too
                 member_texts = [theme_text(x) or x for x in members["text"]]
-                kw = class_keywords(member_texts, np.zeros(len(members), int), [0]).get(0, t.keywords)
+                kw = class_keywords(member_texts, np.zeros(len(members), int), [0],
+                                    languages=languages).get(0, t.keywords)
                 label = readable_label(kw or t.keywords, used)
             used.add(label)
             new_rows.append({**t.as_row(), "topic_id": next_id, "label": label, "status": "active",

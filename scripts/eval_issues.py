@@ -19,6 +19,14 @@ and two measures of the pain points themselves (the whole product: ingest, analy
              mentions whose reason is known and not "Can't Tell"), distinct majority reasons in the top
              10, coverage (reasons with >= 30 tweets that are the majority reason of a top-15 pain point)
              and false share (top-15 pain-point mentions whose gold sentiment is positive).
+  germeval   ``germeval2017/dev.jsonl`` (German Deutsche Bahn customer feedback: tweets, Facebook comments,
+             forum and news posts): the 606 relevant negative documents ingested as social posts (each
+             document its own hashed customer; no dates in the data, so one per hour from 2015-07-01) and
+             scored like the airline tweets against the gold aspect categories of their negative aspects
+             ("Allgemein", general, counts as unknown, like "Can't Tell"). A document can carry several
+             categories: the majority category of a pain point is the one most of its mentions' documents
+             carry, and a mention is pure when its document carries it. Coverage: categories with >= 30
+             documents. All documents are negative, so there is no false share.
   demo       the demo store (``insight demo``; out/demo/insight.duckdb): top-10 precision against the
              planted pain themes of ``corpora/demo/truth.json``. A pain point's theme is the majority
              planted theme of the customers behind its mentions (a customer with k planted themes counts
@@ -37,6 +45,7 @@ with the embeddings already cached (the embedding pass runs once per corpus and 
     python scripts/eval_issues.py [--corpus dstc11|banking77|clinc150|airline|demo|all] [--limit N]
                                   [--cache-dir /tmp/insight-emb] [--seed 42] [--json out.json]
                                   [--airline-db /tmp/insight-airline/insight.duckdb] [--demo-db out/demo/insight.duckdb]
+                                  [--germeval-db /tmp/insight-germeval/insight.duckdb]
                                   [--refit]
 
 Reference (DSTC11 Task 1, test-banking; all-mpnet-base-v2 + k-means baseline / best team T05):
@@ -250,16 +259,17 @@ def airline_rows() -> list[dict]:
     return rows
 
 
-def build_airline_store(db: str) -> None:
+def build_airline_store(db: str, rows: list[dict] | None = None) -> None:
+    """Ingest ``rows`` (default: the airline tweets) as social posts into a new store and analyse it."""
     import tempfile
 
     from insight.jobs import ingest_files
     from insight.pipeline import analyze
     from insight.store import Store
 
-    rows = airline_rows()
+    rows = airline_rows() if rows is None else rows
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "airline-dev.jsonl"
+        path = Path(tmp) / "posts.jsonl"
         with path.open("w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps({k: r[k] for k in ("post_id", "text", "created_at", "customer_id", "platform")}) + "\n")
@@ -268,30 +278,61 @@ def build_airline_store(db: str) -> None:
             ingest_files(store, "social", [str(path)])
             t0 = time.perf_counter()
             counts = analyze(store, progress=False)
-            log(f"airline: analysed in {time.perf_counter() - t0:.0f}s: {counts}")
+            log(f"{db}: analysed in {time.perf_counter() - t0:.0f}s: {counts}")
 
 
 def evaluate_airline(db: str, *, refit: bool) -> dict:
+    gold = {r["post_id"]: r for r in airline_rows()}
+    reasons = {k: ({r["gold_reason"]} if r["gold_reason"] not in (None, "Can't Tell") else set())
+               for k, r in gold.items()}
+    positive = {k for k, r in gold.items() if r["gold_label"] == "positive"}
+    return _evaluate_reasons("airline", db, airline_rows, reasons, positive, refit=refit)
+
+
+def germeval_rows() -> list[dict]:
+    from datetime import datetime, timedelta
+
+    rows, start = [], datetime(2015, 7, 1)
+    path = CORPORA / "germeval2017" / "dev.jsonl"
+    for i, line in enumerate(path.open(encoding="utf-8")):
+        r = json.loads(line)
+        if not (r.get("relevance") and r.get("label") == "negative"):
+            continue
+        cats = {a.split("#")[0] for a in r.get("aspects") or [] if a.endswith(":negative")} - {"Allgemein"}
+        rows.append({"post_id": f"germeval-dev-{i}", "text": r["text"],
+                     "created_at": (start + timedelta(hours=len(rows))).isoformat() + "+00:00",
+                     "customer_id": "G-" + hashlib.sha1(r["id"].encode()).hexdigest()[:10],  # ids hold handles
+                     "platform": "twitter", "gold_reasons": cats})
+    return rows
+
+
+def evaluate_germeval(db: str, *, refit: bool) -> dict:
+    reasons = {r["post_id"]: r["gold_reasons"] for r in germeval_rows()}
+    return _evaluate_reasons("germeval", db, germeval_rows, reasons, set(), refit=refit)
+
+
+def _evaluate_reasons(corpus: str, db: str, rows_fn, reasons: dict[str, set], positive: set, *, refit: bool) -> dict:
+    """Top-10 purity, distinct majority reasons, coverage and false share of a store's ranked pain points
+    against gold reasons per source record (a set: empty when unknown)."""
     from insight.store import Store
 
     if not Path(db).exists():
-        build_airline_store(db)
+        build_airline_store(db, rows_fn())
     elif refit:
         _refit(db)
-    gold = {r["post_id"]: r for r in airline_rows()}
     with Store(db, read_only=True) as store:
         pains = store.query("SELECT pain_id, rank, label, customers, mentions FROM pain_points ORDER BY rank")
         mentions = store.query("SELECT m.pain_id, r.source_id FROM pain_mentions m JOIN records r USING (record_id)")
-    reasons = Counter(r["gold_reason"] for r in gold.values() if r["gold_reason"] not in (None, "Can't Tell"))
-    big = sorted(k for k, n in reasons.items() if n >= AIRLINE_REASON_MIN)
+    counts = Counter(c for cats in reasons.values() for c in cats)
+    big = sorted(k for k, n in counts.items() if n >= AIRLINE_REASON_MIN)
     rows, purities, majority = [], [], []
     false_n = false_d = 0
     for p in pains.head(15).itertuples():
         ids = list(mentions[mentions["pain_id"] == p.pain_id]["source_id"])
-        known = [gold[i]["gold_reason"] for i in ids if gold[i]["gold_reason"] not in (None, "Can't Tell")]
-        top, n = Counter(known).most_common(1)[0] if known else (None, 0)
-        purity = n / len(known) if known else 0.0
-        false_n += sum(gold[i]["gold_label"] == "positive" for i in ids)
+        known = [reasons[i] for i in ids if reasons[i]]
+        top, _ = Counter(c for cats in known for c in sorted(cats)).most_common(1)[0] if known else (None, 0)
+        purity = sum(top in cats for cats in known) / len(known) if known else 0.0
+        false_n += sum(i in positive for i in ids)
         false_d += len(ids)
         if p.rank <= 10:
             purities.append(purity)
@@ -300,7 +341,7 @@ def evaluate_airline(db: str, *, refit: bool) -> dict:
                      "majority_reason": top, "purity": purity, "known": len(known)})
     top10 = [m for m in majority[:10] if m]
     return {
-        "corpus": "airline", "pain_points": int(len(pains)),
+        "corpus": corpus, "pain_points": int(len(pains)),
         "purity_top10": float(np.mean(purities)) if purities else 0.0,
         "distinct_top10": len(set(top10)),
         "coverage": sorted(set(big) & set(m for m in majority if m)), "reasons_30": big,
@@ -342,11 +383,14 @@ def evaluate_demo(db: str, *, refit: bool) -> dict:
 
 def pain_report(r: dict) -> str:
     lines = []
-    if r["corpus"] == "airline":
-        lines.append(f"airline tweets dev: {r['pain_points']} pain points; top-10 purity {r['purity_top10']:.3f} "
-                     f"(floor 0.70, aim 0.80); distinct reasons in top 10: {r['distinct_top10']} (floor 6); coverage "
-                     f"{len(r['coverage'])} of {len(r['reasons_30'])} reasons with >= {AIRLINE_REASON_MIN} tweets "
-                     f"(floor: all but one); false share {r['false_share']:.3f} (floor <= 0.05)")
+    if r["corpus"] in ("airline", "germeval"):
+        floors = ("(floor 0.70, aim 0.80)", " (floor 6)", " (floor: all but one)", " (floor <= 0.05)") \
+            if r["corpus"] == "airline" else ("(floor 0.60, aim 0.70)", "", "", "")
+        name = "airline tweets dev" if r["corpus"] == "airline" else "germeval2017 dev (negative, relevant)"
+        lines.append(f"{name}: {r['pain_points']} pain points; top-10 purity {r['purity_top10']:.3f} "
+                     f"{floors[0]}; distinct reasons in top 10: {r['distinct_top10']}{floors[1]}; coverage "
+                     f"{len(r['coverage'])} of {len(r['reasons_30'])} reasons with >= {AIRLINE_REASON_MIN} records"
+                     f"{floors[2]}; false share {r['false_share']:.3f}{floors[3]}")
         lines.append(f"  not covered: {', '.join(sorted(set(r['reasons_30']) - set(r['coverage']))) or '-'}")
         for x in r["rows"]:
             lines.append(f"  {x['rank']:>3}  {x['label'][:42]:<42} {x['customers']:>4} cust  {x['mentions']:>4} ment  "
@@ -363,9 +407,12 @@ def pain_report(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", choices=["dstc11", "banking77", "clinc150", "airline", "demo", "all"], default="all")
+    ap.add_argument("--corpus", choices=["dstc11", "banking77", "clinc150", "airline", "germeval", "demo", "all"],
+                    default="all")
     ap.add_argument("--airline-db", default="/tmp/insight-airline/insight.duckdb",
                     help="store for the airline measure (built on first use: ingest + analyse, a few minutes)")
+    ap.add_argument("--germeval-db", default="/tmp/insight-germeval/insight.duckdb",
+                    help="store for the German measure (built on first use: ingest + analyse, a few minutes)")
     ap.add_argument("--demo-db", default=str(HERE.parent / "out" / "demo" / "insight.duckdb"))
     ap.add_argument("--refit", action="store_true", help="re-run topics and pain points on the stored embeddings")
     ap.add_argument("--limit", type=int, default=None, help="seeded sample of N texts per corpus")
@@ -376,11 +423,12 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder = CachedEmbedder(Path(args.cache_dir))
     names = list(LOADERS) if args.corpus == "all" else [n for n in [args.corpus] if n in LOADERS]
-    pain = [] if args.corpus not in ("airline", "demo", "all") else (
-        ["airline", "demo"] if args.corpus == "all" else [args.corpus])
+    pain = [] if args.corpus not in ("airline", "germeval", "demo", "all") else (
+        ["airline", "germeval", "demo"] if args.corpus == "all" else [args.corpus])
     results = []
     for name in pain:
         r = (evaluate_airline(args.airline_db, refit=args.refit) if name == "airline"
+             else evaluate_germeval(args.germeval_db, refit=args.refit) if name == "germeval"
              else evaluate_demo(args.demo_db, refit=args.refit))
         print(pain_report(r) + "\n")
         results.append(r)

@@ -38,3 +38,31 @@ def test_labels_module_does_not_import_topics():
     tree = ast.parse(Path(labels.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert "insight.stages.topics" not in imported
+
+
+def test_german_labels_skip_german_function_words_and_keep_umlauts():
+    import numpy as np
+
+    from insight.stages.labels import class_keywords, phrase_candidates
+
+    texts = ["Ich habe nicht verstanden, warum die Verspätung so lang war.",
+             "Die Verspätung war nicht angekündigt, auch das ist so.",
+             "Ich finde das nicht gut, die Verspätung schon wieder.",
+             "Das WLAN im Zug geht nicht.", "Auch das WLAN im Zug fällt aus.", "Ich habe kein WLAN im Zug."]
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    kw = class_keywords(texts, labels, [0, 1], languages={"de"})
+    assert kw[0][0] == "verspätung"  # the whole word, not "versp" + "tung"
+    for words in kw.values():
+        assert not {"ich", "nicht", "das", "auch", "die"} & {w for k in words for w in k.split()}
+    english_only = class_keywords(texts, labels, [0, 1])
+    assert "nicht" in {w for k in english_only[0] for w in k.split()}  # what German customers got before
+    phrases = [p for p, _ in phrase_candidates(texts[:3], kw[0], languages={"de"})]
+    assert phrases and all(p.split()[0] not in {"ich", "die", "das"} for p in phrases)
+
+
+def test_a_german_sentence_of_function_words_names_no_problem():
+    from insight.stages.painpoints import names_a_problem
+
+    assert not names_a_problem("das sein nicht so", "de")
+    assert names_a_problem("die verspätung sein lang", "de")
+    assert names_a_problem("das sein nicht so")  # read as English, German function words looked like content

@@ -16,6 +16,10 @@
    centrality), plus a bonus for a high c-TF-IDF rank of its words, for being used by more of the
    topic's sentences, and for phrases over single words; the best unused candidate is the label.
 
+Languages: words are Unicode ("Verspätung", "çöküyor"), and the stop words of every language the
+topic's sentences are written in (spaCy's lists, ``insight.stages.nlp.stop_words``) count as function
+words beside the English ones, so a German topic is never labelled "ich" or "nicht".
+
 This module imports nothing from ``insight.stages.topics`` (the topic stage imports it).
 """
 
@@ -34,7 +38,8 @@ RANK_BONUS = 0.12
 SUPPORT_BONUS = 0.15
 MAX_WORDS = 5
 MAX_CANDIDATES = 25
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d[\w-]*|[@#]\w+|\S+@\S+")
+_TOKEN = re.compile(r"[^\W\d_][\w'-]*|\d[\w-]*|[@#]\w+|\S+@\S+")
+_KEY_TOKEN = r"(?u)\b[^\W\d_][\w'-]+\b"  # c-TF-IDF terms: a letter (any script) first
 _PII = re.compile(r"\d|@|https?:|www\.|\.com\b")
 _CLAUSE = re.compile(r"[,.;:!?()\"]+(?:\s|$)|\s[-–—]\s")  # a label never crosses a clause boundary
 # Label words that carry no theme on their own (beyond sklearn's English stop words).
@@ -45,6 +50,17 @@ _WEAK = {
 }
 
 
+def function_words(languages=None) -> frozenset[str]:
+    """Words that never start or end a label: English stop, feeling and conversational words, plus the
+    stop words of each language in ``languages``."""
+    from insight.stages.nlp import stop_words
+
+    out = set(_EDGE_STOP)
+    for lang in sorted(set(languages or ()) - {"en"}):  # English: sklearn's list, as the topic stage uses
+        out |= stop_words(lang)
+    return frozenset(out)
+
+
 def embed_phrases(phrases: list[str], embedder) -> np.ndarray:
     if not phrases:
         return np.zeros((0, 384), dtype=np.float32)
@@ -53,14 +69,17 @@ def embed_phrases(phrases: list[str], embedder) -> np.ndarray:
     return np.asarray(vecs, dtype=np.float32)
 
 
-def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12) -> dict[int, list[str]]:
-    """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together."""
-    from sklearn.feature_extraction.text import CountVectorizer
+def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12,
+                   languages=None) -> dict[int, list[str]]:
+    """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together; stop words of
+    English and of each language in ``languages`` left out."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    stops = sorted(set(ENGLISH_STOP_WORDS) | (function_words(languages) - _EDGE_STOP))
 
     docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == tid) for tid in ids]
     try:
-        vec = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=1,
-                              token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b")
+        vec = CountVectorizer(ngram_range=(1, 3), stop_words=stops, min_df=1, token_pattern=_KEY_TOKEN)
         counts = vec.fit_transform(docs)
     except ValueError:  # nothing but stop words
         return {tid: [] for tid in ids}
@@ -78,12 +97,13 @@ def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: 
     return out
 
 
-def candidates(keywords: list[str]) -> list[str]:
+def candidates(keywords: list[str], languages=None) -> list[str]:
     """Keywords that make sense as a label on their own (no edge function word, no personal data)."""
+    edge = function_words(languages)
     out = []
     for k in keywords:
         words = k.replace("'", "").split()
-        if not words or words[0] in _EDGE_STOP or words[-1] in _EDGE_STOP:
+        if not words or words[0] in edge or words[-1] in edge:
             continue
         if _PII.search(k) or len(k) < 3 or len(set(words)) < len(words):
             continue
@@ -114,8 +134,10 @@ def _suspects(texts: list[str]) -> set[str]:
     return out
 
 
-def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned: set[str] | None = None) -> list[tuple[str, int]]:
+def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned: set[str] | None = None,
+                      languages=None) -> list[tuple[str, int]]:
     """Verbatim word sequences of a topic's sentences usable as its label, with how many sentences use them."""
+    edge = function_words(languages)
     key_words = {w for k in keywords for w in k.replace("'", "").split()}
     support: Counter = Counter()
     for t in texts:
@@ -125,7 +147,7 @@ def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned
             for n in range(1, MAX_WORDS + 1):
                 for i in range(len(words) - n + 1):
                     gram = words[i:i + n]
-                    if gram[0].replace("'", "") in _EDGE_STOP or gram[-1].replace("'", "") in _EDGE_STOP:
+                    if gram[0].replace("'", "") in edge or gram[-1].replace("'", "") in edge:
                         continue
                     seen.add(" ".join(gram))
         support.update(seen)
@@ -137,7 +159,7 @@ def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned
         words = phrase.replace("'", "").split()
         if _PII.search(phrase) or len(set(words)) < len(words) or not (set(words) & key_words):
             continue
-        if not [w for w in words if w not in THEMELESS and w not in CONVERSATIONAL]:
+        if not [w for w in words if w not in edge]:
             continue
         out.append((phrase, n))
     banned = set(banned or ())
@@ -151,21 +173,22 @@ def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned
 
 
 def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarray], *, embedder,
-                  used: set[str] | None = None, texts: dict[int, list[str]] | None = None, nlp=None) -> dict[int, str]:
+                  used: set[str] | None = None, texts: dict[int, list[str]] | None = None, nlp=None,
+                  languages=None) -> dict[int, str]:
     """One unique label per topic id (topics in the order given choose first)."""
     used = set(used or ())
     cands: dict[int, list[tuple[str, float]]] = {}
     for tid, kw in keywords.items():
         options: list[tuple[str, float]] = []
         if texts is not None and texts.get(tid):
-            found = phrase_candidates(texts[tid], kw, nlp=nlp)
+            found = phrase_candidates(texts[tid], kw, nlp=nlp, languages=languages)
             total = max(len(texts[tid]), 1)
             rank = {w: 1 - i / max(len(kw), 1) for i, k in enumerate(kw) for w in k.split()}
             for phrase, n in found:
                 r = max((rank.get(w, 0.0) for w in phrase.split()), default=0.0)
                 options.append((phrase, RANK_BONUS * r + SUPPORT_BONUS * min(1.0, 4 * n / total)))
         if not options:
-            kc = candidates(kw) or [k for k in kw[:3] if not _PII.search(k)]
+            kc = candidates(kw, languages) or [k for k in kw[:3] if not _PII.search(k)]
             options = [(c, RANK_BONUS * (1 - i / max(len(kc), 1))) for i, c in enumerate(kc)]
         cands[tid] = options
     flat = sorted({c for cs in cands.values() for c, _ in cs})

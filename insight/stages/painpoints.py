@@ -67,7 +67,7 @@ PAIN_COLUMNS = [
     "parts", "evidence", "run_id",
 ]
 LTV_FIELDS = ("lifetime_value", "ltv", "clv", "customer_lifetime_value", "value")
-_LEMMA = re.compile(r"[a-z][a-z'-]+")
+_LEMMA = re.compile(r"[^\W\d_][\w'-]+")
 _NOT_WORDS = re.compile(r"@\S+|https?://\S+|www\.\S+|\S+@\S+")
 
 
@@ -93,11 +93,14 @@ def _has_content_word(text, excluded: tuple[frozenset, ...]) -> bool:
     return any(len(w) >= 3 and not any(w in words for words in excluded) for w in _words(text))
 
 
-def names_a_problem(lemmas: str) -> bool:
+def names_a_problem(lemmas: str, language: str | None = None) -> bool:
     """True when a sentence (its spaCy lemmas, or its lower-cased words) holds a content word: neither
-    a stop word, a feeling or filler word (``words.THEMELESS``), nor conversational vocabulary
-    (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
-    return _has_content_word(lemmas, (THEMELESS, CONVERSATIONAL))
+    a stop word (English, and ``language``'s own), a feeling or filler word (``words.THEMELESS``), nor
+    conversational vocabulary (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
+    from insight.stages.nlp import stop_words
+
+    own = stop_words(language) if language and language != "en" else frozenset()
+    return _has_content_word(lemmas, (THEMELESS, CONVERSATIONAL, own))
 
 
 def _chunk_list(noun_chunks) -> list[str]:
@@ -131,7 +134,9 @@ def sentence_names_a_problem(row) -> bool:
         content_chunks = [c for c in _chunk_list(chunks) if any(w not in THEMELESS for w in _words(c))]
         if content_chunks:
             return names_an_object(content_chunks)
-    return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"))
+    lang = row.get("language")
+    return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"),
+                           lang if isinstance(lang, str) else None)
 
 
 def find_pain_points(

@@ -115,7 +115,9 @@ class TopicDiscovery:
         n_clusters: int | None = None,
         label_embedder=None,
         nlp=None,
+        languages=None,
     ) -> None:
+        self.languages = languages
         self.label_embedder = label_embedder
         self.nlp = nlp
         self.min_topic_size = min_topic_size
@@ -238,23 +240,24 @@ class TopicDiscovery:
         return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
 
     def _describe(self, texts: list[str], labels: np.ndarray, embeddings: np.ndarray) -> list[Topic]:
-        return describe_topics(texts, labels, embeddings, embedder=self.label_embedder, nlp=self.nlp)
+        return describe_topics(texts, labels, embeddings, embedder=self.label_embedder, nlp=self.nlp,
+                               languages=self.languages)
 
 
 def describe_topics(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, *, embedder=None, nlp=None,
-                    used: set[str] | None = None) -> list[Topic]:
+                    used: set[str] | None = None, languages=None) -> list[Topic]:
     """Topics (label, keywords, size, centroid) for the given assignment; labels unique against ``used``
     (insight.stages.labels: verbatim key phrases closest to the centroid; c-TF-IDF alone without an embedder)."""
     ids = sorted(set(labels.tolist()) - {OUTLIER})
     if not ids:
         return []
     ids.sort(key=lambda t: (-(labels == t).sum(), t))  # biggest topics choose their label first
-    keywords = class_keywords(texts, labels, ids, top_n=30)
+    keywords = class_keywords(texts, labels, ids, top_n=30, languages=languages)
     cents = _centroids(labels, embeddings, ids)
     if embedder is not None:
         members = {tid: [t for t, lab in zip(texts, labels, strict=True) if lab == tid] for tid in ids}
         names = choose_labels(keywords, dict(zip(ids, cents, strict=True)), embedder=embedder, used=used,
-                              texts=members, nlp=nlp)
+                              texts=members, nlp=nlp, languages=languages)
     else:
         names, taken = {}, set(used or ())
         for tid in ids:
