@@ -93,3 +93,16 @@ def test_issues_markdown_escapes_labels_and_quotes() -> None:
     page = issue_report.render_md(report)
     assert "<img" not in page and "<script>" not in page and "<b>" not in page
     assert not any(line.startswith("## Injected") for line in page.splitlines())
+
+
+def test_requests_csv_has_no_active_formula() -> None:
+    from insight.report.requests import group_requests, render_csv
+
+    profile = {"customer_id": "@C1", "requests": [
+        {"object": "=HYPERLINK(\"http://x\")", "statement": "+cmd|' /C calc'!A0 please",
+         "evidence": {"channel": "review", "date": "2026-01-02"}}]}
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(render_csv(group_requests([profile])))))
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "1", "1", '{"review": 1}', "'@C1", "'+cmd|' /C calc'!A0 please"]
