@@ -106,3 +106,23 @@ def test_requests_csv_has_no_active_formula() -> None:
 
     rows = list(csv.reader(io.StringIO(render_csv(group_requests([profile])))))
     assert rows[1] == ["'=HYPERLINK(\"http://x\")", "1", "1", '{"review": 1}', "'@C1", "'+cmd|' /C calc'!A0 please"]
+
+
+def test_issues_markdown_escapes_customer_ids_currency_and_filters() -> None:
+    report = {
+        "title": "Recurring issues", "filters": {"segment": "<i>vip</i>"}, "currency": "<b>EUR</b>|x",
+        "totals": {"records": 1, "customers": 1, "sentences": 1, "first": "2026-01-01", "last": "2026-01-01",
+                   "pain_points": 1, "rejects": 0},
+        "pain_points": [{
+            "rank": 1, "label": "late delivery", "score": 1.0, "customers": 2, "mentions": 3,
+            "growth": 0.0, "severity": 0.5, "repeat_contacts": 0, "hidden_share": 0.0, "value_at_stake": 120.0,
+            "trend": "steady: 1 vs 2", "rating_impact": "–", "churn_share": None, "sub_themes": [],
+            "channels": {"review": 3}, "first_seen": "2026-01-01", "last_seen": "2026-01-02", "parts": {},
+            "timeline": [], "quotes": [{"quote": "late again", "customer_id": "<img src=x onerror=alert(1)>\n# X",
+                                        "channel": "review", "date": "2026-01-01"}],
+        }],
+    }
+    page = issue_report.render_md(report)
+    assert "<img" not in page and "<b>" not in page and "<i>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; # X" in page and "120 &lt;b&gt;EUR&lt;/b&gt;\\|x |" in page
+    assert not any(line.startswith("# X") for line in page.splitlines())
