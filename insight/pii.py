@@ -38,7 +38,7 @@ _EMAIL_RE = re.compile(
 _IBAN_RE = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![\w-])")
 _CARD_RE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d|[ -]\d)")
 _PHONE_RE = re.compile(
-    r"(?<![\w.,/:#+-])"
+    r"(?<![\w.,/:#+-])(?<!\d )"  # never the tail of a longer number ('ticket #4111 1111 1111 1111')
     r"(?:\+\s?\d{1,3}[ .-]?)?"  # country code
     r"(?:\(\d{1,5}\)[ .-]?)?"  # (area code) or (0)
     r"\d{1,12}(?:(?:[ .-]|/)\d{1,12}){0,6}"
