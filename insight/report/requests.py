@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from insight.report.safe import csv_cell
+from insight.report.safe import csv_cell, md_text
 
 STOP = frozenset({"a", "an", "the", "on", "in", "of", "for", "to", "my", "our", "your", "and", "with", "some",
                   "any", "more", "it", "that", "this", "option", "way", "feature", "support"})
@@ -74,9 +74,10 @@ def render_table(requests: list[dict[str, Any]]) -> str:
 
 
 def _md(text: Any) -> str:
-    """Customer text made inert in Markdown: no tables broken, no links, emphasis or HTML."""
-    s = " ".join(str(text).split())
-    return re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", s)
+    """Customer text made inert in Markdown: no tables broken, no links or emphasis, and no HTML
+    (``< > &`` as entities, as on the other Markdown pages)."""
+    s = " ".join(md_text(text).split())
+    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", s)
 
 
 def render_md(requests: list[dict[str, Any]]) -> str:
