@@ -152,3 +152,20 @@ def test_cli_summary_utf8_hint_and_line_ranges(tmp_path: Path) -> None:
 def test_bad_date_format_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"--date-format must name day, month and year .*got '%Q'"):
         read_source("reviews", _write(tmp_path, "r.csv", HEADER + "R1,2026-01-01,2,ok\n"), date_format="%Q")
+
+
+def test_a_repeated_json_key_rejects_its_row_instead_of_dropping_a_value(tmp_path: Path) -> None:
+    row = '{"review_id": "R%d", "created_at": "2026-01-01", "text": "%s"%s}'
+    lines = [row % (1, "first text", ', "text": "second text"'), row % (2, "fine", ""),
+             '{"conversation_id": "C1", "turns": [{"speaker": "customer", "speaker": "agent", "text": "hi", '
+             '"ts": "2026-01-01T10:00:00"}]}']
+    jsonl = read_source("reviews", _write(tmp_path, "r.jsonl", "\n".join(lines[:2]) + "\n"))
+    assert [r.text for r in jsonl.records] == ["fine"]
+    assert [(r.line, r.field, r.reason) for r in jsonl.rejects] == [(1, "text", "duplicate key")]
+    whole = read_source("reviews", _write(tmp_path, "r.json", "[" + ",\n".join(lines[:2]) + "]"))
+    assert [r.text for r in whole.records] == ["fine"]
+    assert [(r.line, r.field, r.reason) for r in whole.rejects] == [(1, "text", "duplicate key")]
+    good = '{"conversation_id": "C2", "turns": [{"speaker": "customer", "text": "ok", "ts": "2026-01-01T10:00:00"}]}'
+    turns = read_source("transcripts", _write(tmp_path, "t.jsonl", lines[2] + "\n" + good + "\n"))
+    assert [r.text for r in turns.records] == ["ok"]
+    assert [(r.line, r.field, r.reason) for r in turns.rejects] == [(1, "speaker", "duplicate key")]

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from insight.errors import InputError
 from insight.ingest.values import (
     BAD_QUOTING,
+    DUPLICATE_KEY,
     INVALID_JSON,
     INVALID_UTF8,
     LINE_TOO_LONG,
@@ -447,8 +448,9 @@ def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int,
         raise _encoding_error(path, line, raw[exc.start : exc.end], encoding) from None
     del raw
     text = text.lstrip("\ufeff")
+    hook = _PairsHook()
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
         near = text[exc.pos : exc.pos + 20]
         raise InputError(
@@ -461,7 +463,7 @@ def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int,
             f"Fix the file, or use .jsonl so that only the bad line is rejected."
         ) from None
     items = _json_items(path, data)
-    return _json_items_rows(items)
+    return _json_items_rows(items, hook)
 
 
 def _json_problem(exc: BaseException) -> str:
@@ -490,10 +492,53 @@ def _json_items(path: str, data: Any) -> list[Any]:
     )
 
 
-def _json_items_rows(items: list[Any]) -> Iterator[tuple[int, Row]]:
+class _Repeated(dict):
+    """A JSON object that repeated a key (``key``); json keeps only the last value, so the row is
+    rejected instead of silently losing the others."""
+
+    key = ""
+
+
+class _PairsHook:
+    """``object_pairs_hook`` that marks objects with a repeated key; ``seen`` says whether any had one."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        keys: set[str] = set()
+        marked = _Repeated(obj)
+        marked.key = next(k for k, _ in pairs if k in keys or keys.add(k))
+        self.seen = True
+        return marked
+
+
+def _repeated_key(item: Any) -> str | None:
+    """The first repeated key anywhere inside ``item`` (iterative: parsed nesting may be deep)."""
+    stack = [item]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, _Repeated):
+            return value.key
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
+
+
+def _checked(item: dict[str, Any], hook: _PairsHook, raw: Any) -> Row:
+    key = _repeated_key(item) if hook.seen else None
+    return item if key is None else RowProblem(key[:100], raw, DUPLICATE_KEY)
+
+
+def _json_items_rows(items: list[Any], hook: _PairsHook) -> Iterator[tuple[int, Row]]:
     for index, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            yield index, item
+            yield index, _checked(item, hook, item)
         else:
             yield index, RowProblem("record", item, WRONG_TYPE)
 
@@ -508,13 +553,14 @@ def _jsonl_rows(path: str, lines: Iterable[tuple[int, str | LongLine]]) -> Itera
             continue
         if not line.strip():
             continue
+        hook = _PairsHook()
         try:
-            item = json.loads(line)
+            item = json.loads(line, object_pairs_hook=hook)
         except (ValueError, RecursionError):  # JSONDecodeError, huge integers, deep nesting
             yield number, RowProblem("record", line.strip(), INVALID_JSON)
             continue
         if isinstance(item, dict):
-            yield number, item
+            yield number, _checked(item, hook, line.strip())
         else:
             yield number, RowProblem("record", item, WRONG_TYPE)
 
