@@ -169,3 +169,14 @@ def test_a_repeated_json_key_rejects_its_row_instead_of_dropping_a_value(tmp_pat
     turns = read_source("transcripts", _write(tmp_path, "t.jsonl", lines[2] + "\n" + good + "\n"))
     assert [r.text for r in turns.records] == ["ok"]
     assert [(r.line, r.field, r.reason) for r in turns.rejects] == [(1, "speaker", "duplicate key")]
+
+
+def test_duplicate_parquet_column_is_an_error(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_arrays([pa.array(["R1"]), pa.array(["2026-01-01"]), pa.array(["first"]), pa.array(["second"])],
+                                 names=["review_id", "created_at", "text", "text"])
+    pq.write_table(table, tmp_path / "r.parquet")
+    with pytest.raises(InputError, match=r"r\.parquet:1: duplicate column name \(got 'text' and 'text'\)"):
+        read_source("reviews", str(tmp_path / "r.parquet"))

@@ -575,7 +575,9 @@ def _parquet_rows(path: str, encoding: str | None) -> tuple[list[str], Iterator[
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for non-parquet bytes
         raise InputError(f"{path}: cannot read as Parquet ({exc}). Check the file is a Parquet file.") from None
-    return list(pf.schema_arrow.names), _parquet_body(path, pf, encoding)
+    names = list(pf.schema_arrow.names)
+    _header_names(path, names)  # a repeated name would keep only one column's values
+    return names, _parquet_body(path, pf, encoding)
 
 
 def _parquet_body(path: str, pf: Any, encoding: str | None) -> Iterator[tuple[int, Row]]:
