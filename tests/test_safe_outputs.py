@@ -126,3 +126,15 @@ def test_issues_markdown_escapes_customer_ids_currency_and_filters() -> None:
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt; # X" in page and "120 &lt;b&gt;EUR&lt;/b&gt;\\|x |" in page
     assert not any(line.startswith("# X") for line in page.splitlines())
+
+
+def test_control_characters_never_reach_the_store(tmp_path) -> None:
+    from insight.ingest import read_source
+
+    path = tmp_path / "r.csv"
+    path.write_text("review_id,created_at,rating,text\n"
+                    'R1,2026-01-01,4,"\x1b]0;pwned\x07\x1b[2Jok\x00 \x9b31mred\x7f\tline\nnext 👩\u200d💻"\n'
+                    "R2,2026-01-01,9\x1b[2J,fine\n", encoding="utf-8")
+    batch = read_source("reviews", str(path))
+    assert [r.text for r in batch.records] == ["]0;pwned[2Jok 31mred\tline\nnext 👩\u200d💻"]
+    assert [r.value for r in batch.rejects] == ["9\\x1b[2J"]

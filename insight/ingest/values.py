@@ -45,6 +45,18 @@ REJECT_REASONS = (
 __doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
 
 REJECT_VALUE_CHARS = 200
+# C0/C1 control characters (terminal escapes, NUL, BEL, DEL) carry no meaning in customer text and
+# are live in a terminal (`insight topics show`, tables): removed from stored text and ids, escaped
+# in reject values. Tab, CR and LF stay; VT, FF and NEL become a space.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BREAK_RE = re.compile(r"[\x0b\x0c\x85]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tab and line breaks kept)."""
+    if text.isprintable():
+        return text
+    return _CONTROL_RE.sub("", _BREAK_RE.sub(" ", text))
 
 
 class RowProblem(Exception):
@@ -76,6 +88,7 @@ def value_str(value: Any) -> str:
     else:
         text = str(value)[: REJECT_VALUE_CHARS * 4]
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     # Mask before cutting, so that a cut never splits an email or a card number into a part the
     # masker no longer recognises.
     return mask_pii(text)[:REJECT_VALUE_CHARS]
@@ -116,7 +129,11 @@ def text_value(
         if required:
             raise RowProblem(field, "" if value is None else value, MISSING_TEXT)
         return None
-    text = _as_str(value, field, numbers_ok=False).strip()
+    text = without_controls(_as_str(value, field, numbers_ok=False)).strip()
+    if not text:  # nothing but control characters
+        if required:
+            raise RowProblem(field, value, MISSING_TEXT)
+        return None
     if len(text) > max_chars:
         raise RowProblem(field, text, FIELD_TOO_LONG)
     return text
@@ -126,7 +143,7 @@ def field_value(value: Any, field: str) -> str | None:
     """A short string field (ids, product, handle): numbers become strings; empty → None."""
     if is_missing(value):
         return None
-    text = _as_str(value, field, numbers_ok=True).strip()
+    text = without_controls(_as_str(value, field, numbers_ok=True)).strip()
     if len(text) > MAX_FIELD_CHARS:
         raise RowProblem(field, text, FIELD_TOO_LONG)
     return text or None
