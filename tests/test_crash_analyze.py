@@ -93,4 +93,5 @@ def test_killed_analyze_runs_leave_the_same_tables_as_a_clean_run(tmp_path: Path
         assert got[table] == expected[table], table
     with Store(crashed, read_only=True) as store:
         statuses = [s for (s,) in store.con.execute("SELECT status FROM runs WHERE command = 'analyze'").fetchall()]
-    assert "running" not in statuses and statuses.count("aborted") == killed and statuses[-1:] != ["running"]
+    # a kill before the store was opened (imports) leaves no run row; one mid-run leaves 'aborted'
+    assert set(statuses) == {"ok", "aborted"} and 1 <= statuses.count("aborted") <= killed
