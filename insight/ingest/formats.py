@@ -319,6 +319,12 @@ def _csv_rows(
         first_number, first = next(lines)
     except StopIteration:
         raise InputError(f"{path}: the file is empty (got 0 lines). Give a header row and at least one row.") from None
+    if "\r" in (first.head.decode("latin-1") if isinstance(first, LongLine) else first.rstrip("\r\n")):
+        raise InputError(
+            f"{path}:1: lines end in a bare carriage return (old Mac style), so the file reads as one line "
+            f"(got {(first.head if isinstance(first, LongLine) else first)[:40]!r}). "
+            f"Convert the line endings to LF or CRLF (e.g. tr '\\r' '\\n')."
+        )
     if isinstance(first, LongLine):
         raise InputError(
             f"{path}:1: the header line is longer than {MAX_LINE_BYTES} bytes (got {first.head[:40]!r}...). "
@@ -476,9 +482,14 @@ def _json_items(path: str, data: Any) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
-        for key in data:
-            if str(key).lower() in JSON_LIST_KEYS and isinstance(data[key], list):
-                return data[key]
+        lists = [key for key in data if str(key).lower() in JSON_LIST_KEYS and isinstance(data[key], list)]
+        if len(lists) > 1:  # reading one would drop the others without a word
+            raise InputError(
+                f"{path}: JSON object holds several lists of rows (got {', '.join(map(repr, lists))}). "
+                f"Put each list in a file of its own."
+            )
+        if lists:
+            return data[lists[0]]
         if any(isinstance(v, list) and str(k).lower() in ("turns", "messages") for k, v in data.items()):
             return [data]  # a single conversation object
         keys = ", ".join(repr(k) for k in list(data)[:10])
