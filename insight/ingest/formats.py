@@ -31,6 +31,7 @@ from insight.ingest.values import (
     TOO_MANY_FIELDS,
     WRONG_TYPE,
     RowProblem,
+    value_str,
 )
 
 TEXT_FORMATS = ("csv", "tsv", "json", "jsonl", "ndjson")
@@ -543,7 +544,7 @@ def _repeated_key(item: Any) -> str | None:
 
 def _checked(item: dict[str, Any], hook: _PairsHook, raw: Any) -> Row:
     key = _repeated_key(item) if hook.seen else None
-    return item if key is None else RowProblem(key[:100], raw, DUPLICATE_KEY)
+    return item if key is None else RowProblem(value_str(key)[:100], raw, DUPLICATE_KEY)  # a key is data too
 
 
 def _json_items_rows(items: list[Any], hook: _PairsHook) -> Iterator[tuple[int, Row]]:
