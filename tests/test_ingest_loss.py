@@ -159,9 +159,11 @@ def test_a_repeated_json_key_rejects_its_row_instead_of_dropping_a_value(tmp_pat
     lines = [row % (1, "first text", ', "text": "second text"'), row % (2, "fine", ""),
              '{"conversation_id": "C1", "turns": [{"speaker": "customer", "speaker": "agent", "text": "hi", '
              '"ts": "2026-01-01T10:00:00"}]}']
-    jsonl = read_source("reviews", _write(tmp_path, "r.jsonl", "\n".join(lines[:2]) + "\n"))
+    leak = '{"text": "x", "created_at": "2026-01-01", "ann@example.com": 1, "ann@example.com": 2}'
+    jsonl = read_source("reviews", _write(tmp_path, "r.jsonl", "\n".join([*lines[:2], leak]) + "\n"))
     assert [r.text for r in jsonl.records] == ["fine"]
-    assert [(r.line, r.field, r.reason) for r in jsonl.rejects] == [(1, "text", "duplicate key")]
+    assert [(r.line, r.field, r.reason) for r in jsonl.rejects] == [(1, "text", "duplicate key"),
+                                                                     (3, "[EMAIL]", "duplicate key")]
     whole = read_source("reviews", _write(tmp_path, "r.json", "[" + ",\n".join(lines[:2]) + "]"))
     assert [r.text for r in whole.records] == ["fine"]
     assert [(r.line, r.field, r.reason) for r in whole.rejects] == [(1, "text", "duplicate key")]
