@@ -182,3 +182,12 @@ def test_duplicate_parquet_column_is_an_error(tmp_path: Path) -> None:
     pq.write_table(table, tmp_path / "r.parquet")
     with pytest.raises(InputError, match=r"r\.parquet:1: duplicate column name \(got 'text' and 'text'\)"):
         read_source("reviews", str(tmp_path / "r.parquet"))
+
+
+def test_a_line_closing_a_quoted_field_is_not_read_as_a_row_of_its_own(tmp_path: Path) -> None:
+    # found by the CSV property at 1,500 examples: a well-formed row of 4 cells spanning two lines,
+    # whose second line ('0",,') happens to split into 3 cells, was 'bad quoting' + a second row
+    path = _write(tmp_path, "r.csv", 'text,created_at,rating\n,"\n0",,\n')
+    batch = read_source("reviews", path)
+    assert batch.records == [] and batch.rows_read == 1
+    assert [(r.line, r.last_line, r.reason) for r in batch.rejects] == [(2, 3, "too many fields")]
