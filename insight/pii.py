@@ -38,7 +38,7 @@ _EMAIL_RE = re.compile(
 _IBAN_RE = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![\w-])")
 _CARD_RE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d|[ -]\d)")
 _PHONE_RE = re.compile(
-    r"(?<![\w.,/:#+-])(?<!\d )"  # never the tail of a longer number ('ticket #4111 1111 1111 1111')
+    r"(?<![\w.,/:#+-])"
     r"(?:\+\s?\d{1,3}[ .-]?)?"  # country code
     r"(?:\(\d{1,5}\)[ .-]?)?"  # (area code) or (0)
     r"\d{1,12}(?:(?:[ .-]|/)\d{1,12}){0,6}"
@@ -59,6 +59,7 @@ _DATE_LIKE_RE = re.compile(
 _DIGIT_RE = re.compile(r"\d")
 _IP_LIKE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _SEP_RE = re.compile(r"[ ./-]")
+_NUMBER_TAIL_RE = re.compile(r"(?:\d+ )+$")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -122,7 +123,10 @@ def _mask(text: str, pattern: re.Pattern[str], accept: Callable[[str], bool], to
     for match in pattern.finditer(text):
         if not accept(match.group()):
             continue
-        if context and _ID_CONTEXT_RE.search(text[max(0, match.start() - 30) : match.start()]):
+        # digits right before the match continue the same number ('ticket #4111 1111 1111 1111'):
+        # the words before them decide
+        before = _NUMBER_TAIL_RE.sub("", text[max(0, match.start() - 60) : match.start()])[-30:]
+        if context and _ID_CONTEXT_RE.search(before):
             continue
         out.append(text[last : match.start()])
         out.append(token)

@@ -22,7 +22,7 @@ ATTACKS = ['=HYPERLINK("http://x.example/?leak","click")', "+cmd|' /C calc'!A0",
 
 @pytest.mark.parametrize("cell", ATTACKS)
 def test_formula_cells_get_a_quote(cell: str) -> None:
-    assert csv_cell(cell) == "'" + cell
+    assert csv_cell(cell) == "'" + cell.replace("\r", "\n")  # a bare CR becomes a quoted line break
 
 
 @pytest.mark.parametrize("cell", ["plain text", "", "a=b", 3, -0.5, None])
@@ -138,3 +138,18 @@ def test_control_characters_never_reach_the_store(tmp_path) -> None:
     batch = read_source("reviews", str(path))
     assert [r.text for r in batch.records] == ["]0;pwned[2Jok 31mred\tline\nnext 👩\u200d💻"]
     assert [r.value for r in batch.rejects] == ["9\\x1b[2J"]
+
+
+def test_a_bare_carriage_return_cannot_start_a_new_spreadsheet_row() -> None:
+    # found by the writer property at 1,500 examples: pandas leaves a cell holding a bare CR
+    # unquoted, and a spreadsheet reads the CR as a row break ('=HYPERLINK' then starts a row)
+    import csv
+    import io
+
+    import pandas as pd
+
+    from insight.report.safe import csv_frame
+
+    written = csv_frame(pd.DataFrame({"text": ['x\r=HYPERLINK("http://x")', "\r"], "n": [1, 2]})).to_csv(index=False)
+    assert "\r" not in written
+    assert list(csv.reader(io.StringIO(written))) == [["text", "n"], ['x\n=HYPERLINK("http://x")', "1"], ["'\n", "2"]]

@@ -398,13 +398,13 @@ def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Ite
 
 def _rows_inside(lines: list[tuple[int, str]], width: int, delimiter: str) -> bool:
     """Whether lines swallowed by an open quote hold rows of their own (a line that reads as
-    exactly ``width`` cells, with its quotes paired): then they are read again, else they belong to
-    the rejected row. A line with an odd number of quotes closes a quoted field; it is no row."""
+    exactly ``width`` cells, with its quotes paired and none left open): then they are read again,
+    else they belong to the rejected row. A line that closes or opens a quoted field is no row."""
     for _, text in lines:
         if text.count('"') % 2:
             continue
         try:
-            cells = next(csv.reader([text], delimiter=delimiter), [])
+            cells = next(csv.reader([text], delimiter=delimiter, strict=True), [])
         except csv.Error:
             continue
         if len(cells) == width:

@@ -34,11 +34,11 @@ _ABBREVIATION_MAX_LETTERS = 4
 
 #: HTML in customer text (``<img onerror=...>``, ``<script>...</script>``, ``<a href="javascript:...">``) is
 #: markup, not words: it is blanked before analysis so no sentence, aspect or label holds "onerror",
-#: "javascript" or "data-". Lengths are bounded so a text full of "<a" stays linear.
+#: "javascript" or "data-". Lengths are bounded so a text full of "<a" stays linear; blanking twice
+#: changes nothing (the first '>' after a '<' is never moved closer).
 _MARKUP = re.compile(
     r"<(script|style)\b[^<>]{0,2000}>[^<]{0,20000}</\1\s*>"
-    r"|</?[A-Za-z][A-Za-z0-9-]{0,40}(?:[\s/][^<>]{0,2000})?>"
-    r"|<![^<>]{0,2000}>",
+    r"|<[A-Za-z/!][^>\n]{0,500}>",  # to the first '>' on the line: '<A<A>>' leaves no tag behind
     re.IGNORECASE,
 )
 
