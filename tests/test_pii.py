@@ -80,3 +80,6 @@ def test_a_phone_after_a_number_is_masked_in_one_pass() -> None:
     # found by the idempotence property at 1,500 examples: the second pass masked '+49 176 176'
     text = "176 1234 +49 176 176"
     assert mask_pii(text) == "[PHONE] [PHONE]" == mask_pii(mask_pii(text))
+    # a 19-digit run could end as a card once the number after it was a token
+    text = "176 176 0532 123 67 67 67 176 1234"
+    assert mask_pii(mask_pii(text)) == mask_pii(text) == "176 176 0532 123 67 67 67 [PHONE]"
