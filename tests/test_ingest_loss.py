@@ -187,7 +187,8 @@ def test_duplicate_parquet_column_is_an_error(tmp_path: Path) -> None:
 def test_a_line_closing_a_quoted_field_is_not_read_as_a_row_of_its_own(tmp_path: Path) -> None:
     # found by the CSV property at 1,500 examples: a well-formed row of 4 cells spanning two lines,
     # whose second line ('0",,') happens to split into 3 cells, was 'bad quoting' + a second row
-    for body, last in ((',"\n0",,\n', 3), (',"\n0",,"\n"\n', 4)):  # the second closes one field, opens another
+    # the second and third close one field and open another on the same line
+    for body, last in ((',"\n0",,\n', 3), (',"\n0",,"\n"\n', 4), ('"\n",",",",","\n"\n', 4)):
         batch = read_source("reviews", _write(tmp_path, "r.csv", "text,created_at,rating\n" + body))
         assert batch.records == [] and batch.rows_read == 1
         assert [(r.line, r.last_line, r.reason) for r in batch.rejects] == [(2, last, "too many fields")]

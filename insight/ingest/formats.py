@@ -397,19 +397,17 @@ def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Ite
 
 
 def _rows_inside(lines: list[tuple[int, str]], width: int, delimiter: str) -> bool:
-    """Whether lines swallowed by an open quote hold rows of their own (a line that reads as
-    exactly ``width`` cells, with its quotes paired and none left open): then they are read again,
-    else they belong to the rejected row. A line that closes or opens a quoted field is no row."""
-    for _, text in lines:
-        if text.count('"') % 2:
-            continue
-        try:
-            cells = next(csv.reader([text], delimiter=delimiter, strict=True), [])
-        except csv.Error:
-            continue
-        if len(cells) == width:
-            return True
-    return False
+    """Whether lines swallowed by an open quote hold rows of their own: then they are read again,
+    else they belong to the rejected row. They do when, read on their own, they parse as rows
+    (strictly, with no quote left open) of which one has exactly ``width`` cells, and no line has
+    an odd number of quotes (such a line closes or opens a quoted field: it is no row)."""
+    if any(text.count('"') % 2 for _, text in lines):
+        return False
+    try:
+        rows = list(csv.reader([text for _, text in lines], delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return any(len(cells) == width for cells in rows)
 
 
 def _broken_row(stream: _Lines, exc: Exception, width: int) -> Iterator[tuple[int, Row]]:
