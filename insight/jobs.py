@@ -127,6 +127,10 @@ def _check_strict(strict: bool, first: Any, total: int | None) -> None:
     )
 
 
+CONFIG_KEYS = ("db", "out_dir", "strict", "sources")
+SOURCE_KEYS = ("kind", "path", "map", "encoding", "rating_scale", "date_format")
+
+
 def load_config(path: str | Path) -> dict[str, Any]:
     """Read a run config (TOML); relative paths are resolved against the config's folder."""
     import tomllib
@@ -145,12 +149,14 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: no [[sources]] given (got {sources!r}). Add one [[sources]] table per input file.")
     from insight.ingest import KINDS
 
+    _known_keys(path, "", config, CONFIG_KEYS)
     _expect(path, "strict", config.get("strict", False), bool, "true or false (unquoted)")
     for key in ("db", "out_dir"):
         _expect(path, key, config.get(key, "x"), str, "a path in quotes")
     for i, src in enumerate(sources, 1):
         if not isinstance(src, dict):
             raise ConfigError(f"{path}: sources[{i}] must be a table (got {src!r}). Write [[sources]] followed by kind = ... and path = ....")
+        _known_keys(path, f"sources[{i}]: ", src, SOURCE_KEYS)
         if src.get("kind") not in KINDS:
             raise ConfigError(
                 f"{path}: sources[{i}].kind must be one of {', '.join(KINDS)} (got {src.get('kind')!r})."
@@ -171,6 +177,13 @@ def load_config(path: str | Path) -> dict[str, Any]:
     config["db"] = str((base / config.get("db", "insight.duckdb")).resolve())
     config["out_dir"] = str((base / config.get("out_dir", "insight-out")).resolve())
     return config
+
+
+def _known_keys(path: Path, where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """A misspelt or misplaced key would be ignored without a word: refuse it."""
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"{path}: {where}unknown key (got {key!r}). Allowed: {', '.join(allowed)}.")
 
 
 def _expect(path: Path, key: str, value: Any, kind: type, allowed: str) -> None:

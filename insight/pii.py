@@ -36,7 +36,10 @@ _EMAIL_RE = re.compile(
     r"(?<![\w.+%'-])\w[\w.%+'-]*@\w(?:[\w-]*\w)?(?:\.\w(?:[\w-]*\w)?)*\.[^\W\d_]{2,24}(?![\w-])"
 )
 _IBAN_RE = re.compile(r"(?<![\w-])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![\w-])")
-_CARD_RE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d|[ -]\d)")
+# A token left by masking stands for the digits it replaced, so what follows or precedes a number
+# reads the same on a second pass (masking stays idempotent).
+_NUMBER_TOKEN = r"\[(?:PHONE|CARD|IBAN)\]"
+_CARD_RE = re.compile(rf"(?<![\w.,/-])\d(?:[ -]?\d){{12,18}}(?![\w/-]|[.,]\d|[ -]\d|[ -]{_NUMBER_TOKEN})")
 _PHONE_RE = re.compile(
     r"(?<![\w.,/:#+-])"
     r"(?:\+\s?\d{1,3}[ .-]?)?"  # country code
@@ -59,6 +62,7 @@ _DATE_LIKE_RE = re.compile(
 _DIGIT_RE = re.compile(r"\d")
 _IP_LIKE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _SEP_RE = re.compile(r"[ ./-]")
+_NUMBER_TAIL_RE = re.compile(rf"(?:(?:\d+|{_NUMBER_TOKEN}) )+$")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -122,7 +126,10 @@ def _mask(text: str, pattern: re.Pattern[str], accept: Callable[[str], bool], to
     for match in pattern.finditer(text):
         if not accept(match.group()):
             continue
-        if context and _ID_CONTEXT_RE.search(text[max(0, match.start() - 30) : match.start()]):
+        # digits right before the match continue the same number ('ticket #4111 1111 1111 1111'):
+        # the words before them decide
+        before = _NUMBER_TAIL_RE.sub("", text[max(0, match.start() - 60) : match.start()])[-30:]
+        if context and _ID_CONTEXT_RE.search(before):
             continue
         out.append(text[last : match.start()])
         out.append(token)

@@ -36,6 +36,16 @@ def test_customers_accept_id_column(tmp_path: Path) -> None:
     assert read_source("customers", path).customers == [{"customer_id": "17", "attributes": {"score": 3}}]
 
 
+def test_customer_text_attributes_are_pii_masked(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("customer_id,plan,email,notes,phone,ltv\n"
+                    "C1,pro,ann@example.com,call +49 176 12345678 re card 4111 1111 1111 1111,07700 900123,120\n",
+                    encoding="utf-8")
+    (customer,) = read_source("customers", path).customers
+    assert customer["attributes"] == {"plan": "pro", "email": "[EMAIL]", "notes": "call [PHONE] re card [CARD]",
+                                      "phone": "[PHONE]", "ltv": 120}
+
+
 def test_identities_kind_inferred_and_normalised() -> None:
     batch = read_source("identities", DATA / "identities.csv")
     assert batch.rejects == []

@@ -129,6 +129,10 @@ def test_deep_persona_rules_are_one_config_error(rule) -> None:
         ('[[sources]]\nkind = "reviews"\npath = "r.csv"\nrating_scale = "ten"\n', r"rating_scale must be two numbers"),
         ('sources = ["r.csv"]\n', r"sources\[1\] must be a table"),
         ('db = 5\n[[sources]]\nkind = "reviews"\npath = "r.csv"\n', r"db must be a path in quotes \(got 5\)"),
+        ('[[sources]]\nkind = "reviews"\npath = "r.csv"\nstrict = true\n',
+         r"sources\[1\]: unknown key \(got 'strict'\)\. Allowed: kind, path, map, encoding, rating_scale, date_format"),
+        ('stric = true\n[[sources]]\nkind = "reviews"\npath = "r.csv"\n',
+         r"unknown key \(got 'stric'\)\. Allowed: db, out_dir, strict, sources"),
     ],
 )
 def test_wrongly_typed_toml_values_are_config_errors(tmp_path, toml, message) -> None:

@@ -42,3 +42,19 @@ def test_utf16_json_says_utf16(tmp_path: Path) -> None:
     path.write_bytes('[{"text": "a", "date": "2026-01-01"}]'.encode("utf-16"))
     with pytest.raises(InputError, match="the file is UTF-16"):
         read_source("reviews", path)
+
+
+@pytest.mark.parametrize("size", [2, 300_000])
+def test_bare_carriage_return_line_endings_say_so(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(("id,text,date\r" + "a,fine,2026-01-01\r" * size).encode("utf-8"))
+    with pytest.raises(InputError, match=r"r\.csv:1: lines end in a bare carriage return .* LF or CRLF"):
+        read_source("reviews", path)
+
+
+def test_several_lists_of_rows_in_one_json_object_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text('{"reviews": [{"text": "a", "date": "2026-01-01"}], "posts": [{"text": "b", "date": "2026-01-01"}]}',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"several lists of rows \(got 'reviews', 'posts'\)"):
+        read_source("reviews", path)

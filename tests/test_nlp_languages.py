@@ -99,3 +99,27 @@ def test_a_record_that_is_only_an_emoji_is_one_sentence():
     out = split_sentences(records, nlp=LanguageRouter(lambda lang: resources.load_spacy("es", lemmas=False)))
     assert list(out["record_id"]) == ["r1", "r2"]
     assert list(out["text"]) == ["😡", "Useless!! 😡"]
+
+
+def test_html_markup_in_customer_text_is_never_analysed_as_words():
+    text = ('The app <img src=x onerror="alert(1)"> crashes. <script>fetch("javascript:x")</script>'
+            '<a href="javascript:void(0)" data-x=1>Refund</a> please. I <3 it, 2<3 and x > y.')
+    records = pd.DataFrame({"record_id": ["r1", "r2"], "text": [text, "<b><i></i></b>"], "language": ["en", "en"]})
+    out = split_sentences(records, nlp=LanguageRouter(lambda lang: resources.load_spacy("es", lemmas=False)))
+    assert list(out["record_id"]) == ["r1", "r1", "r1"]  # a record of markup alone has no sentence
+    words = " ".join(out["lemmas"])
+    for markup in ("img", "onerror", "alert", "script", "javascript", "href", "data-x", "fetch"):
+        assert markup not in words
+    assert "crashes" in words and "refund please" in words and "i <3 it" in words and "x > y" in words
+    assert list(out["text"]) == ["The app crashes.", "Refund please.", "I <3 it, 2<3 and x > y."]
+    # offsets still point into the stored text
+    assert [text[row.start_char:row.end_char] for row in out.itertuples()][::2] == [
+        'The app <img src=x onerror="alert(1)"> crashes.', "I <3 it, 2<3 and x > y."]
+
+
+def test_blank_markup_leaves_no_tag_behind_and_changes_nothing_twice():
+    from insight.stages.nlp import blank_markup
+
+    # found by the property at 1,500 examples: blanking '<A>' inside '<A<A>>' made '<A   >'
+    assert blank_markup("<A<A>>") == "     >"
+    assert blank_markup("a <b>bold</b> and 2 < 3 > 1") == "a    bold     and 2 < 3 > 1"

@@ -22,7 +22,7 @@ ATTACKS = ['=HYPERLINK("http://x.example/?leak","click")', "+cmd|' /C calc'!A0",
 
 @pytest.mark.parametrize("cell", ATTACKS)
 def test_formula_cells_get_a_quote(cell: str) -> None:
-    assert csv_cell(cell) == "'" + cell
+    assert csv_cell(cell) == "'" + cell.replace("\r", "\n")  # a bare CR becomes a quoted line break
 
 
 @pytest.mark.parametrize("cell", ["plain text", "", "a=b", 3, -0.5, None])
@@ -93,3 +93,63 @@ def test_issues_markdown_escapes_labels_and_quotes() -> None:
     page = issue_report.render_md(report)
     assert "<img" not in page and "<script>" not in page and "<b>" not in page
     assert not any(line.startswith("## Injected") for line in page.splitlines())
+
+
+def test_requests_csv_has_no_active_formula() -> None:
+    from insight.report.requests import group_requests, render_csv
+
+    profile = {"customer_id": "@C1", "requests": [
+        {"object": "=HYPERLINK(\"http://x\")", "statement": "+cmd|' /C calc'!A0 please",
+         "evidence": {"channel": "review", "date": "2026-01-02"}}]}
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(render_csv(group_requests([profile])))))
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "1", "1", '{"review": 1}', "'@C1", "'+cmd|' /C calc'!A0 please"]
+
+
+def test_issues_markdown_escapes_customer_ids_currency_and_filters() -> None:
+    report = {
+        "title": "Recurring issues", "filters": {"segment": "<i>vip</i>"}, "currency": "<b>EUR</b>|x",
+        "totals": {"records": 1, "customers": 1, "sentences": 1, "first": "2026-01-01", "last": "2026-01-01",
+                   "pain_points": 1, "rejects": 0},
+        "pain_points": [{
+            "rank": 1, "label": "late delivery", "score": 1.0, "customers": 2, "mentions": 3,
+            "growth": 0.0, "severity": 0.5, "repeat_contacts": 0, "hidden_share": 0.0, "value_at_stake": 120.0,
+            "trend": "steady: 1 vs 2", "rating_impact": "–", "churn_share": None, "sub_themes": [],
+            "channels": {"review": 3}, "first_seen": "2026-01-01", "last_seen": "2026-01-02", "parts": {},
+            "timeline": [], "quotes": [{"quote": "late again", "customer_id": "<img src=x onerror=alert(1)>\n# X",
+                                        "channel": "review", "date": "2026-01-01"}],
+        }],
+    }
+    page = issue_report.render_md(report)
+    assert "<img" not in page and "<b>" not in page and "<i>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; # X" in page and "120 &lt;b&gt;EUR&lt;/b&gt;\\|x |" in page
+    assert not any(line.startswith("# X") for line in page.splitlines())
+
+
+def test_control_characters_never_reach_the_store(tmp_path) -> None:
+    from insight.ingest import read_source
+
+    path = tmp_path / "r.csv"
+    path.write_text("review_id,created_at,rating,text\n"
+                    'R1,2026-01-01,4,"\x1b]0;pwned\x07\x1b[2Jok\x00 \x9b31mred\x7f\tline\nnext 👩\u200d💻"\n'
+                    "R2,2026-01-01,9\x1b[2J,fine\n", encoding="utf-8")
+    batch = read_source("reviews", str(path))
+    assert [r.text for r in batch.records] == ["]0;pwned[2Jok 31mred\tline\nnext 👩\u200d💻"]
+    assert [r.value for r in batch.rejects] == ["9\\x1b[2J"]
+
+
+def test_a_bare_carriage_return_cannot_start_a_new_spreadsheet_row() -> None:
+    # found by the writer property at 1,500 examples: pandas leaves a cell holding a bare CR
+    # unquoted, and a spreadsheet reads the CR as a row break ('=HYPERLINK' then starts a row)
+    import csv
+    import io
+
+    import pandas as pd
+
+    from insight.report.safe import csv_frame
+
+    written = csv_frame(pd.DataFrame({"text": ['x\r=HYPERLINK("http://x")', "\r"], "n": [1, 2]})).to_csv(index=False)
+    assert "\r" not in written
+    assert list(csv.reader(io.StringIO(written))) == [["text", "n"], ['x\n=HYPERLINK("http://x")', "1"], ["'\n", "2"]]

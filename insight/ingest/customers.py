@@ -26,6 +26,7 @@ from insight.ingest.values import (
     field_value,
     is_missing,
 )
+from insight.pii import mask_pii
 from insight.schema import MAX_TEXT_CHARS, Reject
 
 _INT_RE = re.compile(r"^[+-]?(?:0|[1-9]\d{0,17})$")  # no leading zeros: '02134' stays a string
@@ -57,7 +58,7 @@ def _attribute(value: Any, column: str) -> Any:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise RowProblem(column, value, INVALID_UTF8) from None
-        return value
+        return mask_pii(value)  # CRM notes and contact columns: stored masked like customer text
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, datetime | date):

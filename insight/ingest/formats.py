@@ -24,12 +24,14 @@ from typing import Any, BinaryIO
 from insight.errors import InputError
 from insight.ingest.values import (
     BAD_QUOTING,
+    DUPLICATE_KEY,
     INVALID_JSON,
     INVALID_UTF8,
     LINE_TOO_LONG,
     TOO_MANY_FIELDS,
     WRONG_TYPE,
     RowProblem,
+    value_str,
 )
 
 TEXT_FORMATS = ("csv", "tsv", "json", "jsonl", "ndjson")
@@ -318,6 +320,12 @@ def _csv_rows(
         first_number, first = next(lines)
     except StopIteration:
         raise InputError(f"{path}: the file is empty (got 0 lines). Give a header row and at least one row.") from None
+    if "\r" in (first.head.decode("latin-1") if isinstance(first, LongLine) else first.rstrip("\r\n")):
+        raise InputError(
+            f"{path}:1: lines end in a bare carriage return (old Mac style), so the file reads as one line "
+            f"(got {(first.head if isinstance(first, LongLine) else first)[:40]!r}). "
+            f"Convert the line endings to LF or CRLF (e.g. tr '\\r' '\\n')."
+        )
     if isinstance(first, LongLine):
         raise InputError(
             f"{path}:1: the header line is longer than {MAX_LINE_BYTES} bytes (got {first.head[:40]!r}...). "
@@ -389,16 +397,17 @@ def _csv_body(path: str, reader: Any, stream: _Lines, columns: list[str]) -> Ite
 
 
 def _rows_inside(lines: list[tuple[int, str]], width: int, delimiter: str) -> bool:
-    """Whether lines swallowed by an open quote hold rows of their own (a line that reads as
-    exactly ``width`` cells): then they are read again, else they belong to the rejected row."""
-    for _, text in lines:
-        try:
-            cells = next(csv.reader([text], delimiter=delimiter), [])
-        except csv.Error:
-            continue
-        if len(cells) == width:
-            return True
-    return False
+    """Whether lines swallowed by an open quote hold rows of their own: then they are read again,
+    else they belong to the rejected row. They do when, read on their own, they parse as rows
+    (strictly, with no quote left open) of which one has exactly ``width`` cells, and no line has
+    an odd number of quotes (such a line closes or opens a quoted field: it is no row)."""
+    if any(text.count('"') % 2 for _, text in lines):
+        return False
+    try:
+        rows = list(csv.reader([text for _, text in lines], delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return any(len(cells) == width for cells in rows)
 
 
 def _broken_row(stream: _Lines, exc: Exception, width: int) -> Iterator[tuple[int, Row]]:
@@ -447,8 +456,9 @@ def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int,
         raise _encoding_error(path, line, raw[exc.start : exc.end], encoding) from None
     del raw
     text = text.lstrip("\ufeff")
+    hook = _PairsHook()
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
         near = text[exc.pos : exc.pos + 20]
         raise InputError(
@@ -461,7 +471,7 @@ def _json_rows(path: str, gz: bool, encoding: str | None) -> Iterator[tuple[int,
             f"Fix the file, or use .jsonl so that only the bad line is rejected."
         ) from None
     items = _json_items(path, data)
-    return _json_items_rows(items)
+    return _json_items_rows(items, hook)
 
 
 def _json_problem(exc: BaseException) -> str:
@@ -474,9 +484,14 @@ def _json_items(path: str, data: Any) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
-        for key in data:
-            if str(key).lower() in JSON_LIST_KEYS and isinstance(data[key], list):
-                return data[key]
+        lists = [key for key in data if str(key).lower() in JSON_LIST_KEYS and isinstance(data[key], list)]
+        if len(lists) > 1:  # reading one would drop the others without a word
+            raise InputError(
+                f"{path}: JSON object holds several lists of rows (got {', '.join(map(repr, lists))}). "
+                f"Put each list in a file of its own."
+            )
+        if lists:
+            return data[lists[0]]
         if any(isinstance(v, list) and str(k).lower() in ("turns", "messages") for k, v in data.items()):
             return [data]  # a single conversation object
         keys = ", ".join(repr(k) for k in list(data)[:10])
@@ -490,10 +505,53 @@ def _json_items(path: str, data: Any) -> list[Any]:
     )
 
 
-def _json_items_rows(items: list[Any]) -> Iterator[tuple[int, Row]]:
+class _Repeated(dict):
+    """A JSON object that repeated a key (``key``); json keeps only the last value, so the row is
+    rejected instead of silently losing the others."""
+
+    key = ""
+
+
+class _PairsHook:
+    """``object_pairs_hook`` that marks objects with a repeated key; ``seen`` says whether any had one."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        keys: set[str] = set()
+        marked = _Repeated(obj)
+        marked.key = next(k for k, _ in pairs if k in keys or keys.add(k))
+        self.seen = True
+        return marked
+
+
+def _repeated_key(item: Any) -> str | None:
+    """The first repeated key anywhere inside ``item`` (iterative: parsed nesting may be deep)."""
+    stack = [item]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, _Repeated):
+            return value.key
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
+
+
+def _checked(item: dict[str, Any], hook: _PairsHook, raw: Any) -> Row:
+    key = _repeated_key(item) if hook.seen else None
+    return item if key is None else RowProblem(value_str(key)[:100], raw, DUPLICATE_KEY)  # a key is data too
+
+
+def _json_items_rows(items: list[Any], hook: _PairsHook) -> Iterator[tuple[int, Row]]:
     for index, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            yield index, item
+            yield index, _checked(item, hook, item)
         else:
             yield index, RowProblem("record", item, WRONG_TYPE)
 
@@ -508,13 +566,14 @@ def _jsonl_rows(path: str, lines: Iterable[tuple[int, str | LongLine]]) -> Itera
             continue
         if not line.strip():
             continue
+        hook = _PairsHook()
         try:
-            item = json.loads(line)
+            item = json.loads(line, object_pairs_hook=hook)
         except (ValueError, RecursionError):  # JSONDecodeError, huge integers, deep nesting
             yield number, RowProblem("record", line.strip(), INVALID_JSON)
             continue
         if isinstance(item, dict):
-            yield number, item
+            yield number, _checked(item, hook, line.strip())
         else:
             yield number, RowProblem("record", item, WRONG_TYPE)
 
@@ -529,7 +588,9 @@ def _parquet_rows(path: str, encoding: str | None) -> tuple[list[str], Iterator[
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for non-parquet bytes
         raise InputError(f"{path}: cannot read as Parquet ({exc}). Check the file is a Parquet file.") from None
-    return list(pf.schema_arrow.names), _parquet_body(path, pf, encoding)
+    names = list(pf.schema_arrow.names)
+    _header_names(path, names)  # a repeated name would keep only one column's values
+    return names, _parquet_body(path, pf, encoding)
 
 
 def _parquet_body(path: str, pf: Any, encoding: str | None) -> Iterator[tuple[int, Row]]:

@@ -34,16 +34,29 @@ BAD_QUOTING = "bad quoting"
 LINE_TOO_LONG = "line too long"
 DUPLICATE_ID = "duplicate id, different content"
 DATE_OUT_OF_RANGE = "date out of range"
+DUPLICATE_KEY = "duplicate key"
 
 REJECT_REASONS = (
     MISSING_TEXT, UNPARSEABLE_DATE, RATING_OUT_OF_RANGE, UNPARSEABLE_RATING, INVALID_UTF8,
     WRONG_TYPE, FIELD_TOO_LONG, UNKNOWN_SPEAKER, DUPLICATE_CUSTOMER_ID, MISSING_CUSTOMER_ID,
     INVALID_JSON, MISSING_CONVERSATION_ID, MISSING_IDENTIFIER, DUPLICATE_IDENTIFIER,
-    TOO_MANY_FIELDS, BAD_QUOTING, LINE_TOO_LONG, DUPLICATE_ID, DATE_OUT_OF_RANGE,
+    TOO_MANY_FIELDS, BAD_QUOTING, LINE_TOO_LONG, DUPLICATE_ID, DATE_OUT_OF_RANGE, DUPLICATE_KEY,
 )  # fmt: skip
 __doc__ = (__doc__ or "") + "\n".join(f"    {r!r}" for r in REJECT_REASONS) + "\n"
 
 REJECT_VALUE_CHARS = 200
+# C0/C1 control characters (terminal escapes, NUL, BEL, DEL) carry no meaning in customer text and
+# are live in a terminal (`insight topics show`, tables): removed from stored text and ids, escaped
+# in reject values. Tab, CR and LF stay; VT, FF and NEL become a space.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BREAK_RE = re.compile(r"[\x0b\x0c\x85]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tab and line breaks kept)."""
+    if text.isprintable():
+        return text
+    return _CONTROL_RE.sub("", _BREAK_RE.sub(" ", text))
 
 
 class RowProblem(Exception):
@@ -75,6 +88,7 @@ def value_str(value: Any) -> str:
     else:
         text = str(value)[: REJECT_VALUE_CHARS * 4]
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     # Mask before cutting, so that a cut never splits an email or a card number into a part the
     # masker no longer recognises.
     return mask_pii(text)[:REJECT_VALUE_CHARS]
@@ -115,7 +129,11 @@ def text_value(
         if required:
             raise RowProblem(field, "" if value is None else value, MISSING_TEXT)
         return None
-    text = _as_str(value, field, numbers_ok=False).strip()
+    text = without_controls(_as_str(value, field, numbers_ok=False)).strip()
+    if not text:  # nothing but control characters
+        if required:
+            raise RowProblem(field, value, MISSING_TEXT)
+        return None
     if len(text) > max_chars:
         raise RowProblem(field, text, FIELD_TOO_LONG)
     return text
@@ -125,7 +143,7 @@ def field_value(value: Any, field: str) -> str | None:
     """A short string field (ids, product, handle): numbers become strings; empty → None."""
     if is_missing(value):
         return None
-    text = _as_str(value, field, numbers_ok=True).strip()
+    text = without_controls(_as_str(value, field, numbers_ok=True)).strip()
     if len(text) > MAX_FIELD_CHARS:
         raise RowProblem(field, text, FIELD_TOO_LONG)
     return text or None

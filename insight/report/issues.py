@@ -268,7 +268,7 @@ def render_md(report: dict[str, Any]) -> str:
            f"{t['pain_points']} recurring pain points; {t['rejects']} rejected input rows.", ""]
     active = {k: v for k, v in report["filters"].items() if v}
     if active:
-        out += ["Filters: " + ", ".join(f"{k}={v}" for k, v in active.items()), ""]
+        out += ["Filters: " + ", ".join(f"{k}={_md_cell(v)}" for k, v in active.items()), ""]
     out += [f"Showing {t.get('shown', len(report['pain_points']))} of {t['pain_points']} pain points.", "",
             f"| # | pain point | score | customers | mentions | last {report.get('window_days', 30)} days vs before | "
             "severity | repeat contacts | hidden share | rating impact | churn-risk share | value at stake | channels |",
@@ -276,7 +276,7 @@ def render_md(report: dict[str, Any]) -> str:
     for p in report["pain_points"]:
         value = f"{p['value_at_stake']:,.0f}" if p["value_at_stake"] is not None else "–"
         if value != "–" and report.get("currency"):
-            value += f" {report['currency']}"
+            value += f" {_md_cell(report['currency'])}"
         churn = "–" if p.get("churn_share") is None else f"{p['churn_share']:.0%}"
         out.append(
             f"| {p['rank']} | {_md_cell(p['label'])} | {p['score']:.2f} | {p['customers']} | {p['mentions']} | "
@@ -298,7 +298,7 @@ def render_md(report: dict[str, Any]) -> str:
         out += ["Volume by month: " + " ".join(f"{m['month']}{'*' if m.get('partial') else ''}:{m['mentions']}"
                                                for m in p["timeline"]), ""]
         for q in p["quotes"]:
-            out.append(f"> {_md_cell(q['quote'])}  \n> — {q['customer_id'] or 'unlinked'}, {q['channel']}, {q['date']}")
+            out.append(f"> {_md_cell(q['quote'])}  \n> — {_md_cell(q['customer_id'] or 'unlinked')}, {q['channel']}, {q['date']}")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from insight.report.safe import csv_cell, md_text
+
 STOP = frozenset({"a", "an", "the", "on", "in", "of", "for", "to", "my", "our", "your", "and", "with", "some",
                   "any", "more", "it", "that", "this", "option", "way", "feature", "support"})
 MIN_OVERLAP = 0.5
@@ -72,9 +74,10 @@ def render_table(requests: list[dict[str, Any]]) -> str:
 
 
 def _md(text: Any) -> str:
-    """Customer text made inert in Markdown: no tables broken, no links, emphasis or HTML."""
-    s = " ".join(str(text).split())
-    return re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", s)
+    """Customer text made inert in Markdown: no tables broken, no links or emphasis, and no HTML
+    (``< > &`` as entities, as on the other Markdown pages)."""
+    s = " ".join(md_text(text).split())
+    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", s)
 
 
 def render_md(requests: list[dict[str, Any]]) -> str:
@@ -96,9 +99,9 @@ def render_csv(requests: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["feature", "customers", "mentions", "channels", "customer_ids", "example"])
-    for r in requests:
-        w.writerow([r["feature"], r["customers"], r["mentions"], json.dumps(r["channels"]), " ".join(r["customer_ids"]),
-                    r["examples"][0]["quote"]])
+    for r in requests:  # customer text and ids: no cell a spreadsheet would run as a formula
+        w.writerow([csv_cell(r["feature"]), r["customers"], r["mentions"], json.dumps(r["channels"]),
+                    csv_cell(" ".join(r["customer_ids"])), csv_cell(r["examples"][0]["quote"])])
     return buf.getvalue()
 
 

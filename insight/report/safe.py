@@ -14,13 +14,19 @@ from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEWLINES = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_CR = re.compile(r"\r\n?")
 
 
 def csv_cell(value: Any) -> Any:
-    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    A carriage return becomes a line feed: writers quote a cell holding a line feed, but not one
+    holding a bare CR, which a spreadsheet reads as a new row (whose first cell could be a formula)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return _CR.sub("\n", value) if "\r" in value else value
 
 
 def csv_frame(frame):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,27 @@ _MIN_SENTENCE_CHARS = 2
 #: a dot after a word this short ("Örn.", "Ks.", "ca.", "env.") before a lowercase word or a number
 #: is taken as an abbreviation, not a sentence end
 _ABBREVIATION_MAX_LETTERS = 4
+
+
+#: HTML in customer text (``<img onerror=...>``, ``<script>...</script>``, ``<a href="javascript:...">``) is
+#: markup, not words: it is blanked before analysis so no sentence, aspect or label holds "onerror",
+#: "javascript" or "data-". Lengths are bounded so a text full of "<a" stays linear; blanking twice
+#: changes nothing (the first '>' after a '<' is never moved closer).
+_MARKUP = re.compile(
+    r"<(script|style)\b[^<>]{0,2000}>[^<]{0,20000}</\1\s*>"
+    r"|<[A-Za-z/!][^>\n]{0,500}>",  # to the first '>' on the line: '<A<A>>' leaves no tag behind
+    re.IGNORECASE,
+)
+
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with each HTML tag (and script/style body) replaced by as many spaces, so sentence
+    offsets still point into the stored text. ``I <3 it`` and ``2 < 3`` are not tags."""
+    if "<" not in text:
+        return text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
 
 
 def sentence_id_for(record_id: str, idx: int) -> str:
@@ -83,7 +105,7 @@ def split_sentences(records, *, nlp, batch_size: int = 256):
     langs = records["language"] if isinstance(nlp, LanguageRouter) and "language" in records else None
     for i, (rid, text) in enumerate(zip(records["record_id"], records["text"], strict=True)):
         lang = route_language(langs.iloc[i], nlp.default) if langs is not None else DEFAULT_LANGUAGE
-        groups.setdefault(lang, []).append((text, rid))
+        groups.setdefault(lang, []).append((blank_markup(text), rid))
 
     by_record: dict[str, list[dict[str, Any]]] = {}
     for lang, pairs in groups.items():
@@ -105,7 +127,7 @@ def _rows(doc, record_id: str) -> list[dict[str, Any]]:
                 "sentence_id": sentence_id_for(record_id, idx),
                 "record_id": record_id,
                 "idx": idx,
-                "text": doc.text[start:end].strip(),
+                "text": _SPACE_RUN.sub(" ", doc.text[start:end].strip()),  # blanked markup leaves space runs
                 "start_char": start,
                 "end_char": end,
                 "lemmas": " ".join(
