@@ -46,7 +46,7 @@ with the embeddings already cached (the embedding pass runs once per corpus and 
                                   [--cache-dir /tmp/insight-emb] [--seed 42] [--json out.json]
                                   [--airline-db /tmp/insight-airline/insight.duckdb] [--demo-db out/demo/insight.duckdb]
                                   [--germeval-db /tmp/insight-germeval/insight.duckdb]
-                                  [--refit]
+                                  [--refit [--topic-seed 42]]
 
 Reference (DSTC11 Task 1, test-banking; all-mpnet-base-v2 + k-means baseline / best team T05):
 NMI 0.603 / 0.785, ARI 0.461 / 0.707, ACC 0.597 / 0.752.
@@ -228,6 +228,9 @@ def table(rows: list[dict]) -> str:
 AIRLINE_REASON_MIN = 30
 
 
+TOPIC_SEED = 42  # --topic-seed: the topic fit's seed on --refit (UMAP/HDBSCAN), to see the spread of a figure
+
+
 def _refit(db: str) -> None:
     """Topics and pain points again, from the stored embeddings and sentiment."""
     from insight import pipeline, resources
@@ -237,7 +240,7 @@ def _refit(db: str) -> None:
         for table in ("topics", "sentence_topics", "topic_changes", "pain_points", "pain_mentions"):
             store.con.execute(f"DELETE FROM {table}")
         run_id = store.start_run("eval refit", {})
-        counts = pipeline.update_topics(store, run_id, pipeline.TopicParams(), progress=False,
+        counts = pipeline.update_topics(store, run_id, pipeline.TopicParams(seed=TOPIC_SEED), progress=False,
                                         embedder=resources.load_embedder(), nlp=resources.load_spacy())
         counts.update(pipeline.refresh_insights(store, run_id))
         store.end_run(run_id, counts)
@@ -415,12 +418,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="store for the German measure (built on first use: ingest + analyse, a few minutes)")
     ap.add_argument("--demo-db", default=str(HERE.parent / "out" / "demo" / "insight.duckdb"))
     ap.add_argument("--refit", action="store_true", help="re-run topics and pain points on the stored embeddings")
+    ap.add_argument("--topic-seed", type=int, default=42,
+                    help="seed of the topic fit on --refit; run several to see how much a figure moves by chance")
     ap.add_argument("--limit", type=int, default=None, help="seeded sample of N texts per corpus")
     ap.add_argument("--cache-dir", default="/tmp/insight-emb", help="where embeddings are cached (.npy)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--json", default=None, help="also write the rows here")
     args = ap.parse_args(argv)
 
+    global TOPIC_SEED
+    TOPIC_SEED = args.topic_seed
     embedder = CachedEmbedder(Path(args.cache_dir))
     names = list(LOADERS) if args.corpus == "all" else [n for n in [args.corpus] if n in LOADERS]
     pain = [] if args.corpus not in ("airline", "germeval", "demo", "all") else (
