@@ -216,12 +216,15 @@ def run(config, quiet):
 
 @main.command()
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def demo(quiet):
-    """Run the main job on the bundled demo corpus (corpora/demo) and print where the outputs are."""
+@click.option("--out", "out_dir", default=os.path.join("out", "demo"), show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the demo's store and reports (relative to the current directory).")
+def demo(quiet, out_dir):
+    """Run the main job on the bundled demo corpus and print where the outputs are."""
     _quiet_third_party(quiet)
     from insight.jobs import DEMO_CONFIG, run_config
 
-    result = run_config(DEMO_CONFIG, progress=not quiet)
+    out = Path(out_dir)
+    result = run_config(DEMO_CONFIG, progress=not quiet, db=str(out / "insight.duckdb"), out_dir=out)
     click.echo("insight demo finished:")
     click.echo(f"  store:             {result['db']}")
     for name, path in result["outputs"].items():

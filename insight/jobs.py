@@ -10,7 +10,10 @@ from typing import Any
 from insight.errors import ConfigError, InputError
 from insight.store import Store
 
-DEMO_CONFIG = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "insight.toml"
+from insight.paths import demo_dir
+
+#: the bundled demo's run config (package data in a wheel, corpora/demo in a checkout)
+DEMO_CONFIG = demo_dir() / "insight.toml"
 
 
 @dataclass
@@ -197,15 +200,19 @@ def _scale(path: Path, i: int, value: Any) -> tuple[float, float]:
 _ORDER = {"customers": 0, "identities": 1, "reviews": 2, "transcripts": 3, "social": 4}
 
 
-def run_config(path: str | Path, *, progress: bool = True, db: str | None = None) -> dict[str, Any]:
-    """One shot: ingest every source, analyse, write the reports. Returns where things went."""
+def run_config(path: str | Path, *, progress: bool = True, db: str | None = None,
+               out_dir: str | Path | None = None) -> dict[str, Any]:
+    """One shot: ingest every source, analyse, write the reports. Returns where things went.
+
+    ``db`` and ``out_dir`` override the config's (``insight demo`` writes under the current directory,
+    never into the installed package)."""
     from insight import pipeline
     from insight.report import issues as issue_report
     from insight.report import profiles as profile_report
 
     config = load_config(path)
     db_path = db or config["db"]
-    out = Path(config["out_dir"])
+    out = Path(out_dir or config["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"db": db_path, "ingest": []}
     with Store(db_path) as store:

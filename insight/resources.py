@@ -25,9 +25,10 @@ def force_offline() -> None:
 
 
 def models_dir() -> Path:
-    """The project's models/ folder (override with INSIGHT_MODELS_DIR)."""
-    env = os.environ.get("INSIGHT_MODELS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
+    """Where the models are: INSIGHT_MODELS_DIR, else the installed package data, else the checkout's models/."""
+    from insight.paths import models_root
+
+    return models_root()
 
 
 #: languages with a spaCy pipeline here: English from the trained package, the others from spaCy's
