@@ -18,6 +18,8 @@ from insight.errors import InsightError
 from insight.resources import EMBEDDERS as EMBEDDER_CHOICES
 
 KINDS = ("reviews", "transcripts", "social", "customers", "identities")
+#: ``analyze --rescore`` choices (insight.pipeline.RESCORABLE and "all")
+RESCORE_CHOICES = ("sentiment", "aspects", "all")
 
 
 class InsightGroup(click.Group):
@@ -189,8 +191,12 @@ def _quiet_third_party(quiet: bool) -> None:
               help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
                    "customers' languages: multilingual-e5-small when 5% or more write in another supported "
                    "language, all-MiniLM for English). A store keeps the embedder it started with.")
+@click.option("--rescore", type=click.Choice(RESCORE_CHOICES), is_flag=False, flag_value="all", default=None,
+              metavar="[sentiment|aspects|all]",
+              help="Recompute, in place and resumably, what a stage did with an older model "
+                   "(no value: every model-driven stage).")
 @db_option
-def analyze(batch_size, runner, quiet, embedder, db):
+def analyze(batch_size, runner, quiet, embedder, rescore, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
     _quiet_third_party(quiet)
     from insight.pipeline import Models
@@ -198,8 +204,17 @@ def analyze(batch_size, runner, quiet, embedder, db):
 
     with _open(db) as store:
         counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
-                             runner=runner)
+                             runner=runner, rescore=rescore)
+    _warn_stale(counts.get("stale_models"), db)
     click.echo(json.dumps(counts, default=str))
+
+
+def _warn_stale(stale: dict | None, db: str) -> None:
+    """One stderr line per stage whose stored results come from another model than the shipped one."""
+    for stage, by_model in (stale or {}).items():
+        olds = ", ".join(f"{n} by {m}" for m, n in by_model.items())
+        click.echo(f"{stage}: {sum(by_model.values())} records were scored by an older model ({olds}); "
+                   f"`insight analyze --rescore {stage} --db {db}` recomputes them.", err=True)
 
 
 @main.command()

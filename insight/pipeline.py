@@ -21,6 +21,8 @@ from insight.params import AnalysisParams
 from insight.store import Store
 
 STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
+#: stages whose shipped model can be upgraded, and so rescored in place (``analyze --rescore``)
+RESCORABLE = ("sentiment", "aspects")
 
 
 @dataclass
@@ -103,21 +105,38 @@ def analyze(
     stop_after: str | None = None,
     runner: str = "local",
     params: AnalysisParams | None = None,
+    rescore: str | None = None,
 ) -> dict[str, Any]:
     """Run the stages over what is new since the last run; returns counts per stage.
 
-    ``params`` (thresholds, ``insight.params``) are recorded in ``runs.params``."""
+    ``params`` (thresholds, ``insight.params``) are recorded in ``runs.params``; the model of each
+    model-driven stage (``name@version``) in ``runs.versions["models"]`` and on every done-marker.
+    Records a stage did with another model are counted in ``counts["stale_models"]``; ``rescore``
+    (a stage of RESCORABLE, or "all") recomputes them in place, batch by batch (resumable: a batch is
+    committed with its markers). Raises InputError on a store with no records, before loading a model."""
+    from insight.errors import InputError
     from insight.runners import make_runner
     from insight.stages import sentiment as sentiment_stage
 
+    if rescore is not None and rescore != "all" and rescore not in RESCORABLE:
+        raise InputError(f"analyze: cannot rescore this stage (got {rescore!r}). Use one of {', '.join(RESCORABLE)} or all.")
+    if not store.scalar("SELECT count(*) FROM records"):
+        raise InputError(f"{store.path}: nothing to analyse: ingest files first (got 0 records). "
+                         "Run `insight ingest reviews FILE --db ...` (or transcripts, social).")
+    current = resources.stage_models()
+    rescoring = set(RESCORABLE if rescore == "all" else (rescore,) if rescore else ())
     models = models or Models()
     run = make_runner(runner, models)
     params = params or DEFAULT_PARAMS
     topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
                                                novelty_threshold=params.novelty_threshold, max_fit=params.max_fit)
     run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
-                                         "params": params.as_dict()}, resources.versions())
+                                         "params": params.as_dict(), "rescore": sorted(rescoring)},
+                            {**resources.versions(), "models": current})
     counts: dict[str, Any] = {}
+    stale = stale_models(store, current, skip=rescoring)
+    if stale:
+        counts["stale_models"] = stale
     try:
         # 0. settle the language of records ingest left open (short texts)
         counts["languages_resolved"] = resolve_languages(store)
@@ -147,19 +166,21 @@ def analyze(
             docs = sentiment_stage.score_documents(scores, sents, model_name=models.get("sentiment").name)
             return {"sentence_sentiment": scores, "doc_sentiment": docs}
 
-        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, progress, sentiment_frames)
+        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, progress, sentiment_frames,
+                                         model=current["sentiment"], rescore="sentiment" in rescoring)
         if stop_after == "sentiment":
             return _finish(store, run_id, counts)
         # 3. aspects and the polarity toward each
         counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
-                                       lambda sents: {"aspects": run.apply("aspects", sents)})
+                                       lambda sents: {"aspects": run.apply("aspects", sents)},
+                                       model=current["aspects"], rescore="aspects" in rescoring)
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
         chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
         if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
             models._cache.pop("embedder")  # loaded before the store's choice was known
         models.embedder = chosen
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
-                                     lambda sents: {"embeddings": run.apply("embed", sents)})
+                                     lambda sents: {"embeddings": run.apply("embed", sents)}, model=chosen)
         # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
         # the request head on the vectors just stored)
         counts["acts"] = _per_batch(store, "acts", run_id, batch_size, progress,
@@ -274,14 +295,29 @@ def _with_vectors(store: Store, sents):
     return sents.assign(vector=[by_id.get(sid) for sid in sents["sentence_id"]])
 
 
-def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames) -> int:
-    total = store.count_pending(stage, after="nlp")
+def stale_models(store: Store, current: dict[str, str], *, skip=()) -> dict[str, dict[str, int]]:
+    """``{stage: {model: records}}`` for records a stage did with a model other than ``current``'s
+    (``"unrecorded"``: done before insight recorded models)."""
+    out: dict[str, dict[str, int]] = {}
+    for stage, by_model in store.stage_models([s for s in current if s not in skip]).items():
+        old = {m or "unrecorded": n for m, n in by_model.items() if m != current[stage]}
+        if old:
+            out[stage] = old
+    return out
+
+
+def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames,
+               *, model: str | None = None, rescore: bool = False) -> int:
+    """Run ``stage`` over the records pending for it, batch by batch; with ``rescore``, also over those
+    it did with a model other than ``model`` (their rows are replaced in the same transaction)."""
+    wanted = model if rescore else None
+    total = store.count_pending(stage, after="nlp", model=wanted)
     done = 0
     with _bar(total, stage, progress) as bar:
-        while len(batch := store.pending(stage, after="nlp", limit=batch_size)):
+        while len(batch := store.pending(stage, after="nlp", limit=batch_size, model=wanted)):
             ids = list(batch["record_id"])
             sents = sentences_for(store, ids)
-            store.commit_stage(stage, ids, run_id, make_frames(sents))
+            store.commit_stage(stage, ids, run_id, make_frames(sents), model=model)
             done += len(ids)
             bar.update(len(ids))
     return done

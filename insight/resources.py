@@ -7,6 +7,7 @@ Every loader is lazy (heavy imports happen inside), cached per process, and rais
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,29 @@ def load_aspects(device: str | None = None):
     from insight.modelling.aspects import AspectExtractor
 
     return AspectExtractor.load(device=device)
+
+
+#: the model folders behind each model-driven stage; their insight_model.json gives name and version
+STAGE_MODEL_DIRS = {"sentiment": ("sentiment-e5",), "aspects": ("aspects-minilm", ASPECT_POLARITY_DIR)}
+
+
+def stage_models() -> dict[str, str]:
+    """``{stage: "name@version"}`` of the shipped models each stage runs (read from their metadata,
+    nothing loaded; "+" joins two models; a missing folder reads ``<folder>@missing``)."""
+    from insight.modelling._loading import META_FILE, models_root
+
+    out = {}
+    for stage, folders in STAGE_MODEL_DIRS.items():
+        parts = []
+        for folder in folders:
+            try:
+                meta = json.loads((models_root() / folder / META_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                parts.append(f"{folder}@missing")
+                continue
+            parts.append(f"{meta.get('name', folder)}@{meta.get('version', 'unknown')}")
+        out[stage] = "+".join(parts)
+    return out
 
 
 def _device() -> str:

@@ -142,7 +142,7 @@ CREATE TABLE IF NOT EXISTS profiles (
 # Columns added after a table was first shipped: a store made by an older insight gains them on open.
 _ADDED_COLUMNS = [("sentence_sentiment", "language", "VARCHAR"), ("sentence_sentiment", "supported", "BOOLEAN")] + [
     ("sentence_sentiment", column, "DOUBLE") for column in EMOTION_COLUMNS
-]
+] + [("stage_done", "model", "VARCHAR")]
 
 # Tables a re-analysis may rebuild (derived from records); ingest tables are never dropped.
 DERIVED_TABLES = (
@@ -561,38 +561,60 @@ class Store:
 
     # -- stages ---------------------------------------------------------------------------
     @staticmethod
-    def _pending_sql(select: str, stage: str, after: str | None) -> tuple[str, list[Any]]:
+    def _pending_sql(select: str, stage: str, after: str | None, model: str | None = None) -> tuple[str, list[Any]]:
+        """Records not done by ``stage``; with ``model``, also those done by any other model (a rescore)."""
         sql = (
             f"SELECT {select} FROM records r WHERE r.speaker = 'customer' "
-            "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
+            "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id"
+            + (" AND s.model IS NOT DISTINCT FROM ?)" if model is not None else ")")
         )
-        params: list[Any] = [stage]
+        params: list[Any] = [stage] + ([model] if model is not None else [])
         if after:
             sql += " AND EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
             params.append(after)
         return sql, params
 
-    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None):
-        """Customer-voice records not yet done by ``stage`` (and already done by ``after``)."""
-        sql, params = self._pending_sql("r.*", stage, after)
+    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None, model: str | None = None):
+        """Customer-voice records not yet done by ``stage`` (and already done by ``after``); with
+        ``model``, also those ``stage`` did with another model."""
+        sql, params = self._pending_sql("r.*", stage, after, model)
         sql += " ORDER BY r.created_at, r.record_id"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return self.query(sql, params)
 
-    def count_pending(self, stage: str, *, after: str | None = None) -> int:
-        sql, params = self._pending_sql("count(*)", stage, after)
+    def count_pending(self, stage: str, *, after: str | None = None, model: str | None = None) -> int:
+        sql, params = self._pending_sql("count(*)", stage, after, model)
         return int(self.scalar(sql, params))
 
-    def commit_stage(self, stage: str, record_ids: Iterable[str], run_id: str, frames: dict[str, Any]) -> None:
-        """Write one batch of a stage's results and its done-markers in one transaction."""
+    def commit_stage(self, stage: str, record_ids: Iterable[str], run_id: str, frames: dict[str, Any],
+                     *, model: str | None = None) -> None:
+        """Write one batch of a stage's results and its done-markers (with the ``model`` that made them,
+        ``name@version``) in one transaction. The batch's earlier rows for the stage are replaced, so a
+        rescore rewrites in place."""
         import pandas as pd
 
-        done = pd.DataFrame({"stage": stage, "record_id": list(record_ids), "run_id": run_id})
+        ids = list(record_ids)
+        done = pd.DataFrame({"stage": stage, "record_id": ids, "run_id": run_id, "model": model})
         with self.transaction():
             for table, frame in frames.items():
+                if table not in DERIVED_TABLES:
+                    raise StoreError(f"commit_stage: {table!r} is not a derived table")
+                if "record_id" in frame.columns:
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, record_id)", [ids])
                 self._insert_frame(table, frame)
+            self.con.execute("DELETE FROM stage_done WHERE stage = ? AND list_contains(?, record_id)", [stage, ids])
             self._insert_frame("stage_done", done)
+
+    def stage_models(self, stages: Iterable[str]) -> dict[str, dict[str, int]]:
+        """For each stage, how many records each model did (``None``: before models were recorded)."""
+        out: dict[str, dict[str, int]] = {}
+        for stage, model, n in self.con.execute(
+            "SELECT stage, model, count(*) FROM stage_done WHERE list_contains(?, stage) GROUP BY ALL ORDER BY ALL",
+            [list(stages)],
+        ).fetchall():
+            out.setdefault(stage, {})[model] = int(n)
+        return out
 
     def replace_table(self, table: str, frame, *, where: str | None = None) -> None:
         """Replace a derived table's rows (all, or those matching a constant ``where``) atomically."""
