@@ -122,18 +122,23 @@ def _parse_scale(value: str) -> tuple[float, float]:
 def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_format, db):
     """Ingest FILES of one KIND (reviews, transcripts, social, customers, identities) into the store.
 
-    Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing.
-    Bad rows go to the rejects table (see `insight rejects`).
+    Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing; a record
+    whose fields changed is updated. Prints (stderr) the column used for each field and the columns
+    ignored. Bad rows go to the rejects table (see `insight rejects`).
     """
     from insight.jobs import ingest_files
 
+    from insight.store import open_store
+
     mapping = _parse_map(maps)
     scale = _parse_scale(rating_scale)
-    with _open(db) as store:
+    with open_store(db) as store:  # a store this command created is removed again if the ingest fails
         summaries = ingest_files(store, kind, list(files), mapping=mapping or None, encoding=encoding,
                                  rating_scale=scale, strict=strict, replace=replace,
                                  date_format=date_format)
     for s in summaries:
+        for line in s.column_lines():
+            click.echo(line, err=True)
         click.echo(s.line())
     total = sum(s.rejected for s in summaries)
     if total:

@@ -31,8 +31,16 @@ class IngestSummary:
     linked: int = 0
     conversations: int = 0
     columns: dict[str, str] = field(default_factory=dict)
+    file_columns: list[str] = field(default_factory=list)
     rejects: list[Any] = field(default_factory=list)
     invalid_utf8: int = 0
+
+    def column_lines(self) -> list[str]:
+        """Which column fed each field, which were ignored, and a warning with the --map for each ignored
+        column that looks like a field the file has no column for."""
+        from insight.ingest.report import column_lines
+
+        return column_lines(self.file, self.kind, self.file_columns, self.columns)
 
     def line(self) -> str:
         unit = {"transcripts": "turns", "customers": "customers", "identities": "identities"}.get(self.kind, "rows")
@@ -80,6 +88,7 @@ def ingest_files(
             if kind in ("customers", "identities"):
                 batch = read_source(kind, path, mapping=mapping, encoding=encoding, rating_scale=rating_scale)
                 summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.file_columns = list(batch.file_columns)
                 summary.rejects = list(batch.rejects)
                 for reject in batch.rejects:
                     _check_strict(strict, reject, len(batch.rejects))
@@ -106,6 +115,7 @@ def ingest_files(
 
                 counts = store.ingest(items, run_id, on_reject=on_reject)
                 summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.file_columns = list(batch.file_columns)
                 summary.conversations = batch.conversations
                 summary.added, summary.updated = counts.new, counts.updated
                 summary.duplicates, summary.rejected = counts.duplicates, counts.rejected
@@ -215,14 +225,18 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
     out = Path(out_dir or config["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"db": db_path, "ingest": []}
-    with Store(db_path) as store:
+    from insight.store import open_store
+
+    with open_store(db_path) as store:
         for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
             scale = src.get("rating_scale", (1, 5))
             for summary in ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None,
                                         encoding=src.get("encoding"), rating_scale=scale,
                                         date_format=src.get("date_format"),
                                         strict=config.get("strict", False)):
-                print(summary.line(), file=sys.stderr)
+                if progress:
+                    for line in [*summary.column_lines(), summary.line()]:
+                        print(line, file=sys.stderr)
                 result["ingest"].append(summary.line())
         result["analyze"] = pipeline.analyze(store, progress=progress)
         report = issue_report.build_report(store)

@@ -159,6 +159,26 @@ def new_run_id() -> str:
     return utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
+@contextmanager
+def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Iterator[Store]:
+    """``with open_store(db) as store``: like ``Store(db)``, but a store file this call created is
+    removed again when the body fails (a failed first ingest leaves no empty store behind, so a later
+    mistyped --db still gets "no insight store here")."""
+    file = Path(path) if str(path) != ":memory:" else None
+    created = file is not None and not read_only and not file.exists()
+    store = Store(path, read_only=read_only)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if created:
+            for leftover in (file, file.with_name(file.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    else:
+        store.close()
+
+
 class Store:
     """A DuckDB file holding records, rejects, runs and every stage's results."""
 
