@@ -191,7 +191,7 @@ def _quiet_third_party(quiet: bool) -> None:
 @click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--quiet", is_flag=True, help="Nothing on stderr but errors (no bars, no warnings).")
 @click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
               help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
                    "customers' languages: multilingual-e5-small when 5% or more write in another supported "
@@ -210,7 +210,8 @@ def analyze(batch_size, runner, quiet, embedder, rescore, db):
     with _open(db) as store:
         counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
                              runner=runner, rescore=rescore)
-    _warn_stale(counts.get("stale_models"), db)
+    if not quiet:
+        _warn_stale(counts.get("stale_models"), db)
     click.echo(json.dumps(counts, default=str))
 
 
@@ -224,14 +225,28 @@ def _warn_stale(stale: dict | None, db: str) -> None:
 
 @main.command()
 @click.argument("config", type=click.Path(dir_okay=False))
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-def run(config, quiet):
+@click.option("--quiet", is_flag=True, help="Nothing on stderr but errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+              help="Summary as text or JSON [default: text on a terminal, else json].")
+@click.option("--db", default=None, envvar="INSIGHT_DB",
+              help="DuckDB store file (default: the config's db; env INSIGHT_DB).")
+def run(config, quiet, fmt, db):
     """One shot from CONFIG.toml: ingest every source, analyse, write the reports."""
     _quiet_third_party(quiet)
     from insight.jobs import run_config
 
-    result = run_config(config, progress=not quiet)
-    click.echo(json.dumps(result["outputs"], indent=2))
+    result = run_config(config, progress=not quiet, db=db)
+    if (fmt or ("text" if sys.stdout.isatty() else "json")) == "json":
+        click.echo(json.dumps({"db": result["db"], **result["outputs"]}, indent=2))
+    else:
+        _echo_finished("insight run", result)
+
+
+def _echo_finished(what: str, result: dict) -> None:
+    click.echo(f"{what} finished:")
+    click.echo(f"  {'store:':<18} {result['db']}")
+    for name, path in result["outputs"].items():
+        click.echo(f"  {name + ':':<18} {path}")
 
 
 @main.command()
@@ -245,10 +260,7 @@ def demo(quiet, out_dir):
 
     out = Path(out_dir)
     result = run_config(DEMO_CONFIG, progress=not quiet, db=str(out / "insight.duckdb"), out_dir=out)
-    click.echo("insight demo finished:")
-    click.echo(f"  store:             {result['db']}")
-    for name, path in result["outputs"].items():
-        click.echo(f"  {name + ':':<18} {path}")
+    _echo_finished("insight demo", result)
 
 
 # -- reports -------------------------------------------------------------------------------------------

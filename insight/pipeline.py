@@ -18,6 +18,7 @@ import numpy as np
 from insight import resources
 from insight.params import DEFAULT as DEFAULT_PARAMS
 from insight.params import AnalysisParams
+from insight.progress import Progress
 from insight.store import Store
 
 STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
@@ -81,10 +82,9 @@ class TopicParams:
     fast: bool = False
 
 
-def _bar(total: int, desc: str, progress: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="rec", file=sys.stderr, disable=not progress or total == 0, leave=False)
+def _progress(progress) -> Progress:
+    """``progress``: a Progress, or a bool (bars on / off)."""
+    return progress if isinstance(progress, Progress) else Progress(bool(progress))
 
 
 def sentences_for(store: Store, record_ids: list[str]):
@@ -126,6 +126,7 @@ def analyze(
     current = resources.stage_models()
     rescoring = set(RESCORABLE if rescore == "all" else (rescore,) if rescore else ())
     models = models or Models()
+    shown = _progress(progress)
     run = make_runner(runner, models)
     params = params or DEFAULT_PARAMS
     topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
@@ -146,7 +147,7 @@ def analyze(
         total = store.count_pending("nlp")
         done = 0
         skipped: dict[str, int] = {}
-        with _bar(total, "sentences", progress) as bar:
+        with shown.bar(total, "sentences") as bar:
             while len(batch := store.pending("nlp", limit=batch_size)):
                 frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
@@ -166,12 +167,12 @@ def analyze(
             docs = sentiment_stage.score_documents(scores, sents, model_name=models.get("sentiment").name)
             return {"sentence_sentiment": scores, "doc_sentiment": docs}
 
-        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, progress, sentiment_frames,
+        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, shown, sentiment_frames,
                                          model=current["sentiment"], rescore="sentiment" in rescoring)
         if stop_after == "sentiment":
             return _finish(store, run_id, counts)
         # 3. aspects and the polarity toward each
-        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
+        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, shown,
                                        lambda sents: {"aspects": run.apply("aspects", sents)},
                                        model=current["aspects"], rescore="aspects" in rescoring)
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
@@ -179,20 +180,23 @@ def analyze(
         if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
             models._cache.pop("embedder")  # loaded before the store's choice was known
         models.embedder = chosen
-        counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
+        counts["embed"] = _per_batch(store, "embed", run_id, batch_size, shown,
                                      lambda sents: {"embeddings": run.apply("embed", sents)}, model=chosen)
         # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
         # the request head on the vectors just stored)
-        counts["acts"] = _per_batch(store, "acts", run_id, batch_size, progress,
+        counts["acts"] = _per_batch(store, "acts", run_id, batch_size, shown,
                                     lambda sents: {"sentence_acts": run.apply("acts", _with_vectors(store, sents))})
         # 5. topics
-        counts["topics"] = update_topics(store, run_id, topic_params, progress=progress,
-                                         embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
+        with shown.step("topics"):
+            counts["topics"] = update_topics(store, run_id, topic_params, progress=False,
+                                             embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
         # 6-7. pain points and profiles, from the store
-        counts.update(refresh_insights(store, run_id, params=params))
+        counts.update(refresh_insights(store, run_id, params=params, progress=shown))
     except BaseException:
         store.end_run(run_id, counts, status="failed")
         raise
+    counts["seconds"] = dict(shown.seconds)
+    shown.done("analyze")
     return _finish(store, run_id, counts)
 
 
@@ -313,7 +317,7 @@ def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress:
     wanted = model if rescore else None
     total = store.count_pending(stage, after="nlp", model=wanted)
     done = 0
-    with _bar(total, stage, progress) as bar:
+    with _progress(progress).bar(total, stage) as bar:
         while len(batch := store.pending(stage, after="nlp", limit=batch_size, model=wanted)):
             ids = list(batch["record_id"])
             sents = sentences_for(store, ids)
@@ -581,7 +585,8 @@ def pain_inputs(store: Store) -> dict[str, Any]:
             "churn_customers": churn_customers(profiles) if len(profiles) else None}
 
 
-def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None) -> dict[str, int]:
+def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None,
+                     progress: Progress | bool = False) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
@@ -591,26 +596,30 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     from insight.stages.profiles import build_profiles
 
     params = params or DEFAULT_PARAMS
-    frames = load_frames(store)
-    ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
-    extra = pain_inputs(store)
-    extra["churn_customers"] = None
-    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
-                                       **extra)
-    # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
-    embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
-                else None)
-    term_values, _ = value_terms(store, frames["aspects"], embedder)
-    profiles = build_profiles(
-        frames["records"], frames["voice"], frames["aspects"], mentions, pains,
-        attributes=frames["attributes"], identities=frames["identities"],
-        related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
-        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
-    )
-    extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
-    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
-                                       **extra)
-    attach_emotions(pains, mentions, profiles, frames["voice"])
+    shown = _progress(progress)
+    with shown.step("pain points"):
+        frames = load_frames(store)
+        ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
+        extra = pain_inputs(store)
+        extra["churn_customers"] = None
+        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
+                                           params=params, **extra)
+    with shown.step("profiles"):
+        # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
+        embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
+                    else None)
+        term_values, _ = value_terms(store, frames["aspects"], embedder)
+        profiles = build_profiles(
+            frames["records"], frames["voice"], frames["aspects"], mentions, pains,
+            attributes=frames["attributes"], identities=frames["identities"],
+            related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
+            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
+        )
+    with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
+        extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
+        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
+                                           params=params, **extra)
+        attach_emotions(pains, mentions, profiles, frames["voice"])
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))

@@ -25,8 +25,12 @@ def test_older_sentiment_is_reported_then_rescored(mini_run, tmp_path):
         store.con.execute("UPDATE stage_done SET model = 'sentiment.e5.v2@old' WHERE stage = 'sentiment'")
         store.con.execute("UPDATE doc_sentiment SET score = 9.0")
     runner = CliRunner()
-    warned = runner.invoke(main, ["analyze", "--quiet", "--db", str(db)])
+    warned = runner.invoke(main, ["analyze", "--db", str(db)])
     assert warned.exit_code == 0, warned.output
+    # every long step shows a line (stderr is not a terminal here: one line as each starts), then the timings
+    for step in ("topics ...", "pain points ...", "profiles ..."):
+        assert step in warned.output
+    assert "analyze: " in warned.output and " · total " in warned.output
     assert ("sentiment: 43 records were scored by an older model (43 by sentiment.e5.v2@old); "
             f"`insight analyze --rescore sentiment --db {db}` recomputes them.") in warned.output
     rescored = runner.invoke(main, ["analyze", "--quiet", "--rescore", "sentiment", "--db", str(db)])
