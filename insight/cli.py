@@ -491,25 +491,12 @@ def topics_split(ctx, topic_id, seed, sub_db):
 @click.pass_context
 def topics_assign(ctx, source, sub_db):
     """Assign each line of SOURCE to the saved topics: one JSON object per line (topic_id, label, probability)."""
-    from insight import resources
-    from insight.errors import StoreError
-    from insight.pipeline import TopicParams, _load_vectors
-    from insight.stages.topics import assign, embed
-
-    from insight.pipeline import store_embedder
+    from insight.jobs import assign_topics
 
     texts = _read_lines(source)
-    db = _db(ctx, sub_db)
-    with _open(db, read_only=True) as store:
-        stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
-        embedder_name = store_embedder(store)  # the vector space the saved topics live in
-    if len(stored) == 0:
-        raise StoreError(f"{db}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
-    vectors = embed(texts, embedder=resources.load_embedder(name=embedder_name))
-    ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
-    labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
-    for text, tid, p in zip(texts, ids, sims, strict=True):
-        click.echo(json.dumps({"text": text, "topic_id": int(tid), "label": labels.get(int(tid)), "probability": round(float(p), 4)}))
+    with _open(_db(ctx, sub_db), read_only=True) as store:
+        for row in assign_topics(store, texts):
+            click.echo(json.dumps(row))
 
 
 @topics.command("discover")
@@ -547,20 +534,13 @@ def persona():
 def persona_enrich(personas_file, out, fmt, db):
     """Add size, demographics, pain points, needs, values, channels, churn risk, value and quotes to each persona."""
     from insight import personas as P
-    from insight.report.profiles import iter_profiles
+    from insight.jobs import enrich_personas
 
-    definitions = P.load_personas(personas_file)
+    P.load_personas(personas_file)  # a bad file is reported before the store is opened
     if fmt == "html" and not out:
         raise click.UsageError("--format html writes one page per persona (got no --out). Add --out FOLDER.")
     with _open(db) as store:
-        profiles = list(iter_profiles(store))
-        run_id = store.start_run("persona enrich", {"file": personas_file})
-        try:
-            enriched = P.enrich(definitions, profiles, run_id=run_id)
-        except BaseException:
-            store.end_run(run_id, {}, status="failed")
-            raise
-        store.end_run(run_id, {"personas": len(enriched)})
+        enriched = enrich_personas(store, personas_file)
     if fmt == "json":
         _write(json.dumps(enriched, indent=2, ensure_ascii=False, default=str) + "\n", out)
     elif out:

@@ -78,11 +78,12 @@ def ingest_files(
     """
     from insight.ingest import normalise_identifier, open_source, read_source
 
-    run_id = store.start_run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
-                                                "rating_scale": list(rating_scale), "strict": strict,
-                                                "replace": replace, "date_format": date_format})
-    summaries = []
-    try:
+    summaries: list[IngestSummary] = []
+    with store.run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
+                                      "rating_scale": list(rating_scale), "strict": strict,
+                                      "replace": replace, "date_format": date_format}) as run:
+        run["counts"] = {"files": 0}
+        run_id = run["run_id"]
         for path in paths:
             summary = IngestSummary(file=path, kind=kind)
             if kind in ("customers", "identities"):
@@ -122,11 +123,9 @@ def ingest_files(
                 summary.rejects = kept
             summary.invalid_utf8 = sum(1 for r in summary.rejects if r.reason == "invalid utf-8")
             summaries.append(summary)
-    except BaseException:
-        store.end_run(run_id, {"files": len(summaries)}, status="failed")
-        raise
-    store.end_run(run_id, {s.file: {"rows": s.rows, "added": s.added, "updated": s.updated,
-                                    "duplicates": s.duplicates, "rejected": s.rejected} for s in summaries})
+            run["counts"]["files"] = len(summaries)
+        run["counts"] = {s.file: {"rows": s.rows, "added": s.added, "updated": s.updated,
+                                  "duplicates": s.duplicates, "rejected": s.rejected} for s in summaries}
     return summaries
 
 
@@ -250,3 +249,37 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
         profile_report.write_profiles(store, outputs["profiles_jsonl"], fmt="jsonl")
     result["outputs"] = {k: str(v) for k, v in outputs.items()}
     return result
+
+
+def enrich_personas(store: Store, personas_file: str | Path) -> list[dict[str, Any]]:
+    """Each persona of the file with its members' numbers added (``insight.personas.enrich``), recorded
+    as a ``persona enrich`` run."""
+    from insight import personas as P
+    from insight.report.profiles import iter_profiles
+
+    definitions = P.load_personas(personas_file)
+    profiles = list(iter_profiles(store))
+    with store.run("persona enrich", {"file": str(personas_file)}) as run:
+        enriched = P.enrich(definitions, profiles, run_id=run["run_id"])
+        run["counts"] = {"personas": len(enriched)}
+    return enriched
+
+
+def assign_topics(store: Store, texts: list[str]) -> list[dict[str, Any]]:
+    """Each text's nearest saved topic (``topic_id`` -1 under the assign threshold), in the vector
+    space of the store's embedder: ``{"text", "topic_id", "label", "probability"}``."""
+    from insight import resources
+    from insight.errors import StoreError
+    from insight.pipeline import TopicParams, _load_vectors, store_embedder
+    from insight.stages.topics import assign, embed
+
+    stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' "
+                         "ORDER BY topic_id")
+    if len(stored) == 0:
+        raise StoreError(f"{store.path}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
+    vectors = embed(texts, embedder=resources.load_embedder(name=store_embedder(store)))
+    ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored),
+                       threshold=TopicParams().assign_threshold)
+    labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
+    return [{"text": text, "topic_id": int(tid), "label": labels.get(int(tid)), "probability": round(float(p), 4)}
+            for text, tid, p in zip(texts, ids, sims, strict=True)]

@@ -298,6 +298,18 @@ class Store:
         )
         return run_id
 
+    @contextmanager
+    def run(self, command: str, params: dict[str, Any], versions: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """``with store.run("persona enrich", {...}) as run:`` records a run; the body fills ``run["counts"]``.
+        The run ends ``ok`` with those counts, or ``failed`` (and the error goes on)."""
+        run = {"run_id": self.start_run(command, params, versions), "counts": {}}
+        try:
+            yield run
+        except BaseException:
+            self.end_run(run["run_id"], run["counts"], status="failed")
+            raise
+        self.end_run(run["run_id"], run["counts"])
+
     def end_run(self, run_id: str, counts: dict[str, Any], status: str = "ok") -> None:
         self.con.execute(
             "UPDATE runs SET ended_at = ?, status = ?, counts = ? WHERE run_id = ?",
