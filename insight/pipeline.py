@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from insight import resources
+from insight.resources import Models  # noqa: F401 - re-exported: pipeline.Models
 from insight.params import DEFAULT as DEFAULT_PARAMS
 from insight.params import AnalysisParams
 from insight.progress import Progress
@@ -24,50 +25,6 @@ from insight.store import Store
 STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
 #: stages whose shipped model can be upgraded, and so rescored in place (``analyze --rescore``)
 RESCORABLE = ("sentiment", "aspects")
-
-
-@dataclass
-class Models:
-    """Models, loaded on first use (a run with nothing new loads none)."""
-
-    device: str | None = None
-    #: versioned embedder name (insight.resources.EMBEDDERS); None: the store's, else the default
-    embedder: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, name: str):
-        if name not in self._cache:
-            loader = {
-                "nlp": resources.load_spacy,
-                "sentiment": lambda: resources.load_sentiment(self.device),
-                "aspects": lambda: resources.load_aspects(self.device),
-                "aspect_polarity": lambda: resources.load_aspect_polarity(self.device),
-                "embedder": lambda: resources.load_embedder(self.device, self.embedder),
-                "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
-                "request_head": lambda: _act_head("request"),
-                "churn_head": lambda: _act_head("churn"),
-                "languages": self._languages,
-            }[name]
-            self._cache[name] = loader()
-        return self._cache[name]
-
-    def _languages(self):
-        from insight.stages.nlp import LanguageRouter
-
-        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
-        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else resources.load_spacy(lang))
-
-
-def _act_head(kind: str):
-    from insight.stages.acts import ActHead
-
-    return ActHead(kind)
-
-
-def _lemmatizer(nlp):
-    from insight.stages.aspects import spacy_lemmatizer
-
-    return spacy_lemmatizer(nlp)
 
 
 @dataclass

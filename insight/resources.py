@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,50 @@ def stage_models() -> dict[str, str]:
             parts.append(f"{meta.get('name', folder)}@{meta.get('version', 'unknown')}")
         out[stage] = "+".join(parts)
     return out
+
+
+@dataclass
+class Models:
+    """Models, loaded on first use (a run with nothing new loads none)."""
+
+    device: str | None = None
+    #: versioned embedder name (EMBEDDERS); None: the store's, else the default
+    embedder: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str):
+        if name not in self._cache:
+            loader = {
+                "nlp": load_spacy,
+                "sentiment": lambda: load_sentiment(self.device),
+                "aspects": lambda: load_aspects(self.device),
+                "aspect_polarity": lambda: load_aspect_polarity(self.device),
+                "embedder": lambda: load_embedder(self.device, self.embedder),
+                "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
+                "request_head": lambda: _act_head("request"),
+                "churn_head": lambda: _act_head("churn"),
+                "languages": self._languages,
+            }[name]
+            self._cache[name] = loader()
+        return self._cache[name]
+
+    def _languages(self):
+        from insight.stages.nlp import LanguageRouter
+
+        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
+        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else load_spacy(lang))
+
+
+def _act_head(kind: str):
+    from insight.stages.acts import ActHead
+
+    return ActHead(kind)
+
+
+def _lemmatizer(nlp):
+    from insight.stages.aspects import spacy_lemmatizer
+
+    return spacy_lemmatizer(nlp)
 
 
 def _device() -> str:
