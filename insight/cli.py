@@ -154,11 +154,7 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_form
 def rejects(fmt, db):
     """List rejected input rows with file, line, field, value and reason."""
     with _open(db, read_only=True) as store:
-        # a store written before line ranges existed has no last_line column (read-only: not migrated)
-        has_range = "last_line" in set(store.query("SELECT * FROM rejects LIMIT 0").columns)
-        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
-        frame = store.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
-                            "ORDER BY source_file, line, field")
+        frame = store.rejects_listing()
     if fmt == "csv":
         from insight.report.safe import csv_frame
 
@@ -361,8 +357,7 @@ def topics(ctx, db):
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
         with _open(db, read_only=True) as store:
-            frame = store.query("SELECT topic_id, label, size, merged_into FROM topics WHERE status = 'active' "
-                                "ORDER BY topic_id")
+            frame = store.active_topics()
         if len(frame) == 0:
             click.echo("no topics yet: run `insight analyze` first")
         for r in frame.itertuples():
@@ -400,22 +395,17 @@ def topics_show(ctx, topic_id, limit, sub_db):
     from insight.errors import InputError
 
     with _open(_db(ctx, sub_db), read_only=True) as store:
-        topic = store.query("SELECT topic_id, label, keywords, merged_into FROM topics WHERE topic_id = ?", [topic_id])
-        if len(topic) == 0:
+        t = store.topic(topic_id)
+        if t is None:
             raise InputError(f"topics show: no topic {topic_id} (got {topic_id!r}). List them with `insight topics`.")
-        size = store.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = ?", [topic_id])
-        subs = store.query("SELECT topic_id, label FROM topics WHERE merged_into = ? ORDER BY topic_id", [topic_id])
-        rows = store.query(
-            "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
-            "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
-            "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, limit])
-    t = topic.iloc[0]
-    click.echo(f"topic {t.topic_id}: {_one_line(t.label)} ({size} sentences)")
-    if not _missing(t.merged_into):
-        click.echo(f"grouped under topic {int(t.merged_into)}")
+        rows = store.topic_records(topic_id, limit)
+    subs = t["sub_themes"]
+    click.echo(f"topic {t['topic_id']}: {_one_line(t['label'])} ({t['sentences']} sentences)")
+    if not _missing(t["merged_into"]):
+        click.echo(f"grouped under topic {int(t['merged_into'])}")
     if len(subs):
         click.echo("sub-themes: " + "; ".join(f"{r.topic_id} {_one_line(r.label)}" for r in subs.itertuples()))
-    click.echo("keywords: " + ", ".join(json.loads(t.keywords)))
+    click.echo("keywords: " + ", ".join(json.loads(t["keywords"])))
     for r in rows.itertuples():
         click.echo(f"  {str(r.created_at)[:10]}  {r.channel:<8} {r.customer_id or '-':<10} {_one_line(r.text)}")
 

@@ -273,8 +273,7 @@ def assign_topics(store: Store, texts: list[str]) -> list[dict[str, Any]]:
     from insight.pipeline import TopicParams, _load_vectors, store_embedder
     from insight.stages.topics import assign, embed
 
-    stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' "
-                         "ORDER BY topic_id")
+    stored = store.active_topics(centroids=True)
     if len(stored) == 0:
         raise StoreError(f"{store.path}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
     vectors = embed(texts, embedder=resources.load_embedder(name=store_embedder(store)))

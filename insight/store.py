@@ -667,6 +667,59 @@ class Store:
     def topic_edits(self):
         return self.query("SELECT action, topic_ids, label, run_id FROM topic_edits ORDER BY created_at, edit_id")
 
+    # -- named reads for the CLI, the reports and the API (SQL stays in this module) ------------------
+    def rejects_listing(self):
+        """Every reject: source_file, line, last_line, field, value, reason, channel (by file and line)."""
+        # a store written before line ranges existed has no last_line column (read-only: not migrated)
+        has_range = "last_line" in set(self.query("SELECT * FROM rejects LIMIT 0").columns)
+        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
+        return self.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
+                          "ORDER BY source_file, line, field")
+
+    def reject_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM rejects"))
+
+    def active_topics(self, *, centroids: bool = False):
+        """Active topics by id: topic_id, label, size, merged_into (and ``vector``, the centroid)."""
+        extra = ", centroid AS vector" if centroids else ""
+        return self.query(f"SELECT topic_id, label, size, merged_into{extra} FROM topics WHERE status = 'active' "
+                          "ORDER BY topic_id")
+
+    def topic(self, topic_id: int) -> dict[str, Any] | None:
+        """One topic (any status) with its sentence count and sub-themes, or None."""
+        found = self.query("SELECT topic_id, label, keywords, merged_into FROM topics WHERE topic_id = ?", [topic_id])
+        if len(found) == 0:
+            return None
+        out = found.iloc[0].to_dict()
+        out["sentences"] = int(self.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = ?", [topic_id]))
+        out["sub_themes"] = self.query("SELECT topic_id, label FROM topics WHERE merged_into = ? ORDER BY topic_id",
+                                       [topic_id])
+        return out
+
+    def topic_records(self, topic_id: int, limit: int):
+        """A topic's most typical sentences with their record: record_id, customer_id, channel, created_at, text."""
+        return self.query(
+            "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
+            "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
+            "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, int(limit)])
+
+    def profile_json(self, customer_id: str) -> str | None:
+        rows = self.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchall()
+        return rows[0][0] if rows else None
+
+    def profile_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM profiles"))
+
+    def profile_jsons(self) -> Iterator[str]:
+        """Every stored profile (JSON text) by customer id."""
+        for (profile,) in self.con.execute("SELECT profile FROM profiles ORDER BY customer_id").fetchall():
+            yield profile
+
+    def stored_pain_points(self):
+        """The last analysis's pain points by rank (JSON columns as text) and their mentions."""
+        return (self.query("SELECT * FROM pain_points ORDER BY rank"),
+                self.query("SELECT pain_id, sentence_id, record_id FROM pain_mentions"))
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("records", "rejects", "customers", "identities", "sentences", "aspects", "topics",

@@ -19,19 +19,18 @@ FLAT_COLUMNS = [
 
 
 def get_profile(store: Store, customer_id: str) -> dict[str, Any]:
-    rows = store.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchall()
-    row = rows[0] if rows else None
+    row = store.profile_json(customer_id)
     if row is None:
-        known = store.scalar("SELECT count(*) FROM profiles")
+        known = store.profile_count()
         raise InputError(
             f"profile: no customer {customer_id!r} in {store.path} ({known} profiles stored). "
             f"Check the id with `insight profiles --format csv`, or run `insight analyze` after ingesting."
         )
-    return json.loads(row[0])
+    return json.loads(row)
 
 
 def iter_profiles(store: Store):
-    for (profile,) in store.con.execute("SELECT profile FROM profiles ORDER BY customer_id").fetchall():
+    for profile in store.profile_jsons():
         yield json.loads(profile)
 
 
