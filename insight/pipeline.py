@@ -88,14 +88,15 @@ def analyze(
     params = params or DEFAULT_PARAMS
     topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
                                                novelty_threshold=params.novelty_threshold, max_fit=params.max_fit)
-    run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
-                                         "params": params.as_dict(), "rescore": sorted(rescoring)},
-                            {**resources.versions(), "models": current})
     counts: dict[str, Any] = {}
     stale = stale_models(store, current, skip=rescoring)
     if stale:
         counts["stale_models"] = stale
-    try:
+    with store.run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
+                               "params": params.as_dict(), "rescore": sorted(rescoring)},
+                   {**resources.versions(), "models": current}) as record:
+        record["counts"] = counts  # stored as the run ends: ok, or failed with what was done
+        run_id = record["run_id"]
         # 0. settle the language of records ingest left open (short texts)
         counts["languages_resolved"] = resolve_languages(store)
         # 1. sentences, each record by its language's pipeline
@@ -116,7 +117,7 @@ def analyze(
         if skipped:  # counted, never analysed: no sentences, so no topic, pain point or profile voice
             counts["unsupported_language"] = dict(sorted(skipped.items()))
         if stop_after == "nlp":
-            return _finish(store, run_id, counts)
+            return {**counts, "run_id": run_id}
 
         # 2. sentence + document sentiment (documents aggregated on the driver)
         def sentiment_frames(sents):
@@ -127,7 +128,7 @@ def analyze(
         counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, shown, sentiment_frames,
                                          model=current["sentiment"], rescore="sentiment" in rescoring)
         if stop_after == "sentiment":
-            return _finish(store, run_id, counts)
+            return {**counts, "run_id": run_id}
         # 3. aspects and the polarity toward each
         counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, shown,
                                        lambda sents: {"aspects": run.apply("aspects", sents)},
@@ -149,12 +150,9 @@ def analyze(
                                              embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
         # 6-7. pain points and profiles, from the store
         counts.update(refresh_insights(store, run_id, params=params, progress=shown))
-    except BaseException:
-        store.end_run(run_id, counts, status="failed")
-        raise
-    counts["seconds"] = dict(shown.seconds)
-    shown.done("analyze")
-    return _finish(store, run_id, counts)
+        counts["seconds"] = dict(shown.seconds)
+        shown.done("analyze")
+    return {**counts, "run_id": run_id}
 
 
 EMBEDDER_KEY = "embedder"
@@ -233,12 +231,6 @@ def resolve_languages(store: Store) -> int:
             store.con.executemany("UPDATE records SET language = ? WHERE record_id = ?",
                                   [(lang, rid) for rid, lang in sorted(settled.items())])
     return len(settled)
-
-
-def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
-    store.end_run(run_id, counts)
-    counts["run_id"] = run_id
-    return counts
 
 
 def _with_vectors(store: Store, sents):
