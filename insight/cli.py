@@ -348,6 +348,22 @@ def sentiment(source, batch_size):
         click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
 
 
+@main.command()
+@click.option("--verify", is_flag=True, help="Hash every model file against the sha256 recorded when the wheel was built.")
+def models(verify):
+    """The shipped models: stage, name@version and folder (--verify: check each file's sha256)."""
+    from insight.errors import ModelUnavailableError
+    from insight.resources import model_inventory
+
+    rows = model_inventory(verify=verify)
+    for r in rows:
+        what = f"{r['name']}@{r['version']}" if r["name"] else "missing"
+        click.echo(f"{r['stage']:<10} {what:<32} {r['path']}" + (f"  [{r['check']}]" if r["check"] else ""))
+    if any(r["check"] == "missing" or str(r["check"]).startswith("MISMATCH") for r in rows):
+        raise ModelUnavailableError("models: a model folder is missing or a file does not match its recorded "
+                                    "sha256. Reinstall insight, or restore models/ from git.")
+
+
 @main.group(invoke_without_command=True)
 @db_option
 @click.pass_context

@@ -235,6 +235,44 @@ def _lemmatizer(nlp):
     return spacy_lemmatizer(nlp)
 
 
+def model_inventory(verify: bool = False) -> list[dict[str, Any]]:
+    """Each shipped model folder: stage, name, version, path, and (``verify``) whether every file matches
+    the sha256 recorded at build time ("ok", "MISMATCH: file", or "not recorded" in a checkout)."""
+    import hashlib
+
+    from insight.modelling._loading import META_FILE, models_root
+
+    out = []
+    for stage, folders in STAGE_MODEL_DIRS.items():
+        for folder in folders:
+            path = models_root() / folder
+            try:
+                meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                out.append({"stage": stage, "folder": folder, "path": str(path), "name": None, "version": None,
+                            "check": "missing"})
+                continue
+            row = {"stage": stage, "folder": folder, "path": str(path), "name": meta.get("name"),
+                   "version": meta.get("version"), "check": None}
+            if verify:
+                sums = meta.get("sha256") or {}
+                bad = []
+                for name, digest in sorted(sums.items()):
+                    h = hashlib.sha256()
+                    try:
+                        with (path / name).open("rb") as fh:
+                            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                                h.update(block)
+                    except OSError:
+                        bad.append(name)
+                        continue
+                    if h.hexdigest() != digest:
+                        bad.append(name)
+                row["check"] = ("MISMATCH: " + ", ".join(bad)) if bad else ("ok" if sums else "not recorded")
+            out.append(row)
+    return out
+
+
 def _device() -> str:
     try:
         import torch

@@ -116,3 +116,48 @@ def test_run_config_out_dir_overrides_the_config(tmp_path):
     with pytest.raises(InsightError, match="missing.csv"):  # the output folder is made before the ingest
         run_config(config, progress=False, db=str(tmp_path / "x.duckdb"), out_dir=tmp_path / "chosen")
     assert (tmp_path / "chosen").is_dir() and not (tmp_path / "inside").exists()
+
+
+def _model_tree(root: Path, *, sums: bool, corrupt: bool = False) -> None:
+    for folder, name in (("sentiment-e5", "sentiment.e5.v9"), ("aspects-minilm", "aspects.v2"),
+                         ("sentiment-minilm", "sentiment.minilm.v3")):
+        (root / folder).mkdir()
+        weights = b"weights of " + folder.encode()
+        meta = {"name": name, "version": "v" + folder[:3]}
+        if sums:
+            meta["sha256"] = {"model.int8.onnx": hashlib.sha256(weights).hexdigest()}
+        (root / folder / "model.int8.onnx").write_bytes(weights + (b"!" if corrupt and folder == "aspects-minilm" else b""))
+        (root / folder / "insight_model.json").write_text(json.dumps(meta))
+
+
+def test_models_lists_and_verifies_the_recorded_sha256(monkeypatch, tmp_path):
+    from insight.cli import main
+
+    _model_tree(tmp_path, sums=True)
+    monkeypatch.setenv("INSIGHT_MODELS_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["models", "--verify"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{'sentiment':<10} {'sentiment.e5.v9@vsen':<32} {tmp_path / 'sentiment-e5'}  [ok]",
+        f"{'aspects':<10} {'aspects.v2@vasp':<32} {tmp_path / 'aspects-minilm'}  [ok]",
+        f"{'aspects':<10} {'sentiment.minilm.v3@vsen':<32} {tmp_path / 'sentiment-minilm'}  [ok]",
+    ]
+
+
+def test_models_verify_names_a_changed_file(monkeypatch, tmp_path):
+    from insight.cli import main
+
+    _model_tree(tmp_path, sums=True, corrupt=True)
+    monkeypatch.setenv("INSIGHT_MODELS_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["models", "--verify"])
+    assert result.exit_code == 1
+    assert "[MISMATCH: model.int8.onnx]" in result.output and "does not match its recorded sha256" in result.output
+
+
+def test_models_in_a_checkout_have_no_recorded_sums(monkeypatch, tmp_path):
+    from insight.cli import main
+
+    _model_tree(tmp_path, sums=False)
+    monkeypatch.setenv("INSIGHT_MODELS_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["models", "--verify"])
+    assert result.exit_code == 0 and result.output.count("[not recorded]") == 3
