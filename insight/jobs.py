@@ -226,6 +226,8 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
     result: dict[str, Any] = {"db": db_path, "ingest": []}
     from insight.store import open_store
 
+    # a failed ingest leaves no new store; once it succeeded, the store is kept whatever happens next
+    # (an interrupted analysis resumes on the next run)
     with open_store(db_path) as store:
         for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
             scale = src.get("rating_scale", (1, 5))
@@ -237,6 +239,7 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
                     for line in [*summary.column_lines(), summary.line()]:
                         print(line, file=sys.stderr)
                 result["ingest"].append(summary.line())
+    with Store(db_path) as store:
         result["analyze"] = pipeline.analyze(store, progress=progress)
         report = issue_report.build_report(store)
         outputs = {

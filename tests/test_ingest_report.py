@@ -78,3 +78,24 @@ def test_failed_ingest_keeps_an_existing_store(tmp_path):
     assert failed.exit_code == 1
     with Store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM records") == 2
+
+
+def test_run_keeps_a_new_store_once_ingest_succeeded(tmp_path, monkeypatch):
+    """Only the ingest is guarded: an analysis that fails afterwards keeps what was ingested (resumable)."""
+    import pytest
+
+    from insight import pipeline
+    from insight.jobs import run_config
+
+    (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text('db = "d.duckdb"\nout_dir = "out"\n[[sources]]\nkind = "reviews"\npath = "r.csv"\n')
+
+    def interrupted(store, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "analyze", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_config(config, progress=False)
+    with Store(tmp_path / "d.duckdb", read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM records") == 2
