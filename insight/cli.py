@@ -18,6 +18,8 @@ from insight.errors import InsightError
 from insight.resources import EMBEDDERS as EMBEDDER_CHOICES
 
 KINDS = ("reviews", "transcripts", "social", "customers", "identities")
+#: ``analyze --rescore`` choices (insight.pipeline.RESCORABLE and "all")
+RESCORE_CHOICES = ("sentiment", "aspects", "all")
 
 
 class InsightGroup(click.Group):
@@ -120,18 +122,23 @@ def _parse_scale(value: str) -> tuple[float, float]:
 def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_format, db):
     """Ingest FILES of one KIND (reviews, transcripts, social, customers, identities) into the store.
 
-    Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing.
-    Bad rows go to the rejects table (see `insight rejects`).
+    Formats: CSV, TSV, JSON, JSONL, Parquet, and .gz. Re-ingesting the same file adds nothing; a record
+    whose fields changed is updated. Prints (stderr) the column used for each field and the columns
+    ignored. Bad rows go to the rejects table (see `insight rejects`).
     """
     from insight.jobs import ingest_files
 
+    from insight.store import open_store
+
     mapping = _parse_map(maps)
     scale = _parse_scale(rating_scale)
-    with _open(db) as store:
+    with open_store(db) as store:  # a store this command created is removed again if the ingest fails
         summaries = ingest_files(store, kind, list(files), mapping=mapping or None, encoding=encoding,
                                  rating_scale=scale, strict=strict, replace=replace,
                                  date_format=date_format)
     for s in summaries:
+        for line in s.column_lines():
+            click.echo(line, err=True)
         click.echo(s.line())
     total = sum(s.rejected for s in summaries)
     if total:
@@ -147,11 +154,7 @@ def ingest(kind, files, maps, encoding, rating_scale, strict, replace, date_form
 def rejects(fmt, db):
     """List rejected input rows with file, line, field, value and reason."""
     with _open(db, read_only=True) as store:
-        # a store written before line ranges existed has no last_line column (read-only: not migrated)
-        has_range = "last_line" in set(store.query("SELECT * FROM rejects LIMIT 0").columns)
-        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
-        frame = store.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
-                            "ORDER BY source_file, line, field")
+        frame = store.rejects_listing()
     if fmt == "csv":
         from insight.report.safe import csv_frame
 
@@ -184,13 +187,17 @@ def _quiet_third_party(quiet: bool) -> None:
 @click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--quiet", is_flag=True, help="Nothing on stderr but errors (no bars, no warnings).")
 @click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
               help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
                    "customers' languages: multilingual-e5-small when 5% or more write in another supported "
                    "language, all-MiniLM for English). A store keeps the embedder it started with.")
+@click.option("--rescore", type=click.Choice(RESCORE_CHOICES), is_flag=False, flag_value="all", default=None,
+              metavar="[sentiment|aspects|all]",
+              help="Recompute, in place and resumably, what a stage did with an older model "
+                   "(no value: every model-driven stage).")
 @db_option
-def analyze(batch_size, runner, quiet, embedder, db):
+def analyze(batch_size, runner, quiet, embedder, rescore, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
     _quiet_third_party(quiet)
     from insight.pipeline import Models
@@ -198,34 +205,58 @@ def analyze(batch_size, runner, quiet, embedder, db):
 
     with _open(db) as store:
         counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
-                             runner=runner)
+                             runner=runner, rescore=rescore)
+    if not quiet:
+        _warn_stale(counts.get("stale_models"), db)
     click.echo(json.dumps(counts, default=str))
+
+
+def _warn_stale(stale: dict | None, db: str) -> None:
+    """One stderr line per stage whose stored results come from another model than the shipped one."""
+    for stage, by_model in (stale or {}).items():
+        olds = ", ".join(f"{n} by {m}" for m, n in by_model.items())
+        click.echo(f"{stage}: {sum(by_model.values())} records were scored by an older model ({olds}); "
+                   f"`insight analyze --rescore {stage} --db {db}` recomputes them.", err=True)
 
 
 @main.command()
 @click.argument("config", type=click.Path(dir_okay=False))
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-def run(config, quiet):
+@click.option("--quiet", is_flag=True, help="Nothing on stderr but errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+              help="Summary as text or JSON [default: text on a terminal, else json].")
+@click.option("--db", default=None, envvar="INSIGHT_DB",
+              help="DuckDB store file (default: the config's db; env INSIGHT_DB).")
+def run(config, quiet, fmt, db):
     """One shot from CONFIG.toml: ingest every source, analyse, write the reports."""
     _quiet_third_party(quiet)
     from insight.jobs import run_config
 
-    result = run_config(config, progress=not quiet)
-    click.echo(json.dumps(result["outputs"], indent=2))
+    result = run_config(config, progress=not quiet, db=db)
+    if (fmt or ("text" if sys.stdout.isatty() else "json")) == "json":
+        click.echo(json.dumps({"db": result["db"], **result["outputs"]}, indent=2))
+    else:
+        _echo_finished("insight run", result)
+
+
+def _echo_finished(what: str, result: dict) -> None:
+    click.echo(f"{what} finished:")
+    click.echo(f"  {'store:':<18} {result['db']}")
+    for name, path in result["outputs"].items():
+        click.echo(f"  {name + ':':<18} {path}")
 
 
 @main.command()
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def demo(quiet):
-    """Run the main job on the bundled demo corpus (corpora/demo) and print where the outputs are."""
+@click.option("--out", "out_dir", default=os.path.join("out", "demo"), show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the demo's store and reports (relative to the current directory).")
+def demo(quiet, out_dir):
+    """Run the main job on the bundled demo corpus and print where the outputs are."""
     _quiet_third_party(quiet)
     from insight.jobs import DEMO_CONFIG, run_config
 
-    result = run_config(DEMO_CONFIG, progress=not quiet)
-    click.echo("insight demo finished:")
-    click.echo(f"  store:             {result['db']}")
-    for name, path in result["outputs"].items():
-        click.echo(f"  {name + ':':<18} {path}")
+    out = Path(out_dir)
+    result = run_config(DEMO_CONFIG, progress=not quiet, db=str(out / "insight.duckdb"), out_dir=out)
+    _echo_finished("insight demo", result)
 
 
 # -- reports -------------------------------------------------------------------------------------------
@@ -317,6 +348,22 @@ def sentiment(source, batch_size):
         click.echo(json.dumps({"text": text, **res}, ensure_ascii=False))
 
 
+@main.command()
+@click.option("--verify", is_flag=True, help="Hash every model file against the sha256 recorded when the wheel was built.")
+def models(verify):
+    """The shipped models: stage, name@version and folder (--verify: check each file's sha256)."""
+    from insight.errors import ModelUnavailableError
+    from insight.resources import model_inventory
+
+    rows = model_inventory(verify=verify)
+    for r in rows:
+        what = f"{r['name']}@{r['version']}" if r["name"] else "missing"
+        click.echo(f"{r['stage']:<10} {what:<32} {r['path']}" + (f"  [{r['check']}]" if r["check"] else ""))
+    if any(r["check"] == "missing" or str(r["check"]).startswith("MISMATCH") for r in rows):
+        raise ModelUnavailableError("models: a model folder is missing or a file does not match its recorded "
+                                    "sha256. Reinstall insight, or restore models/ from git.")
+
+
 @main.group(invoke_without_command=True)
 @db_option
 @click.pass_context
@@ -326,8 +373,7 @@ def topics(ctx, db):
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
         with _open(db, read_only=True) as store:
-            frame = store.query("SELECT topic_id, label, size, merged_into FROM topics WHERE status = 'active' "
-                                "ORDER BY topic_id")
+            frame = store.active_topics()
         if len(frame) == 0:
             click.echo("no topics yet: run `insight analyze` first")
         for r in frame.itertuples():
@@ -365,22 +411,17 @@ def topics_show(ctx, topic_id, limit, sub_db):
     from insight.errors import InputError
 
     with _open(_db(ctx, sub_db), read_only=True) as store:
-        topic = store.query("SELECT topic_id, label, keywords, merged_into FROM topics WHERE topic_id = ?", [topic_id])
-        if len(topic) == 0:
+        t = store.topic(topic_id)
+        if t is None:
             raise InputError(f"topics show: no topic {topic_id} (got {topic_id!r}). List them with `insight topics`.")
-        size = store.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = ?", [topic_id])
-        subs = store.query("SELECT topic_id, label FROM topics WHERE merged_into = ? ORDER BY topic_id", [topic_id])
-        rows = store.query(
-            "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
-            "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
-            "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, limit])
-    t = topic.iloc[0]
-    click.echo(f"topic {t.topic_id}: {_one_line(t.label)} ({size} sentences)")
-    if not _missing(t.merged_into):
-        click.echo(f"grouped under topic {int(t.merged_into)}")
+        rows = store.topic_records(topic_id, limit)
+    subs = t["sub_themes"]
+    click.echo(f"topic {t['topic_id']}: {_one_line(t['label'])} ({t['sentences']} sentences)")
+    if not _missing(t["merged_into"]):
+        click.echo(f"grouped under topic {int(t['merged_into'])}")
     if len(subs):
         click.echo("sub-themes: " + "; ".join(f"{r.topic_id} {_one_line(r.label)}" for r in subs.itertuples()))
-    click.echo("keywords: " + ", ".join(json.loads(t.keywords)))
+    click.echo("keywords: " + ", ".join(json.loads(t["keywords"])))
     for r in rows.itertuples():
         click.echo(f"  {str(r.created_at)[:10]}  {r.channel:<8} {r.customer_id or '-':<10} {_one_line(r.text)}")
 
@@ -456,25 +497,12 @@ def topics_split(ctx, topic_id, seed, sub_db):
 @click.pass_context
 def topics_assign(ctx, source, sub_db):
     """Assign each line of SOURCE to the saved topics: one JSON object per line (topic_id, label, probability)."""
-    from insight import resources
-    from insight.errors import StoreError
-    from insight.pipeline import TopicParams, _load_vectors
-    from insight.stages.topics import assign, embed
-
-    from insight.pipeline import store_embedder
+    from insight.jobs import assign_topics
 
     texts = _read_lines(source)
-    db = _db(ctx, sub_db)
-    with _open(db, read_only=True) as store:
-        stored = store.query("SELECT topic_id, label, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
-        embedder_name = store_embedder(store)  # the vector space the saved topics live in
-    if len(stored) == 0:
-        raise StoreError(f"{db}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
-    vectors = embed(texts, embedder=resources.load_embedder(name=embedder_name))
-    ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored), threshold=TopicParams().assign_threshold)
-    labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
-    for text, tid, p in zip(texts, ids, sims, strict=True):
-        click.echo(json.dumps({"text": text, "topic_id": int(tid), "label": labels.get(int(tid)), "probability": round(float(p), 4)}))
+    with _open(_db(ctx, sub_db), read_only=True) as store:
+        for row in assign_topics(store, texts):
+            click.echo(json.dumps(row))
 
 
 @topics.command("discover")
@@ -512,20 +540,13 @@ def persona():
 def persona_enrich(personas_file, out, fmt, db):
     """Add size, demographics, pain points, needs, values, channels, churn risk, value and quotes to each persona."""
     from insight import personas as P
-    from insight.report.profiles import iter_profiles
+    from insight.jobs import enrich_personas
 
-    definitions = P.load_personas(personas_file)
+    P.load_personas(personas_file)  # a bad file is reported before the store is opened
     if fmt == "html" and not out:
         raise click.UsageError("--format html writes one page per persona (got no --out). Add --out FOLDER.")
     with _open(db) as store:
-        profiles = list(iter_profiles(store))
-        run_id = store.start_run("persona enrich", {"file": personas_file})
-        try:
-            enriched = P.enrich(definitions, profiles, run_id=run_id)
-        except BaseException:
-            store.end_run(run_id, {}, status="failed")
-            raise
-        store.end_run(run_id, {"personas": len(enriched)})
+        enriched = enrich_personas(store, personas_file)
     if fmt == "json":
         _write(json.dumps(enriched, indent=2, ensure_ascii=False, default=str) + "\n", out)
     elif out:

@@ -140,11 +140,17 @@ def merge(store: Store, ids: list[int], *, label: str | None = None) -> dict[str
         raise InputError(f"topics merge: give two or more different topic ids (got {ids!r}). "
                          "Example: insight topics merge 3 7 --label 'camera goes offline'.")
     _check_ids(store, ids, "topics merge")
-    run_id = store.start_run("topics merge", {"topic_ids": ids, "label": label})
-    store.add_topic_edit("merge", ids, label, run_id)
-    n = _apply(store, run_id, [{"action": "merge", "topic_ids": ids, "label": label}])
-    store.end_run(run_id, {"changes": n})
-    return {"run_id": run_id, "changes": n}
+    return _edit(store, "topics merge", {"topic_ids": ids, "label": label}, "merge", ids, label)
+
+
+def _edit(store: Store, command: str, params: dict[str, Any], action: str, ids: list[int],
+          label: str | None) -> dict[str, Any]:
+    """Keep one analyst edit and apply it, as one run."""
+    with store.run(command, params) as run:
+        store.add_topic_edit(action, ids, label, run["run_id"])
+        n = _apply(store, run["run_id"], [{"action": action, "topic_ids": ids, "label": label}])
+        run["counts"] = {"changes": n}
+    return {"run_id": run["run_id"], "changes": n}
 
 
 def rename(store: Store, topic_id: int, label: str) -> dict[str, Any]:
@@ -152,20 +158,12 @@ def rename(store: Store, topic_id: int, label: str) -> dict[str, Any]:
     if not label:
         raise InputError(f"topics rename: the new label is empty (got {label!r}). Give a short phrase.")
     _check_ids(store, [topic_id], "topics rename")
-    run_id = store.start_run("topics rename", {"topic_id": topic_id, "label": label})
-    store.add_topic_edit("rename", [topic_id], label, run_id)
-    n = _apply(store, run_id, [{"action": "rename", "topic_ids": [topic_id], "label": label}])
-    store.end_run(run_id, {"changes": n})
-    return {"run_id": run_id, "changes": n}
+    return _edit(store, "topics rename", {"topic_id": topic_id, "label": label}, "rename", [topic_id], label)
 
 
 def ignore(store: Store, topic_id: int) -> dict[str, Any]:
     _check_ids(store, [topic_id], "topics ignore")
-    run_id = store.start_run("topics ignore", {"topic_id": topic_id})
-    store.add_topic_edit("ignore", [topic_id], None, run_id)
-    n = _apply(store, run_id, [{"action": "ignore", "topic_ids": [topic_id], "label": None}])
-    store.end_run(run_id, {"changes": n})
-    return {"run_id": run_id, "changes": n}
+    return _edit(store, "topics ignore", {"topic_id": topic_id}, "ignore", [topic_id], None)
 
 
 def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict[str, Any]:
@@ -189,32 +187,31 @@ def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict
     labels = np.where(parts == keep, topic_id, new_id)
     texts = [theme_text(t) or t for t in rows["text"]]
     used = set(store.query("SELECT label FROM topics WHERE topic_id <> ?", [topic_id])["label"])
-    from insight.pipeline import store_languages
-
     described = {t.topic_id: t for t in describe_topics(texts, labels, vecs, embedder=embedder, used=used,
-                                                         languages=store_languages(store))}
-    run_id = store.start_run("topics split", {"topic_id": topic_id})
-    old = store.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id]).iloc[0]
-    parent = None if pd.isna(old["merged_into"]) else int(old["merged_into"])
-    moved = rows["sentence_id"][labels == new_id].tolist()
-    new_topic = described[new_id]
-    kept = described[topic_id]
-    with store.transaction():
-        store.con.execute("UPDATE topics SET centroid = ?, size = ?, keywords = ?, updated_run = ? WHERE topic_id = ?",
-                          [kept.centroid.tolist(), kept.size, json.dumps(kept.keywords), run_id, topic_id])
-        frame = pd.DataFrame([{**new_topic.as_row(), "keywords": json.dumps(new_topic.keywords), "status": "active",
-                               "created_run": run_id, "updated_run": run_id, "merged_into": parent}])
-        store._insert_frame("topics", frame)
-        store.con.executemany("UPDATE sentence_topics SET topic_id = ?, run_id = ? WHERE sentence_id = ?",
-                              [(new_id, run_id, sid) for sid in moved])
-        _record(store, run_id, [
-            {"topic_id": topic_id, "change": "split", "detail": {"into": [topic_id, new_id], "kept": int(kept.size),
-                                                                 "moved": len(moved)}},
-            {"topic_id": new_id, "change": "new", "detail": {"label": new_topic.label, "size": int(new_topic.size),
-                                                             "split_from": topic_id}},
-        ])
-    store.add_topic_edit("split", [topic_id, new_id], None, run_id)
-    store.end_run(run_id, {"moved": len(moved)})
+                                                         languages=store.record_languages())}
+    with store.run("topics split", {"topic_id": topic_id}) as run:
+        run_id = run["run_id"]
+        old = store.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id]).iloc[0]
+        parent = None if pd.isna(old["merged_into"]) else int(old["merged_into"])
+        moved = rows["sentence_id"][labels == new_id].tolist()
+        new_topic = described[new_id]
+        kept = described[topic_id]
+        with store.transaction():
+            store.con.execute("UPDATE topics SET centroid = ?, size = ?, keywords = ?, updated_run = ? WHERE topic_id = ?",
+                              [kept.centroid.tolist(), kept.size, json.dumps(kept.keywords), run_id, topic_id])
+            frame = pd.DataFrame([{**new_topic.as_row(), "keywords": json.dumps(new_topic.keywords), "status": "active",
+                                   "created_run": run_id, "updated_run": run_id, "merged_into": parent}])
+            store._insert_frame("topics", frame)
+            store.con.executemany("UPDATE sentence_topics SET topic_id = ?, run_id = ? WHERE sentence_id = ?",
+                                  [(new_id, run_id, sid) for sid in moved])
+            _record(store, run_id, [
+                {"topic_id": topic_id, "change": "split", "detail": {"into": [topic_id, new_id], "kept": int(kept.size),
+                                                                     "moved": len(moved)}},
+                {"topic_id": new_id, "change": "new", "detail": {"label": new_topic.label, "size": int(new_topic.size),
+                                                                 "split_from": topic_id}},
+            ])
+        store.add_topic_edit("split", [topic_id, new_id], None, run_id)
+        run["counts"] = {"moved": len(moved)}
     return {"run_id": run_id, "kept": {"topic_id": topic_id, "label": str(old["label"]), "size": int(kept.size)},
             "new": {"topic_id": new_id, "label": new_topic.label, "size": int(new_topic.size)}}
 

@@ -10,7 +10,10 @@ from typing import Any
 from insight.errors import ConfigError, InputError
 from insight.store import Store
 
-DEMO_CONFIG = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "insight.toml"
+from insight.paths import demo_dir
+
+#: the bundled demo's run config (package data in a wheel, corpora/demo in a checkout)
+DEMO_CONFIG = demo_dir() / "insight.toml"
 
 
 @dataclass
@@ -28,8 +31,16 @@ class IngestSummary:
     linked: int = 0
     conversations: int = 0
     columns: dict[str, str] = field(default_factory=dict)
+    file_columns: list[str] = field(default_factory=list)
     rejects: list[Any] = field(default_factory=list)
     invalid_utf8: int = 0
+
+    def column_lines(self) -> list[str]:
+        """Which column fed each field, which were ignored, and a warning with the --map for each ignored
+        column that looks like a field the file has no column for."""
+        from insight.ingest.report import column_lines
+
+        return column_lines(self.file, self.kind, self.file_columns, self.columns)
 
     def line(self) -> str:
         unit = {"transcripts": "turns", "customers": "customers", "identities": "identities"}.get(self.kind, "rows")
@@ -67,16 +78,18 @@ def ingest_files(
     """
     from insight.ingest import normalise_identifier, open_source, read_source
 
-    run_id = store.start_run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
-                                                "rating_scale": list(rating_scale), "strict": strict,
-                                                "replace": replace, "date_format": date_format})
-    summaries = []
-    try:
+    summaries: list[IngestSummary] = []
+    with store.run(f"ingest {kind}", {"files": paths, "map": mapping, "encoding": encoding,
+                                      "rating_scale": list(rating_scale), "strict": strict,
+                                      "replace": replace, "date_format": date_format}) as run:
+        run["counts"] = {"files": 0}
+        run_id = run["run_id"]
         for path in paths:
             summary = IngestSummary(file=path, kind=kind)
             if kind in ("customers", "identities"):
                 batch = read_source(kind, path, mapping=mapping, encoding=encoding, rating_scale=rating_scale)
                 summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.file_columns = list(batch.file_columns)
                 summary.rejects = list(batch.rejects)
                 for reject in batch.rejects:
                     _check_strict(strict, reject, len(batch.rejects))
@@ -103,17 +116,16 @@ def ingest_files(
 
                 counts = store.ingest(items, run_id, on_reject=on_reject)
                 summary.rows, summary.columns = batch.rows_read, dict(batch.columns)
+                summary.file_columns = list(batch.file_columns)
                 summary.conversations = batch.conversations
                 summary.added, summary.updated = counts.new, counts.updated
                 summary.duplicates, summary.rejected = counts.duplicates, counts.rejected
                 summary.rejects = kept
             summary.invalid_utf8 = sum(1 for r in summary.rejects if r.reason == "invalid utf-8")
             summaries.append(summary)
-    except BaseException:
-        store.end_run(run_id, {"files": len(summaries)}, status="failed")
-        raise
-    store.end_run(run_id, {s.file: {"rows": s.rows, "added": s.added, "updated": s.updated,
-                                    "duplicates": s.duplicates, "rejected": s.rejected} for s in summaries})
+            run["counts"]["files"] = len(summaries)
+        run["counts"] = {s.file: {"rows": s.rows, "added": s.added, "updated": s.updated,
+                                  "duplicates": s.duplicates, "rejected": s.rejected} for s in summaries}
     return summaries
 
 
@@ -210,26 +222,37 @@ def _scale(path: Path, i: int, value: Any) -> tuple[float, float]:
 _ORDER = {"customers": 0, "identities": 1, "reviews": 2, "transcripts": 3, "social": 4}
 
 
-def run_config(path: str | Path, *, progress: bool = True, db: str | None = None) -> dict[str, Any]:
-    """One shot: ingest every source, analyse, write the reports. Returns where things went."""
+def run_config(path: str | Path, *, progress: bool = True, db: str | None = None,
+               out_dir: str | Path | None = None) -> dict[str, Any]:
+    """One shot: ingest every source, analyse, write the reports. Returns where things went.
+
+    ``db`` and ``out_dir`` override the config's (``insight demo`` writes under the current directory,
+    never into the installed package)."""
     from insight import pipeline
     from insight.report import issues as issue_report
     from insight.report import profiles as profile_report
 
     config = load_config(path)
     db_path = db or config["db"]
-    out = Path(config["out_dir"])
+    out = Path(out_dir or config["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"db": db_path, "ingest": []}
-    with Store(db_path) as store:
+    from insight.store import open_store
+
+    # a failed ingest leaves no new store; once it succeeded, the store is kept whatever happens next
+    # (an interrupted analysis resumes on the next run)
+    with open_store(db_path) as store:
         for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
             scale = src.get("rating_scale", (1, 5))
             for summary in ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None,
                                         encoding=src.get("encoding"), rating_scale=scale,
                                         date_format=src.get("date_format"),
                                         strict=config.get("strict", False)):
-                print(summary.line(), file=sys.stderr)
+                if progress:
+                    for line in [*summary.column_lines(), summary.line()]:
+                        print(line, file=sys.stderr)
                 result["ingest"].append(summary.line())
+    with Store(db_path) as store:
         result["analyze"] = pipeline.analyze(store, progress=progress)
         report = issue_report.build_report(store)
         outputs = {
@@ -242,3 +265,36 @@ def run_config(path: str | Path, *, progress: bool = True, db: str | None = None
         profile_report.write_profiles(store, outputs["profiles_jsonl"], fmt="jsonl")
     result["outputs"] = {k: str(v) for k, v in outputs.items()}
     return result
+
+
+def enrich_personas(store: Store, personas_file: str | Path) -> list[dict[str, Any]]:
+    """Each persona of the file with its members' numbers added (``insight.personas.enrich``), recorded
+    as a ``persona enrich`` run."""
+    from insight import personas as P
+    from insight.report.profiles import iter_profiles
+
+    definitions = P.load_personas(personas_file)
+    profiles = list(iter_profiles(store))
+    with store.run("persona enrich", {"file": str(personas_file)}) as run:
+        enriched = P.enrich(definitions, profiles, run_id=run["run_id"])
+        run["counts"] = {"personas": len(enriched)}
+    return enriched
+
+
+def assign_topics(store: Store, texts: list[str]) -> list[dict[str, Any]]:
+    """Each text's nearest saved topic (``topic_id`` -1 under the assign threshold), in the vector
+    space of the store's embedder: ``{"text", "topic_id", "label", "probability"}``."""
+    from insight import resources
+    from insight.errors import StoreError
+    from insight.pipeline import TopicParams, _load_vectors, store_embedder
+    from insight.stages.topics import assign, embed
+
+    stored = store.active_topics(centroids=True)
+    if len(stored) == 0:
+        raise StoreError(f"{store.path}: no saved topics. Run `insight analyze` first, or use `insight topics discover`.")
+    vectors = embed(texts, embedder=resources.load_embedder(name=store_embedder(store)))
+    ids, sims = assign(vectors, list(stored["topic_id"]), _load_vectors(stored),
+                       threshold=TopicParams().assign_threshold)
+    labels = dict(zip(stored["topic_id"], stored["label"], strict=True))
+    return [{"text": text, "topic_id": int(tid), "label": labels.get(int(tid)), "probability": round(float(p), 4)}
+            for text, tid, p in zip(texts, ids, sims, strict=True)]

@@ -7,10 +7,13 @@ keeps every existing field and adds one ``generated`` block, stamped with the ru
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from insight.errors import ConfigError
 from insight.report.requests import group_requests
@@ -84,12 +87,18 @@ def enrich(personas: list[dict[str, Any]], profiles: list[dict[str, Any]], *, ru
         kinds.setdefault(name, "any")
     out = []
     for persona in personas:
-        rules = [compile_rule(r, persona=persona["name"], fields=kinds) for r in persona.get("rules", [])]
-        members = [(p, f) for p, f in zip(profiles, rows, strict=True) if all(r.matches(f) for r in rules)]
+        members = [(profiles[i], rows[i]) for i in select(persona, rows, kinds)]
         enriched = {k: v for k, v in persona.items() if k != "generated"}
         enriched["generated"] = {"run_id": run_id, **summarise(members, len(profiles))}
         out.append(enriched)
     return out
+
+
+def select(persona: dict[str, Any], rows: list[dict[str, Any]], kinds: dict[str, str] | None = None) -> list[int]:
+    """Indexes of the customers (``customer_fields`` rows) that meet every rule of ``persona``."""
+    kinds = kinds if kinds is not None else field_kinds(rows)
+    rules = [compile_rule(r, persona=persona["name"], fields=kinds) for r in persona.get("rules", [])]
+    return [i for i, f in enumerate(rows) if all(r.matches(f) for r in rules)]
 
 
 def summarise(members: list[tuple[dict, dict]], total: int) -> dict[str, Any]:
@@ -155,48 +164,61 @@ def _demographics(crms: list[dict[str, Any]]) -> dict[str, Any]:
 NUMERIC = ("total_contacts", "support_contacts", "social_contacts", "mean_rating", "sentiment", "churn_risk", "lifetime_value")
 
 
+#: fields that only hold whole numbers (their rule bounds are written as whole numbers)
+_WHOLE = ("total_contacts", "support_contacts", "social_contacts")
+
+
 def derive(profiles: list[dict[str, Any]], *, k: int, seed: int = 42) -> list[dict[str, Any]]:
-    """Propose k segments (KMeans over behaviour, value, sentiment and topics), each named by its most
-    distinctive traits, with editable rules that approximate the segment."""
-    import numpy as np
+    """Propose up to k segments, each with rules that select exactly its customers.
+
+    KMeans over behaviour, value, sentiment and topics finds the groups; a shallow decision tree then
+    learns them from the same fields, and each segment is the customers the tree gives it, so its rules
+    (one ``(a and b) or (c)`` rule: the tree's paths to its leaves) select the same customers when fed
+    back to ``persona enrich``. A missing value goes the way of "low" (``not x > t`` matches it, ``x > t``
+    does not). A segment is called "high x" only when its rule's bound on x is at or above the customer
+    base's median (and "low x" at or below it)."""
     from sklearn.cluster import KMeans
+    from sklearn.tree import DecisionTreeClassifier
 
     rows = [customer_fields(p) for p in profiles]
     if len(rows) < k:
         raise ConfigError(f"persona derive: --k {k} is more than the {len(rows)} customers in the store. Use a smaller --k.")
-    topics = [t for t, _ in Counter(t for r in rows for t in r["topics"][:3]).most_common(8)]
-    num = np.array([[float(r[f]) if r[f] is not None else np.nan for f in NUMERIC] for r in rows])
-    means = np.nanmean(num, axis=0)
-    means = np.where(np.isnan(means), 0.0, means)
-    num = np.where(np.isnan(num), means, num)
+    topics = [t for t, _ in Counter(t for r in rows for t in r["topics"]).most_common(8)]
+    raw = np.array([[float(r[f]) if r[f] is not None else np.nan for f in NUMERIC] for r in rows])
+    means = np.nanmean(np.where(np.isnan(raw).all(axis=0), 0.0, raw), axis=0)
+    num = np.where(np.isnan(raw), means, raw)
     std = num.std(axis=0)
     std[std == 0] = 1.0
     z = (num - num.mean(axis=0)) / std
-    onehot = np.array([[1.0 if t in r["topics"][:3] else 0.0 for t in topics] for r in rows]) if topics else np.zeros((len(rows), 0))
-    X = np.hstack([z, onehot * 0.8])
-    labels = KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(X)
+    onehot = (np.array([[1.0 if t in r["topics"] else 0.0 for t in topics] for r in rows]) if topics
+              else np.zeros((len(rows), 0)))
+    clusters = KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(np.hstack([z, onehot * 0.8]))
+    # the tree sees a missing value as lower than any real one, which is how its rules read it
+    present = ~np.isnan(raw).all(axis=0)
+    low = np.where(present, np.nanmin(np.where(np.isnan(raw), np.inf, raw), axis=0) - 1.0, 0.0)
+    tree_x = np.hstack([np.where(np.isnan(raw), low, raw)[:, present], onehot])
+    names = [f for f, ok in zip(NUMERIC, present, strict=True) if ok] + [("topic", t) for t in topics]
+    missing = {f for j, f in enumerate(NUMERIC) if present[j] and np.isnan(raw[:, j]).any()}
+    medians = {f: float(np.nanmedian(raw[:, j])) for j, f in enumerate(NUMERIC) if present[j]}
+    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=max(1, len(rows) // 20), random_state=seed)
+    tree.fit(tree_x, clusters)
+    segment = tree.predict(tree_x)
+    leaves = _leaf_paths(tree)
     out = []
     used: set[str] = set()
-    for c in range(k):
-        idx = np.where(labels == c)[0]
-        cz = z[idx].mean(axis=0)
-        order = np.argsort(-np.abs(cz))
-        traits, rules = [], []
-        for j in order[:3]:
-            if abs(cz[j]) < 0.4:
-                continue
-            name = NUMERIC[j]
-            high = cz[j] > 0
-            traits.append(("high " if high else "low ") + name.replace("_", " "))
-            cut = float(np.quantile(num[idx, j], 0.25 if high else 0.75))
-            cut = round(cut, 2) if name not in ("total_contacts", "support_contacts", "social_contacts") else int(round(cut))
-            rules.append(f"{name} {'>=' if high else '<='} {cut}")
+    for c in sorted(set(segment)):
+        idx = np.where(segment == c)[0]
+        paths = [path for leaf, path in leaves.items() if tree.classes_[np.argmax(tree.tree_.value[leaf])] == c]
+        conds = [_conditions(path, names, tree_x, missing) for path in paths]
+        rule = " or ".join(f"({' and '.join(cs)})" if len(conds) > 1 and len(cs) > 1 else " and ".join(cs)
+                           for cs in conds if cs)
+        traits = _traits(paths, names, medians) or _z_traits(z[idx].mean(axis=0))
         if topics:
             share = onehot[idx].mean(axis=0) - onehot.mean(axis=0)
             top_t = int(np.argmax(share))
-            if share[top_t] > 0.15:
+            if share[top_t] > 0.15 and f"talks about {topics[top_t]}" not in traits:
                 traits.append(f"talks about {topics[top_t]}")
-        name = ", ".join(traits[:3]).capitalize() or f"Segment {c + 1}"
+        name = ", ".join(traits[:3]).capitalize() or f"Segment {len(out) + 1}"
         base, n = name, 2
         while name in used:
             name, n = f"{base} ({n})", n + 1
@@ -205,10 +227,87 @@ def derive(profiles: list[dict[str, Any]], *, k: int, seed: int = 42) -> list[di
             "name": name,
             "description": f"Derived segment of {len(idx)} customers ({len(idx) / len(rows):.0%}); traits: "
                            + (", ".join(traits) or "close to the average customer") + ".",
-            "rules": rules,
-            "derived": {"size": int(len(idx)), "seed": seed, "k": k},
+            "rules": [rule] if rule else [],
+            "derived": {"size": int(len(idx)), "seed": seed, "k": k,
+                        "kmeans_agreement": round(float(np.mean(clusters[idx] == c)), 3)},
         })
     return out
+
+
+def _leaf_paths(tree) -> dict[int, list[tuple[int, bool, float]]]:
+    """leaf node -> its path as (feature, goes_right, threshold) steps."""
+    t = tree.tree_
+    out: dict[int, list[tuple[int, bool, float]]] = {}
+    stack = [(0, [])]
+    while stack:
+        node, path = stack.pop()
+        if t.children_left[node] == -1:
+            out[node] = path
+            continue
+        f, thr = int(t.feature[node]), float(t.threshold[node])
+        stack.append((int(t.children_left[node]), path + [(f, False, thr)]))
+        stack.append((int(t.children_right[node]), path + [(f, True, thr)]))
+    return dict(sorted(out.items()))
+
+
+def _conditions(path, names, x, missing) -> list[str]:
+    """One leaf's path as rule conditions, the tightest bound per field (exact for every customer)."""
+    lower: dict[int, float] = {}
+    upper: dict[int, float] = {}
+    for f, right, thr in path:
+        if right:
+            lower[f] = max(lower.get(f, -np.inf), thr)
+        else:
+            upper[f] = min(upper.get(f, np.inf), thr)
+    out = []
+    for f in sorted(set(lower) | set(upper)):
+        name = names[f]
+        if isinstance(name, tuple):  # a topic flag: 0 or 1, split at 0.5
+            literal = json.dumps(name[1], ensure_ascii=False)
+            out.append(f"{literal} in topics" if f in lower else f"{literal} not in topics")
+            continue
+        if f in lower:
+            out.append(_bound(name, ">", lower[f], x[:, f]))
+        if f in upper:
+            text = _bound(name, "<=", upper[f], x[:, f])
+            out.append(f"not {name} > {text.split(' <= ')[1]}" if name in missing else text)
+    return out
+
+
+def _bound(name: str, op: str, thr: float, values) -> str:
+    """``name > t`` / ``name <= t`` with t written short, as long as no customer's value moves side."""
+    if name in _WHOLE:
+        whole = int(np.floor(thr))
+        return f"{name} >= {whole + 1}" if op == ">" else f"{name} <= {whole}"
+    for digits in (2, 3, 4, 6):
+        short = round(thr, digits)
+        lo, hi = min(short, thr), max(short, thr)
+        if not np.any((values > lo) & (values <= hi)):  # nobody between the exact and the short bound
+            return f"{name} {op} {short}"
+    return f"{name} {op} {thr!r}"
+
+
+def _traits(paths, names, medians) -> list[str]:
+    """"high x" / "low x" for a bound every path of the segment shares and that is high (low) for the base."""
+    traits = []
+    for f in sorted({f for path in paths for f, _, _ in path}):
+        name = names[f]
+        if isinstance(name, tuple):
+            if all(any(g == f and right for g, right, _ in path) for path in paths):
+                traits.append(f"talks about {name[1]}")
+            continue
+        lows = [max((thr for g, right, thr in path if g == f and right), default=None) for path in paths]
+        highs = [min((thr for g, right, thr in path if g == f and not right), default=None) for path in paths]
+        if all(v is not None for v in lows) and min(lows) >= medians[name]:
+            traits.append("high " + name.replace("_", " "))
+        elif all(v is not None for v in highs) and max(highs) <= medians[name]:
+            traits.append("low " + name.replace("_", " "))
+    return traits
+
+
+def _z_traits(cz) -> list[str]:
+    order = np.argsort(-np.abs(cz))
+    return [("high " if cz[j] > 0 else "low ") + NUMERIC[j].replace("_", " ") for j in order[:2] if abs(cz[j]) >= 0.4]
 
 
 def slug(name: str) -> str:

@@ -10,61 +10,21 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from insight import resources
+from insight.resources import Models  # noqa: F401 - re-exported: pipeline.Models
 from insight.params import DEFAULT as DEFAULT_PARAMS
 from insight.params import AnalysisParams
+from insight.progress import Progress
 from insight.store import Store
 
 STAGES = ("nlp", "sentiment", "aspects", "embed", "acts", "topics", "painpoints", "profiles")
-
-
-@dataclass
-class Models:
-    """Models, loaded on first use (a run with nothing new loads none)."""
-
-    device: str | None = None
-    #: versioned embedder name (insight.resources.EMBEDDERS); None: the store's, else the default
-    embedder: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, name: str):
-        if name not in self._cache:
-            loader = {
-                "nlp": resources.load_spacy,
-                "sentiment": lambda: resources.load_sentiment(self.device),
-                "aspects": lambda: resources.load_aspects(self.device),
-                "aspect_polarity": lambda: resources.load_aspect_polarity(self.device),
-                "embedder": lambda: resources.load_embedder(self.device, self.embedder),
-                "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
-                "request_head": lambda: _act_head("request"),
-                "churn_head": lambda: _act_head("churn"),
-                "languages": self._languages,
-            }[name]
-            self._cache[name] = loader()
-        return self._cache[name]
-
-    def _languages(self):
-        from insight.stages.nlp import LanguageRouter
-
-        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
-        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else resources.load_spacy(lang))
-
-
-def _act_head(kind: str):
-    from insight.stages.acts import ActHead
-
-    return ActHead(kind)
-
-
-def _lemmatizer(nlp):
-    from insight.stages.aspects import spacy_lemmatizer
-
-    return spacy_lemmatizer(nlp)
+#: stages whose shipped model can be upgraded, and so rescored in place (``analyze --rescore``)
+RESCORABLE = ("sentiment", "aspects")
 
 
 @dataclass
@@ -79,10 +39,9 @@ class TopicParams:
     fast: bool = False
 
 
-def _bar(total: int, desc: str, progress: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="rec", file=sys.stderr, disable=not progress or total == 0, leave=False)
+def _progress(progress) -> Progress:
+    """``progress``: a Progress, or a bool (bars on / off)."""
+    return progress if isinstance(progress, Progress) else Progress(bool(progress))
 
 
 def sentences_for(store: Store, record_ids: list[str]):
@@ -103,22 +62,41 @@ def analyze(
     stop_after: str | None = None,
     runner: str = "local",
     params: AnalysisParams | None = None,
+    rescore: str | None = None,
 ) -> dict[str, Any]:
     """Run the stages over what is new since the last run; returns counts per stage.
 
-    ``params`` (thresholds, ``insight.params``) are recorded in ``runs.params``."""
+    ``params`` (thresholds, ``insight.params``) are recorded in ``runs.params``; the model of each
+    model-driven stage (``name@version``) in ``runs.versions["models"]`` and on every done-marker.
+    Records a stage did with another model are counted in ``counts["stale_models"]``; ``rescore``
+    (a stage of RESCORABLE, or "all") recomputes them in place, batch by batch (resumable: a batch is
+    committed with its markers). Raises InputError on a store with no records, before loading a model."""
+    from insight.errors import InputError
     from insight.runners import make_runner
     from insight.stages import sentiment as sentiment_stage
 
+    if rescore is not None and rescore != "all" and rescore not in RESCORABLE:
+        raise InputError(f"analyze: cannot rescore this stage (got {rescore!r}). Use one of {', '.join(RESCORABLE)} or all.")
+    if not store.scalar("SELECT count(*) FROM records"):
+        raise InputError(f"{store.path}: nothing to analyse: ingest files first (got 0 records). "
+                         "Run `insight ingest reviews FILE --db ...` (or transcripts, social).")
+    current = resources.stage_models()
+    rescoring = set(RESCORABLE if rescore == "all" else (rescore,) if rescore else ())
     models = models or Models()
+    shown = _progress(progress)
     run = make_runner(runner, models)
     params = params or DEFAULT_PARAMS
     topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
                                                novelty_threshold=params.novelty_threshold, max_fit=params.max_fit)
-    run_id = store.start_run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
-                                         "params": params.as_dict()}, resources.versions())
     counts: dict[str, Any] = {}
-    try:
+    stale = stale_models(store, current, skip=rescoring)
+    if stale:
+        counts["stale_models"] = stale
+    with store.run("analyze", {"batch_size": batch_size, "runner": runner, "topics": topic_params.__dict__,
+                               "params": params.as_dict(), "rescore": sorted(rescoring)},
+                   {**resources.versions(), "models": current}) as record:
+        record["counts"] = counts  # stored as the run ends: ok, or failed with what was done
+        run_id = record["run_id"]
         # 0. settle the language of records ingest left open (short texts)
         counts["languages_resolved"] = resolve_languages(store)
         # 1. sentences, each record by its language's pipeline
@@ -127,7 +105,7 @@ def analyze(
         total = store.count_pending("nlp")
         done = 0
         skipped: dict[str, int] = {}
-        with _bar(total, "sentences", progress) as bar:
+        with shown.bar(total, "sentences") as bar:
             while len(batch := store.pending("nlp", limit=batch_size)):
                 frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
@@ -139,7 +117,7 @@ def analyze(
         if skipped:  # counted, never analysed: no sentences, so no topic, pain point or profile voice
             counts["unsupported_language"] = dict(sorted(skipped.items()))
         if stop_after == "nlp":
-            return _finish(store, run_id, counts)
+            return {**counts, "run_id": run_id}
 
         # 2. sentence + document sentiment (documents aggregated on the driver)
         def sentiment_frames(sents):
@@ -147,32 +125,34 @@ def analyze(
             docs = sentiment_stage.score_documents(scores, sents, model_name=models.get("sentiment").name)
             return {"sentence_sentiment": scores, "doc_sentiment": docs}
 
-        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, progress, sentiment_frames)
+        counts["sentiment"] = _per_batch(store, "sentiment", run_id, batch_size, shown, sentiment_frames,
+                                         model=current["sentiment"], rescore="sentiment" in rescoring)
         if stop_after == "sentiment":
-            return _finish(store, run_id, counts)
+            return {**counts, "run_id": run_id}
         # 3. aspects and the polarity toward each
-        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, progress,
-                                       lambda sents: {"aspects": run.apply("aspects", sents)})
+        counts["aspects"] = _per_batch(store, "aspects", run_id, batch_size, shown,
+                                       lambda sents: {"aspects": run.apply("aspects", sents)},
+                                       model=current["aspects"], rescore="aspects" in rescoring)
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
         chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
         if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
             models._cache.pop("embedder")  # loaded before the store's choice was known
         models.embedder = chosen
-        counts["embed"] = _per_batch(store, "embed", run_id, batch_size, progress,
-                                     lambda sents: {"embeddings": run.apply("embed", sents)})
+        counts["embed"] = _per_batch(store, "embed", run_id, batch_size, shown,
+                                     lambda sents: {"embeddings": run.apply("embed", sents)}, model=chosen)
         # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
         # the request head on the vectors just stored)
-        counts["acts"] = _per_batch(store, "acts", run_id, batch_size, progress,
+        counts["acts"] = _per_batch(store, "acts", run_id, batch_size, shown,
                                     lambda sents: {"sentence_acts": run.apply("acts", _with_vectors(store, sents))})
         # 5. topics
-        counts["topics"] = update_topics(store, run_id, topic_params, progress=progress,
-                                         embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
+        with shown.step("topics"):
+            counts["topics"] = update_topics(store, run_id, topic_params, progress=False,
+                                             embedder=models.get("embedder"), nlp=models.get("nlp"), analysis=params)
         # 6-7. pain points and profiles, from the store
-        counts.update(refresh_insights(store, run_id, params=params))
-    except BaseException:
-        store.end_run(run_id, counts, status="failed")
-        raise
-    return _finish(store, run_id, counts)
+        counts.update(refresh_insights(store, run_id, params=params, progress=shown))
+        counts["seconds"] = dict(shown.seconds)
+        shown.done("analyze")
+    return {**counts, "run_id": run_id}
 
 
 EMBEDDER_KEY = "embedder"
@@ -253,12 +233,6 @@ def resolve_languages(store: Store) -> int:
     return len(settled)
 
 
-def _finish(store: Store, run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
-    store.end_run(run_id, counts)
-    counts["run_id"] = run_id
-    return counts
-
-
 def _with_vectors(store: Store, sents):
     """The sentences with their stored embedding as a ``vector`` column (None where there is none yet).
 
@@ -274,14 +248,29 @@ def _with_vectors(store: Store, sents):
     return sents.assign(vector=[by_id.get(sid) for sid in sents["sentence_id"]])
 
 
-def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames) -> int:
-    total = store.count_pending(stage, after="nlp")
+def stale_models(store: Store, current: dict[str, str], *, skip=()) -> dict[str, dict[str, int]]:
+    """``{stage: {model: records}}`` for records a stage did with a model other than ``current``'s
+    (``"unrecorded"``: done before insight recorded models)."""
+    out: dict[str, dict[str, int]] = {}
+    for stage, by_model in store.stage_models([s for s in current if s not in skip]).items():
+        old = {m or "unrecorded": n for m, n in by_model.items() if m != current[stage]}
+        if old:
+            out[stage] = old
+    return out
+
+
+def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames,
+               *, model: str | None = None, rescore: bool = False) -> int:
+    """Run ``stage`` over the records pending for it, batch by batch; with ``rescore``, also over those
+    it did with a model other than ``model`` (their rows are replaced in the same transaction)."""
+    wanted = model if rescore else None
+    total = store.count_pending(stage, after="nlp", model=wanted)
     done = 0
-    with _bar(total, stage, progress) as bar:
-        while len(batch := store.pending(stage, after="nlp", limit=batch_size)):
+    with _progress(progress).bar(total, stage) as bar:
+        while len(batch := store.pending(stage, after="nlp", limit=batch_size, model=wanted)):
             ids = list(batch["record_id"])
             sents = sentences_for(store, ids)
-            store.commit_stage(stage, ids, run_id, make_frames(sents))
+            store.commit_stage(stage, ids, run_id, make_frames(sents), model=model)
             done += len(ids)
             bar.update(len(ids))
     return done
@@ -307,12 +296,6 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     counts["merged"] = curation.consolidate_topics(store, run_id, analysis)
     curation.reapply(store, run_id)
     return counts
-
-
-def store_languages(store: Store) -> set[str]:
-    """The languages of the store's records (``records.language``), for per-language label words."""
-    return {str(x) for x in store.query(
-        "SELECT DISTINCT language FROM records WHERE language IS NOT NULL ORDER BY language")["language"]}
 
 
 def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=None, nlp=None) -> dict[str, int]:
@@ -344,7 +327,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     if len(new) == 0:
         return {"assigned": 0, "topics": len(existing), "new_topics": 0, "no_theme": len(themeless)}
     vectors = _load_vectors(new)
-    languages = store_languages(store)
+    languages = store.record_languages()
 
     def discoverer(n: int) -> TopicDiscovery:
         return TopicDiscovery(min_topic_size=params.min_topic_size, outlier_threshold=params.assign_threshold,
@@ -556,7 +539,8 @@ def pain_inputs(store: Store) -> dict[str, Any]:
             "churn_customers": churn_customers(profiles) if len(profiles) else None}
 
 
-def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None) -> dict[str, int]:
+def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None,
+                     progress: Progress | bool = False) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
@@ -566,26 +550,30 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     from insight.stages.profiles import build_profiles
 
     params = params or DEFAULT_PARAMS
-    frames = load_frames(store)
-    ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
-    extra = pain_inputs(store)
-    extra["churn_customers"] = None
-    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
-                                       **extra)
-    # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
-    embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
-                else None)
-    term_values, _ = value_terms(store, frames["aspects"], embedder)
-    profiles = build_profiles(
-        frames["records"], frames["voice"], frames["aspects"], mentions, pains,
-        attributes=frames["attributes"], identities=frames["identities"],
-        related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
-        motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
-    )
-    extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
-    pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id, params=params,
-                                       **extra)
-    attach_emotions(pains, mentions, profiles, frames["voice"])
+    shown = _progress(progress)
+    with shown.step("pain points"):
+        frames = load_frames(store)
+        ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
+        extra = pain_inputs(store)
+        extra["churn_customers"] = None
+        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
+                                           params=params, **extra)
+    with shown.step("profiles"):
+        # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
+        embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
+                    else None)
+        term_values, _ = value_terms(store, frames["aspects"], embedder)
+        profiles = build_profiles(
+            frames["records"], frames["voice"], frames["aspects"], mentions, pains,
+            attributes=frames["attributes"], identities=frames["identities"],
+            related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
+            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
+        )
+    with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
+        extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
+        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
+                                           params=params, **extra)
+        attach_emotions(pains, mentions, profiles, frames["voice"])
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))

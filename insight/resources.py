@@ -7,7 +7,9 @@ Every loader is lazy (heavy imports happen inside), cached per process, and rais
 from __future__ import annotations
 
 import functools
+import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,10 @@ def force_offline() -> None:
 
 
 def models_dir() -> Path:
-    """The project's models/ folder (override with INSIGHT_MODELS_DIR)."""
-    env = os.environ.get("INSIGHT_MODELS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
+    """Where the models are: INSIGHT_MODELS_DIR, else the installed package data, else the checkout's models/."""
+    from insight.paths import models_root
+
+    return models_root()
 
 
 #: languages with a spaCy pipeline here: English from the trained package, the others from spaCy's
@@ -163,6 +166,111 @@ def load_aspects(device: str | None = None):
     from insight.modelling.aspects import AspectExtractor
 
     return AspectExtractor.load(device=device)
+
+
+#: the model folders behind each model-driven stage; their insight_model.json gives name and version
+STAGE_MODEL_DIRS = {"sentiment": ("sentiment-e5",), "aspects": ("aspects-minilm", ASPECT_POLARITY_DIR)}
+
+
+def stage_models() -> dict[str, str]:
+    """``{stage: "name@version"}`` of the shipped models each stage runs (read from their metadata,
+    nothing loaded; "+" joins two models; a missing folder reads ``<folder>@missing``)."""
+    from insight.modelling._loading import META_FILE, models_root
+
+    out = {}
+    for stage, folders in STAGE_MODEL_DIRS.items():
+        parts = []
+        for folder in folders:
+            try:
+                meta = json.loads((models_root() / folder / META_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                parts.append(f"{folder}@missing")
+                continue
+            parts.append(f"{meta.get('name', folder)}@{meta.get('version', 'unknown')}")
+        out[stage] = "+".join(parts)
+    return out
+
+
+@dataclass
+class Models:
+    """Models, loaded on first use (a run with nothing new loads none)."""
+
+    device: str | None = None
+    #: versioned embedder name (EMBEDDERS); None: the store's, else the default
+    embedder: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str):
+        if name not in self._cache:
+            loader = {
+                "nlp": load_spacy,
+                "sentiment": lambda: load_sentiment(self.device),
+                "aspects": lambda: load_aspects(self.device),
+                "aspect_polarity": lambda: load_aspect_polarity(self.device),
+                "embedder": lambda: load_embedder(self.device, self.embedder),
+                "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
+                "request_head": lambda: _act_head("request"),
+                "churn_head": lambda: _act_head("churn"),
+                "languages": self._languages,
+            }[name]
+            self._cache[name] = loader()
+        return self._cache[name]
+
+    def _languages(self):
+        from insight.stages.nlp import LanguageRouter
+
+        # English reuses the "nlp" pipeline (the aspects lemmatizer shares it)
+        return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else load_spacy(lang))
+
+
+def _act_head(kind: str):
+    from insight.stages.acts import ActHead
+
+    return ActHead(kind)
+
+
+def _lemmatizer(nlp):
+    from insight.stages.aspects import spacy_lemmatizer
+
+    return spacy_lemmatizer(nlp)
+
+
+def model_inventory(verify: bool = False) -> list[dict[str, Any]]:
+    """Each shipped model folder: stage, name, version, path, and (``verify``) whether every file matches
+    the sha256 recorded at build time ("ok", "MISMATCH: file", or "not recorded" in a checkout)."""
+    import hashlib
+
+    from insight.modelling._loading import META_FILE, models_root
+
+    out = []
+    for stage, folders in STAGE_MODEL_DIRS.items():
+        for folder in folders:
+            path = models_root() / folder
+            try:
+                meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                out.append({"stage": stage, "folder": folder, "path": str(path), "name": None, "version": None,
+                            "check": "missing"})
+                continue
+            row = {"stage": stage, "folder": folder, "path": str(path), "name": meta.get("name"),
+                   "version": meta.get("version"), "check": None}
+            if verify:
+                sums = meta.get("sha256") or {}
+                bad = []
+                for name, digest in sorted(sums.items()):
+                    h = hashlib.sha256()
+                    try:
+                        with (path / name).open("rb") as fh:
+                            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                                h.update(block)
+                    except OSError:
+                        bad.append(name)
+                        continue
+                    if h.hexdigest() != digest:
+                        bad.append(name)
+                row["check"] = ("MISMATCH: " + ", ".join(bad)) if bad else ("ok" if sums else "not recorded")
+            out.append(row)
+    return out
 
 
 def _device() -> str:

@@ -112,6 +112,13 @@ def _check(node: ast.AST, where: str, fields: dict[str, Any]) -> None:
             raise ConfigError(f"{where}: operator not allowed (got {ast.unparse(node)!r}). "
                               f"Use one of ==, !=, <, <=, >, >=, in, not in.")
         left, right = node.left, node.comparators[0]
+        for side, other in ((left, right), (right, left)):
+            if (isinstance(side, ast.Name) and side.id not in fields and isinstance(other, ast.Name)
+                    and other.id in fields):
+                quoted = ast.unparse(ast.Compare(left=left if side is right else ast.Constant(side.id),
+                                                 ops=node.ops,
+                                                 comparators=[ast.Constant(side.id) if side is right else right]))
+                raise ConfigError(f"{where}: {side.id!r} is not a field; quote the value: {quoted.replace(chr(39), chr(34))}")
         for side in (left, right):
             if isinstance(side, ast.Name) and side.id not in fields:
                 raise ConfigError(f"{where}: unknown field (got {side.id!r}). {_fields_hint(fields)}")

@@ -70,7 +70,7 @@ class _StageActor:
     """A Ray actor: loads the models once, then applies one stage to each block it is given."""
 
     def __init__(self, stage: str, device: str | None, embedder: str | None = None) -> None:
-        from insight.pipeline import Models
+        from insight.resources import Models
 
         self.stage = stage
         self.models = Models(device=device, embedder=embedder)

@@ -142,7 +142,7 @@ CREATE TABLE IF NOT EXISTS profiles (
 # Columns added after a table was first shipped: a store made by an older insight gains them on open.
 _ADDED_COLUMNS = [("sentence_sentiment", "language", "VARCHAR"), ("sentence_sentiment", "supported", "BOOLEAN")] + [
     ("sentence_sentiment", column, "DOUBLE") for column in EMOTION_COLUMNS
-]
+] + [("stage_done", "model", "VARCHAR")]
 
 # Tables a re-analysis may rebuild (derived from records); ingest tables are never dropped.
 DERIVED_TABLES = (
@@ -157,6 +157,26 @@ def utcnow() -> datetime:
 
 def new_run_id() -> str:
     return utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+@contextmanager
+def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Iterator[Store]:
+    """``with open_store(db) as store``: like ``Store(db)``, but a store file this call created is
+    removed again when the body fails (a failed first ingest leaves no empty store behind, so a later
+    mistyped --db still gets "no insight store here")."""
+    file = Path(path) if str(path) != ":memory:" else None
+    created = file is not None and not read_only and not file.exists()
+    store = Store(path, read_only=read_only)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if created:
+            for leftover in (file, file.with_name(file.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    else:
+        store.close()
 
 
 class Store:
@@ -219,6 +239,12 @@ class Store:
         rows = self.con.execute(sql, params or []).fetchall()  # fetch all: duckdb 2 wants results finished
         return rows[0][0] if rows else None
 
+    def record_languages(self) -> set[str]:
+        """The languages of the stored records (``records.language``): topic labels use their stop words."""
+        rows = self.con.execute(
+            "SELECT DISTINCT language FROM records WHERE language IS NOT NULL ORDER BY language").fetchall()
+        return {str(r[0]) for r in rows}
+
     def _insert_frame(self, table: str, frame, *, conflict: str | None = "DO NOTHING") -> int:
         """Insert a DataFrame whose columns match ``table``; returns rows actually added."""
         if frame is None or len(frame) == 0:
@@ -277,6 +303,18 @@ class Store:
             [run_id, command, utcnow(), json.dumps(versions or {}), json.dumps(params, default=str)],
         )
         return run_id
+
+    @contextmanager
+    def run(self, command: str, params: dict[str, Any], versions: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """``with store.run("persona enrich", {...}) as run:`` records a run; the body fills ``run["counts"]``.
+        The run ends ``ok`` with those counts, or ``failed`` (and the error goes on)."""
+        run = {"run_id": self.start_run(command, params, versions), "counts": {}}
+        try:
+            yield run
+        except BaseException:
+            self.end_run(run["run_id"], run["counts"], status="failed")
+            raise
+        self.end_run(run["run_id"], run["counts"])
 
     def end_run(self, run_id: str, counts: dict[str, Any], status: str = "ok") -> None:
         self.con.execute(
@@ -561,38 +599,60 @@ class Store:
 
     # -- stages ---------------------------------------------------------------------------
     @staticmethod
-    def _pending_sql(select: str, stage: str, after: str | None) -> tuple[str, list[Any]]:
+    def _pending_sql(select: str, stage: str, after: str | None, model: str | None = None) -> tuple[str, list[Any]]:
+        """Records not done by ``stage``; with ``model``, also those done by any other model (a rescore)."""
         sql = (
             f"SELECT {select} FROM records r WHERE r.speaker = 'customer' "
-            "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
+            "AND NOT EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id"
+            + (" AND s.model IS NOT DISTINCT FROM ?)" if model is not None else ")")
         )
-        params: list[Any] = [stage]
+        params: list[Any] = [stage] + ([model] if model is not None else [])
         if after:
             sql += " AND EXISTS (SELECT 1 FROM stage_done s WHERE s.stage = ? AND s.record_id = r.record_id)"
             params.append(after)
         return sql, params
 
-    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None):
-        """Customer-voice records not yet done by ``stage`` (and already done by ``after``)."""
-        sql, params = self._pending_sql("r.*", stage, after)
+    def pending(self, stage: str, *, after: str | None = None, limit: int | None = None, model: str | None = None):
+        """Customer-voice records not yet done by ``stage`` (and already done by ``after``); with
+        ``model``, also those ``stage`` did with another model."""
+        sql, params = self._pending_sql("r.*", stage, after, model)
         sql += " ORDER BY r.created_at, r.record_id"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return self.query(sql, params)
 
-    def count_pending(self, stage: str, *, after: str | None = None) -> int:
-        sql, params = self._pending_sql("count(*)", stage, after)
+    def count_pending(self, stage: str, *, after: str | None = None, model: str | None = None) -> int:
+        sql, params = self._pending_sql("count(*)", stage, after, model)
         return int(self.scalar(sql, params))
 
-    def commit_stage(self, stage: str, record_ids: Iterable[str], run_id: str, frames: dict[str, Any]) -> None:
-        """Write one batch of a stage's results and its done-markers in one transaction."""
+    def commit_stage(self, stage: str, record_ids: Iterable[str], run_id: str, frames: dict[str, Any],
+                     *, model: str | None = None) -> None:
+        """Write one batch of a stage's results and its done-markers (with the ``model`` that made them,
+        ``name@version``) in one transaction. The batch's earlier rows for the stage are replaced, so a
+        rescore rewrites in place."""
         import pandas as pd
 
-        done = pd.DataFrame({"stage": stage, "record_id": list(record_ids), "run_id": run_id})
+        ids = list(record_ids)
+        done = pd.DataFrame({"stage": stage, "record_id": ids, "run_id": run_id, "model": model})
         with self.transaction():
             for table, frame in frames.items():
+                if table not in DERIVED_TABLES:
+                    raise StoreError(f"commit_stage: {table!r} is not a derived table")
+                if "record_id" in frame.columns:
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, record_id)", [ids])
                 self._insert_frame(table, frame)
+            self.con.execute("DELETE FROM stage_done WHERE stage = ? AND list_contains(?, record_id)", [stage, ids])
             self._insert_frame("stage_done", done)
+
+    def stage_models(self, stages: Iterable[str]) -> dict[str, dict[str, int]]:
+        """For each stage, how many records each model did (``None``: before models were recorded)."""
+        out: dict[str, dict[str, int]] = {}
+        for stage, model, n in self.con.execute(
+            "SELECT stage, model, count(*) FROM stage_done WHERE list_contains(?, stage) GROUP BY ALL ORDER BY ALL",
+            [list(stages)],
+        ).fetchall():
+            out.setdefault(stage, {})[model] = int(n)
+        return out
 
     def replace_table(self, table: str, frame, *, where: str | None = None) -> None:
         """Replace a derived table's rows (all, or those matching a constant ``where``) atomically."""
@@ -612,6 +672,59 @@ class Store:
 
     def topic_edits(self):
         return self.query("SELECT action, topic_ids, label, run_id FROM topic_edits ORDER BY created_at, edit_id")
+
+    # -- named reads for the CLI, the reports and the API (SQL stays in this module) ------------------
+    def rejects_listing(self):
+        """Every reject: source_file, line, last_line, field, value, reason, channel (by file and line)."""
+        # a store written before line ranges existed has no last_line column (read-only: not migrated)
+        has_range = "last_line" in set(self.query("SELECT * FROM rejects LIMIT 0").columns)
+        last_line = "last_line" if has_range else "NULL::INTEGER AS last_line"
+        return self.query(f"SELECT source_file, line, {last_line}, field, value, reason, channel FROM rejects "
+                          "ORDER BY source_file, line, field")
+
+    def reject_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM rejects"))
+
+    def active_topics(self, *, centroids: bool = False):
+        """Active topics by id: topic_id, label, size, merged_into (and ``vector``, the centroid)."""
+        extra = ", centroid AS vector" if centroids else ""
+        return self.query(f"SELECT topic_id, label, size, merged_into{extra} FROM topics WHERE status = 'active' "
+                          "ORDER BY topic_id")
+
+    def topic(self, topic_id: int) -> dict[str, Any] | None:
+        """One topic (any status) with its sentence count and sub-themes, or None."""
+        found = self.query("SELECT topic_id, label, keywords, merged_into FROM topics WHERE topic_id = ?", [topic_id])
+        if len(found) == 0:
+            return None
+        out = found.iloc[0].to_dict()
+        out["sentences"] = int(self.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = ?", [topic_id]))
+        out["sub_themes"] = self.query("SELECT topic_id, label FROM topics WHERE merged_into = ? ORDER BY topic_id",
+                                       [topic_id])
+        return out
+
+    def topic_records(self, topic_id: int, limit: int):
+        """A topic's most typical sentences with their record: record_id, customer_id, channel, created_at, text."""
+        return self.query(
+            "SELECT s.record_id, r.customer_id, r.channel, r.created_at, s.text FROM sentence_topics t "
+            "JOIN sentences s USING (sentence_id) JOIN records r ON r.record_id = s.record_id "
+            "WHERE t.topic_id = ? ORDER BY t.probability DESC, s.sentence_id LIMIT ?", [topic_id, int(limit)])
+
+    def profile_json(self, customer_id: str) -> str | None:
+        rows = self.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchall()
+        return rows[0][0] if rows else None
+
+    def profile_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM profiles"))
+
+    def profile_jsons(self) -> Iterator[str]:
+        """Every stored profile (JSON text) by customer id."""
+        for (profile,) in self.con.execute("SELECT profile FROM profiles ORDER BY customer_id").fetchall():
+            yield profile
+
+    def stored_pain_points(self):
+        """The last analysis's pain points by rank (JSON columns as text) and their mentions."""
+        return (self.query("SELECT * FROM pain_points ORDER BY rank"),
+                self.query("SELECT pain_id, sentence_id, record_id FROM pain_mentions"))
 
     def counts(self) -> dict[str, int]:
         out = {}

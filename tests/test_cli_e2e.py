@@ -43,10 +43,15 @@ def test_issues_formats(mini_run, tmp_path):
 
 def test_issues_filters(mini_run):
     result, _, _ = mini_run
+    everything = json.loads(_run("issues", "--format", "json", "--db", result["db"]))
     data = json.loads(_run("issues", "--format", "json", "--channel", "support", "--db", result["db"]))
+    assert data["pain_points"], "the mini corpus has support pain points: an empty list would pass the check below"
     assert all(set(p["channels"]) == {"support"} for p in data["pain_points"])
+    assert any(set(p["channels"]) != {"support"} for p in everything["pain_points"])  # the filter removed some
     late = json.loads(_run("issues", "--format", "json", "--since", "2026-03-01", "--db", result["db"]))
+    assert late["pain_points"], "the mini corpus has mentions after 2026-03-01"
     assert all(p["first_seen"] >= "2026-03-01" for p in late["pain_points"])
+    assert late["totals"]["sentences"] < everything["totals"]["sentences"]
 
 
 def test_issues_bad_date_is_an_error(mini_run):

@@ -17,6 +17,13 @@ def test_switching_the_embedder_of_a_store_names_the_fix(tmp_path, monkeypatch):
     monkeypatch.delenv("INSIGHT_EMBEDDER", raising=False)
     db = tmp_path / "d.duckdb"
     with Store(db) as store:  # a store whose vectors came from all-MiniLM
+        from datetime import datetime, timezone
+
+        from insight.schema import Record
+
+        store.add_records([Record(record_id="r1", channel="review", created_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                                  text="The login code never arrives.", source="reviews", source_id="1",
+                                  source_file="r.csv", source_line=2)], "r0")
         store._insert_frame("embeddings", pd.DataFrame({"sentence_id": ["s1"], "vector": [[0.0] * 384]}))
     result = CliRunner().invoke(main, ["analyze", "--quiet", "--embedder", "embed.multilingual-e5-small-q4.v1",
                                        "--db", str(db)])

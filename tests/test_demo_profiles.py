@@ -22,10 +22,20 @@ CLEAN = ["CU-10004", "CU-10006", "CU-10013"]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """The demo run end to end; under .ci/run, the store the installed wheel's `insight demo` wrote
+    (INSIGHT_DEMO_DB, from .ci/wheel-check: same code, so CI runs the demo once, not twice)."""
+    import os
+    import shutil
+
     from insight.jobs import DEMO_CONFIG, run_config
 
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    run_config(DEMO_CONFIG, progress=False, db=str(db))
+    work = tmp_path_factory.mktemp("demo")
+    db = work / "demo.duckdb"
+    shared = os.environ.get("INSIGHT_DEMO_DB")
+    if shared:
+        shutil.copy(shared, db)  # a missing file fails here: CI asked for it
+    else:
+        run_config(DEMO_CONFIG, progress=False, db=str(db), out_dir=work)
     with Store(db, read_only=True) as store:
         profiles = {cid: json.loads(p) for cid, p in store.con.execute("SELECT customer_id, profile FROM profiles").fetchall()}
         source_ids = {rid: {sid, conv} for rid, sid, conv in

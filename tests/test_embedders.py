@@ -88,3 +88,24 @@ def test_with_nothing_chosen_the_languages_of_the_voice_decide(tmp_path, monkeyp
         _voice(store, ["en"] * 19 + ["tr"])  # 5 %
         assert store_embedder(store, record=True) == E5
         assert store.scalar("SELECT value FROM meta WHERE key = 'embedder'") == E5
+
+
+@pytest.mark.e2e
+def test_sentence_transformers_embedder_loads_with_network_blocked():
+    """The one loader that could reach a hub: sentence-transformers. In a fresh process with every socket
+    refused and no HF_*_OFFLINE set by the caller, load_embedder must still load and encode."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, socket\n"
+        "for v in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE', 'HF_DATASETS_OFFLINE'): os.environ.pop(v, None)\n"
+        "def refuse(*a, **k): raise OSError('network blocked in test')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse\n"
+        "from insight import resources\n"
+        "m = resources.load_embedder('cpu', 'embed.all-minilm-l6-v2.v1')\n"
+        "print(m.encode(['the battery dies by noon']).shape, os.environ['HF_HUB_OFFLINE'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["(1,", "384)", "1"]

@@ -105,7 +105,7 @@ def test_same_id_different_content_in_one_file_is_rejected(tmp_path: Path, store
 def test_same_id_changed_in_a_later_file_is_an_update_and_is_reanalysed(tmp_path: Path, store: Store) -> None:
     ingest_files(store, "reviews", [_write(tmp_path, "r.csv", HEADER + "R1,2026-01-01,2,old text\n")])
     rid = store.scalar("SELECT record_id FROM records")
-    store.con.execute("INSERT INTO stage_done VALUES ('nlp', ?, 'x')", [rid])
+    store.con.execute("INSERT INTO stage_done (stage, record_id, run_id) VALUES ('nlp', ?, 'x')", [rid])
     store.con.execute("INSERT INTO sentences (sentence_id, record_id, text) VALUES ('s1', ?, 'old text')", [rid])
     (summary,) = ingest_files(store, "reviews", [_write(tmp_path, "r.csv", HEADER + "R1,2026-01-01,2,new text\n")])
     assert (summary.added, summary.updated, summary.duplicates) == (0, 1, 0)

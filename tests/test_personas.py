@@ -70,3 +70,79 @@ def test_html_page_in_template_order_and_escaped(profiles):
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;All&lt;/b&gt;" in page
     ids = [page.index(f'id="{sid}"') for sid, _ in PERSONA_SECTIONS]
     assert ids == sorted(ids)
+
+
+def _synthetic_profiles(n=160, seed=3):
+    """Profiles with just what customer_fields reads: several behaviours, some values missing."""
+    import random
+
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        kind = i % 4
+        social = rnd.randint(4, 9) if kind == 0 else rnd.randint(0, 1)
+        support = rnd.randint(3, 6) if kind == 1 else rnd.randint(0, 1)
+        rating = None if kind == 2 and i % 3 == 0 else round(rnd.uniform(1, 2.5) if kind == 2 else rnd.uniform(3.5, 5), 2)
+        ltv = None if i % 7 == 0 else round(rnd.uniform(2000, 4000) if kind == 3 else rnd.uniform(50, 600), 2)
+        sentiment = round(rnd.uniform(-0.9, -0.2) if kind == 1 else rnd.uniform(-0.1, 0.8), 3)
+        topics = [{"label": "battery life"}] if kind in (1, 2) and rnd.random() < 0.8 else []
+        out.append({
+            "customer_id": f"C{i:03d}",
+            "behaviour": {"contacts_by_channel": {"support": support, "social": social, "review": 1},
+                          "total_contacts": support + social + 1, "ratings": {"mean": rating, "count": 1},
+                          "preferred_channel": "social" if social > support else "support"},
+            "voice": {"sentiment": sentiment, "topics": topics},
+            "identity": {"crm": {"plan": "premium" if kind == 3 else "basic",
+                                 **({"lifetime_value": ltv} if ltv is not None else {})}},
+            "churn_risk": {"score": round(rnd.uniform(0.5, 0.9) if kind == 1 else rnd.uniform(0, 0.3), 3),
+                           "level": "high" if kind == 1 else "low"},
+            "pain_points": [], "unstated_needs": [],
+        })
+    return out
+
+
+def test_derived_rules_select_exactly_the_derived_segments():
+    """Round trip: the rules persona derive writes select, through enrich's own selection, disjoint
+    segments of exactly the derived sizes that cover every customer."""
+    from insight.personas import customer_fields, select
+
+    profiles = _synthetic_profiles()
+    rows = [customer_fields(p) for p in profiles]
+    derived = derive(profiles, k=4, seed=1)
+    chosen = [set(select(p, rows)) for p in derived]
+    assert [len(c) for c in chosen] == [p["derived"]["size"] for p in derived]
+    assert sum(len(c) for c in chosen) == len(rows) == len(set().union(*chosen))  # disjoint, all covered
+    assert all(p["rules"] for p in derived)
+
+
+def test_derived_rules_round_trip_through_a_personas_file(profiles, tmp_path):
+    derived = derive(profiles, k=2, seed=1)
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"personas": derived}))
+    enriched = enrich(load_personas(path), profiles, run_id="r")
+    assert [p["generated"]["size"] for p in enriched] == [p["derived"]["size"] for p in derived]
+
+
+def test_high_means_high_for_this_customer_base():
+    """A trait "high x" sits on a bound at or above the base's median of x: the old cut took the
+    segment's own 25th percentile, so 'high social contacts' meant social_contacts >= 1."""
+    import statistics
+
+    from insight.personas import customer_fields, select
+
+    profiles = _synthetic_profiles()
+    rows = [customer_fields(p) for p in profiles]
+    derived = derive(profiles, k=4, seed=1)
+    traits = [(p, t) for p in derived for t in p["name"].lower().split(", ") if t.startswith(("high ", "low "))]
+    assert traits
+    for persona, trait in traits:
+        level, field = trait.split(" ", 1)
+        field = field.replace(" ", "_")
+        base = statistics.median(r[field] for r in rows if r[field] is not None)
+        members = [rows[i][field] for i in select(persona, rows) if rows[i][field] is not None]
+        assert (min(members) >= base) if level == "high" else (max(members) <= base), (persona["name"], base)
+
+
+def test_unquoted_string_value_says_quote_it(profiles):
+    with pytest.raises(ConfigError, match=r"'premium' is not a field; quote the value: plan == \"premium\""):
+        enrich([{"name": "X", "rules": ["plan == premium"]}], profiles, run_id="r")

@@ -35,6 +35,7 @@ class IngestBatch:
     customers: list[dict[str, Any]] = field(default_factory=list)
     identities: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    file_columns: list[str] = field(default_factory=list)  # every column (top-level key) the file has
     rows_read: int = 0  # rows (a nested conversation: turns); = len(records) + len(rejects)
     lines_read: int = 0  # rows as the file holds them (a nested conversation counts once)
     conversations: int = 0  # transcripts: distinct conversations stored
@@ -175,7 +176,7 @@ def _open(kind, path, mapping, encoding, rating_scale, source, identities, date_
     ids = normalise_identities(identities)
     orders = _date_orders(path, src, columns)
     ctx = Context(kind, CHANNELS[kind], path, source or default_source(path), columns, scale, ids, orders, date_format)
-    batch = IngestBatch(columns=columns, kind=kind, source=ctx.source)
+    batch = IngestBatch(columns=columns, kind=kind, source=ctx.source, file_columns=list(src.columns))
     return batch, ctx, src, nested, mapping
 
 

@@ -23,7 +23,6 @@ from typing import Sequence
 
 import numpy as np
 
-import insight
 from insight.errors import ModelUnavailableError
 
 META_FILE = "insight_model.json"
@@ -32,11 +31,10 @@ WEIGHTS_FILE = "model.safetensors"
 
 
 def models_root() -> Path:
-    """``$INSIGHT_MODELS_DIR`` if set, else ``<repo>/models``."""
-    env = os.environ.get("INSIGHT_MODELS_DIR")
-    if env:
-        return Path(env)
-    return Path(insight.__file__).resolve().parents[1] / "models"
+    """``$INSIGHT_MODELS_DIR``, else the installed package data, else ``<checkout>/models`` (insight.paths)."""
+    from insight.paths import models_root as root
+
+    return root()
 
 
 def resolve_model_dir(path: str | os.PathLike | None, default_name: str, train_script: str) -> Path:

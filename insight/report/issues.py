@@ -112,10 +112,9 @@ def build_report(
         ltv = {cid: v for cid, a in attrs.items() if (v := customer_value(a)) is not None}
         pains, mentions = find_pain_points(voice, aspects, ltv=ltv, **pain_inputs(store))
     else:
-        pains = store.query("SELECT * FROM pain_points ORDER BY rank")
+        pains, mentions = store.stored_pain_points()
         for col in ("channels", "parts", "evidence"):
             pains[col] = pains[col].map(json.loads)
-        mentions = store.query("SELECT pain_id, sentence_id, record_id FROM pain_mentions")
     created_all = pd.to_datetime(voice["created_at"], utc=True) if len(voice) else pd.Series([], dtype="datetime64[ns, UTC]")
     last = created_all.max() if len(voice) else None
     months = sorted(created_all.dt.strftime("%Y-%m").unique()) if len(voice) else []
@@ -177,7 +176,7 @@ def build_report(
             "last": str(last)[:10] if len(voice) else None,
             "pain_points": int(len(pains)),
             "shown": int(min(top, len(pains))),
-            "rejects": int(store.scalar("SELECT count(*) FROM rejects")),
+            "rejects": store.reject_count(),
         },
         "currency": currency,
         "months": months,

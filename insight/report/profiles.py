@@ -19,19 +19,18 @@ FLAT_COLUMNS = [
 
 
 def get_profile(store: Store, customer_id: str) -> dict[str, Any]:
-    rows = store.con.execute("SELECT profile FROM profiles WHERE customer_id = ?", [customer_id]).fetchall()
-    row = rows[0] if rows else None
+    row = store.profile_json(customer_id)
     if row is None:
-        known = store.scalar("SELECT count(*) FROM profiles")
+        known = store.profile_count()
         raise InputError(
             f"profile: no customer {customer_id!r} in {store.path} ({known} profiles stored). "
             f"Check the id with `insight profiles --format csv`, or run `insight analyze` after ingesting."
         )
-    return json.loads(row[0])
+    return json.loads(row)
 
 
 def iter_profiles(store: Store):
-    for (profile,) in store.con.execute("SELECT profile FROM profiles ORDER BY customer_id").fetchall():
+    for profile in store.profile_jsons():
         yield json.loads(profile)
 
 
@@ -58,21 +57,51 @@ def flatten(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_profiles(store: Store, out: str | Path | None, *, fmt: str = "jsonl") -> int:
-    """Write every profile; ``out`` None writes JSONL/CSV to stdout (Parquet needs a file)."""
+def top_needs(p: dict[str, Any], n: int = 3) -> str:
+    """The ``n`` most confident unstated needs as ``kind: statement``, joined by "; "."""
+    needs = sorted(p["unstated_needs"], key=lambda x: (-x.get("confidence", 0.0), x["kind"]))[:n]
+    return "; ".join(f"{x['kind']}: {x['statement']}" for x in needs)
+
+
+def profiles_frame(profiles: list[dict[str, Any]]):
+    """One flat row per profile: FLAT_COLUMNS, ``top_needs`` and ``lifetime_value``, then every CRM
+    attribute of the store as its own column (named ``crm_<key>`` where the key is already a column)."""
     import pandas as pd
 
+    from insight.stages.painpoints import customer_value
+
+    fixed = [*FLAT_COLUMNS, "top_needs", "lifetime_value"]
+    keys = sorted({k for p in profiles for k in p["identity"]["crm"]} - {"customer_id"})
+    names = {k: (f"crm_{k}" if k in fixed else k) for k in keys}
+    rows = []
+    for p in profiles:
+        crm = p["identity"]["crm"]
+        row = {**flatten(p), "top_needs": top_needs(p), "lifetime_value": customer_value(crm)}
+        row.update({names[k]: _cell(crm.get(k)) for k in keys})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*fixed, *names.values()])
+
+
+def _cell(value: Any) -> Any:
+    """A CRM value as one cell: lists and objects as JSON text (Parquet columns need one type)."""
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) else value
+
+
+def write_profiles(store: Store, out: str | Path | None, *, fmt: str = "jsonl") -> int:
+    """Write every profile; ``out`` None writes JSONL/CSV to stdout (Parquet needs a file)."""
     profiles = list(iter_profiles(store))
     if fmt == "jsonl":
         text = "".join(json.dumps(p, ensure_ascii=False, default=str) + "\n" for p in profiles)
         _emit(text, out)
     elif fmt == "csv":
-        frame = pd.DataFrame([flatten(p) for p in profiles], columns=FLAT_COLUMNS)
-        _emit(csv_frame(frame).to_csv(index=False), out)
+        _emit(csv_frame(profiles_frame(profiles)).to_csv(index=False), out)
     elif fmt == "parquet":
         if out is None:
             raise InputError("profiles: --format parquet writes a binary file (got no --out). Add --out FILE.parquet.")
-        frame = pd.DataFrame([flatten(p) for p in profiles], columns=FLAT_COLUMNS)
+        frame = profiles_frame(profiles)
+        for column in frame.columns[len(FLAT_COLUMNS) + 2:]:  # CRM columns: mixed types become text
+            if frame[column].map(type).nunique() > 1:
+                frame[column] = frame[column].map(lambda v: None if v is None else str(v))
         frame["profile_json"] = [json.dumps(p, ensure_ascii=False, default=str) for p in profiles]
         frame.to_parquet(out, index=False)
     else:  # click validates choices; this guards library callers
@@ -98,18 +127,23 @@ def render_profile_md(p: dict[str, Any]) -> str:
     p = md_tree(p)  # customer text and CRM values are data: escaped, one line each
     b, v = p["behaviour"], p["voice"]
     lines = [f"# Customer {_md(p['customer_id'])}", "", _md(p["summary"]), ""]
-    crm = p["identity"]["crm"]
-    if crm:
+    crm = {k: val for k, val in p["identity"]["crm"].items() if val is not None}  # None: left out
+    if crm or p["identity"]["handles"]:
         lines += ["## Identity", ""] + [f"- {_md(k)}: {_md(val)}" for k, val in crm.items()]
         if p["identity"]["handles"]:
             lines.append(f"- handles: {_md(', '.join(p['identity']['handles']))}")
         lines.append("")
+    channels = [f"{what}: {val}" for what, val in (("preferred channel", b["preferred_channel"]),
+                                                    ("for complaints", b["preferred_complaint_channel"]))
+                if val is not None]
+    dates = [val for val in (b["first_contact"], b["last_contact"]) if val is not None]
+    mean = b["ratings"]["mean"]
     lines += ["## Behaviour", "",
-              f"- contacts: {', '.join(f'{k} {n}' for k, n in b['contacts_by_channel'].items()) or 'none'}",
-              f"- preferred channel: {b['preferred_channel']}; for complaints: {b['preferred_complaint_channel']}",
-              f"- first / last contact: {b['first_contact']} / {b['last_contact']}",
-              f"- reviews: {b['ratings']['count']} (mean {b['ratings']['mean']})", ""]
-    lines += ["## Voice", "", f"- sentiment: {v['sentiment']}",
+              f"- contacts: {', '.join(f'{k} {n}' for k, n in b['contacts_by_channel'].items()) or 'none'}"]
+    lines += [f"- {'; '.join(channels)}"] if channels else []
+    lines += [f"- first / last contact: {dates[0]} / {dates[-1]}"] if dates else []
+    lines += [f"- reviews: {b['ratings']['count']}" + (f" (mean {mean})" if mean is not None else ""), ""]
+    lines += ["## Voice", ""] + ([f"- sentiment: {v['sentiment']}"] if v["sentiment"] is not None else []) + [
               f"- topics: {_md('; '.join(t['label'] for t in v['topics'][:5])) or '–'}",
               f"- values: {_md(', '.join(a['value'] for a in v.get('values', {}).get('praised', [])[:5])) or '–'}",
               f"- criticises: {_md(', '.join(a['value'] for a in v.get('values', {}).get('criticised', [])[:5])) or '–'}", ""]
