@@ -16,7 +16,7 @@ repeat_contact, request, churn) and pain-point themes in named customers, and li
 - motives: each profile motive against the customer's planted motive sentences, matched by source record;
   "found" ignores the kind, "kind" also needs the same kind.
 - resolution: each planted support case (a conversation about a pain) against the status the profile gives
-  that conversation (pain_points[].resolution.cases); accuracy over all planted cases (a case the profile
+  that conversation (pain_points[].resolution.cases, else behaviour.timeline[].resolution); accuracy over all planted cases (a case the profile
   does not place counts as wrong), next to the majority-class baseline.
 - values: the praised value categories of each profile (voice.values.praised) against the praise themes
   the generator wrote for the customer (image quality -> video quality, easy setup -> ease of setup,
@@ -107,6 +107,11 @@ def field_scores(profiles: dict, gold: dict, source_of: dict) -> dict:
                 # a conversation under two pain points: 'open' if either says so
                 if predicted.get(key) != "open":
                     predicted[key] = case["status"]
+        # a conversation whose complaint belongs to no pain point carries its status on the timeline
+        for contact in p["behaviour"].get("timeline", []):
+            key = (cid, contact.get("conversation_id"))
+            if contact.get("resolution") and key not in predicted:
+                predicted[key] = contact["resolution"]["status"]
     right = sum(1 for cid, c in cases if predicted.get((cid, c["conversation_id"])) == c["status"])
     gold_counts = Counter(c["status"] for _, c in cases)
     majority, n_major = gold_counts.most_common(1)[0] if cases else ("open", 0)

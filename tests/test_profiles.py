@@ -192,3 +192,48 @@ def test_motives_with_kind_and_evidence():
 def test_every_need_says_what_is_needed_and_why(stories):
     needs = [n for p in stories.values() for n in p["unstated_needs"]]
     assert needs and all(n["statement"].startswith("Needs ") and n["why"] for n in needs)
+
+
+def _timeline_case(profile, conversation):
+    return next(c.get("resolution") for c in profile["behaviour"]["timeline"] if c["conversation_id"] == conversation)
+
+
+def test_one_off_support_problem_gets_a_status_on_the_timeline():
+    """A problem raised in support that belongs to no recurring pain point still has a case status; a
+    question with no problem has none."""
+    rows = [
+        voice_row("x1", "xr1", "X", "support", "2026-01-10 10:00", "The box arrived crushed and the lens is cracked.",
+                  -0.85, conversation="XT"),
+        voice_row("x2", "xr2", "X", "support", "2026-01-10 10:20", "That worked, thanks!", 0.8, conversation="XT"),
+        voice_row("y1", "yr1", "Y", "support", "2026-01-11 10:00", "My parcel came soaked and the camera is dead.",
+                  -0.8, conversation="YT"),
+        voice_row("y2", "yr2", "Y", "support", "2026-01-11 10:20", "That doesn't really help, but ok.", -0.4,
+                  conversation="YT"),
+        voice_row("z1", "zr1", "Z", "support", "2026-01-12 10:00", "How do I add a second user?", 0.0, conversation="ZT"),
+        voice_row("z2", "zr2", "Z", "support", "2026-01-12 10:20", "Great, thank you.", 0.8, conversation="ZT"),
+    ]
+    profiles = _build(rows)
+    assert all(not p.get("resolution") for c in "XY" for p in profiles[c]["pain_points"])
+    x, y = _timeline_case(profiles["X"], "XT"), _timeline_case(profiles["Y"], "YT")
+    assert x["status"] == "resolved" and x["pain_points"] == []
+    assert y["status"] == "open"
+    assert _timeline_case(profiles["Z"], "ZT") is None
+
+
+def test_pain_point_cases_carry_their_status_on_the_timeline(stories):
+    case = _timeline_case(stories["O"], "OT")
+    label = next(p["label"] for p in stories["O"]["pain_points"] if p.get("resolution"))
+    assert case["status"] == "open" and case["pain_points"] == [label]
+
+
+def test_resolution_rates_per_pain_point(stories):
+    from insight.report.resolution import resolution_rates, resolution_text
+
+    rates = resolution_rates(stories.values())
+    login = next(p["pain_id"] for p in stories["R"]["pain_points"] if p.get("resolution"))
+    rate = rates[login]
+    # R resolved; O and A open; U unknown; C1's two chats: the first raised again (open), the second has no
+    # reply (unknown)
+    assert rate == {"cases": 6, "resolved": 1, "open": 3, "unknown": 2, "resolved_share": 0.167}
+    assert resolution_text(rate) == "6 support cases: 1 resolved (17%), 3 open, 2 unknown"
+    assert resolution_text(None) == "–"

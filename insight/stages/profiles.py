@@ -247,6 +247,7 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
     _resolve(pains, voice, sentence_pains, acts)
+    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
@@ -628,6 +629,47 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
         last = cases[-1]
         p["resolution"] = {"status": last["status"], "reason": last["reason"], "evidence": last["evidence"],
                            "cases": cases}
+
+
+def _case_status_on_timeline(timeline, pains, voice, acts) -> None:
+    """Give each support conversation on the timeline in which the customer raised a problem its
+    ``resolution`` ({status, reason, pain_points}): the case status of its pain points (``_resolve``), or,
+    when its complaint belongs to no pain point (a one-off problem), the same reading on the conversation
+    itself: ``open`` when a clear complaint in the same topic comes up in a later contact, else the close."""
+    placed: dict[Any, dict[str, Any]] = {}
+    for p in pains:
+        for case in (p.get("resolution") or {}).get("cases", []):
+            entry = placed.setdefault(case["conversation_id"], {"status": case["status"], "reason": case["reason"],
+                                                                "pain_points": []})
+            entry["pain_points"].append(p["label"])
+    by_conversation: dict[Any, list] = defaultdict(list)
+    for r in voice:
+        if r.channel == "support" and not _is_missing(r.conversation_id):
+            by_conversation[r.conversation_id].append(r)
+    for c in timeline:
+        conv = c.get("conversation_id")
+        if conv is None:
+            continue
+        if conv in placed:
+            c["resolution"] = placed[conv]
+            continue
+        turns = sorted(by_conversation.get(conv, ()), key=lambda r: (r.sort_ns or 0, r.sentence_id))
+        # a problem was raised: a clearly negative sentence, or a close that says fixed or not fixed
+        raised = [r for r in turns if r.score is not None and r.score <= NEGATIVE_SENTENCE]
+        closes = {k for r in turns for k in acts.get(r.sentence_id, {}) if k in ("close_resolved", "close_open")}
+        if not raised and not closes:
+            continue  # a question, not a problem
+        raised = raised or turns[:1]
+        end = max((r.sort_ns or 0) for r in turns)
+        topics = {int(r.topic_id) for r in raised if r.topic_id is not None and int(r.topic_id) >= 0}
+        again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end and r.topic_id is not None
+                 and int(r.topic_id) in topics and r.score is not None and r.score <= NEGATIVE_SENTENCE]
+        if again:
+            status, reason = "open", f"raised again in {again[0].channel} on {again[0].date}"
+        else:
+            start = min((r.sort_ns or 0) for r in raised)
+            status, reason, _ = _close_status([r for r in turns if (r.sort_ns or 0) >= start], acts)
+        c["resolution"] = {"status": status, "reason": reason, "pain_points": []}
 
 
 def _close_status(turns, acts) -> tuple[str, str, Any]:
