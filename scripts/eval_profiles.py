@@ -3,8 +3,15 @@
     python scripts/eval_profiles.py                 # runs the demo job first if its store is missing
     python scripts/eval_profiles.py --db out/demo/insight.duckdb
 
-The bundled demo is written with the *held-out* half of the generator's request, churn, motive and
-resolution phrasings (corpora/README.md), so these figures measure phrasings no detector was developed on.
+    # the held-out figures: a corpus written with the held-out phrasings, run through the job
+    python scripts/make_demo_corpus.py --out /tmp/demo-held --phrasings held
+    sed 's#../../out/demo#out#' corpora/demo/insight.toml > /tmp/demo-held/insight.toml
+    insight run /tmp/demo-held/insight.toml
+    python scripts/eval_profiles.py --db /tmp/demo-held/out/insight.duckdb --truth /tmp/demo-held/truth.json
+
+The bundled demo is written with the generator's *tune2* phrasings, which detectors were developed
+against (corpora/README.md); only a corpus written with ``--phrasings held`` measures phrasings no
+detector was developed on.
 
 corpora/demo/truth.json plants unstated needs (rating_text_mismatch, cross_channel_gap,
 repeat_contact, request, churn) and pain-point themes in named customers, and lists clean customers.

@@ -70,6 +70,10 @@ def test_purchases_without_a_reason_are_not_motives(nlp, text):
     ("Alright, please keep me posted.", "open"),
     ("I've been waiting long enough already.", "open"),
     ("Brilliant, thanks.", "thanks"),
+    # a verbless "nothing" is the outcome; "nothing else" only ends the conversation
+    ("So basically nothing. Fine.", "open"),
+    ("Still nothing.", "open"),
+    ("Nothing else, thanks!", "thanks"),
 ])
 def test_close_kinds(nlp, text, kind):
     assert close_kind(nlp(text)) == kind

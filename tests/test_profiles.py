@@ -237,3 +237,28 @@ def test_resolution_rates_per_pain_point(stories):
     assert rate == {"cases": 6, "resolved": 1, "open": 3, "unknown": 2, "resolved_share": 0.167}
     assert resolution_text(rate) == "6 support cases: 1 resolved (17%), 3 open, 2 unknown"
     assert resolution_text(None) == "–"
+
+
+def test_problem_raised_again_in_a_closely_related_topic_is_open():
+    rows = _corpus() + _support_story("K", "That worked, thanks!", 0.8)
+    rows.append(voice_row("K3", "Kr3", "K", "social", "2026-02-01", "Two-factor texts still never show up.", -0.9,
+                          topic=4, topic_label="two-factor text missing"))
+    v = voice(rows)
+    pains, mentions = find_pain_points(v, no_aspects())
+
+    def status(related):
+        frame = build_profiles(records_from(v), v, no_aspects(), mentions, pains, acts=_acts(v),
+                               related_topics=related)
+        return _resolution(next(r.profile for r in frame.itertuples() if r.customer_id == "K"))["status"]
+
+    assert status({}) == "resolved"
+    assert status({3: {4}, 4: {3}}) == "open"
+
+
+def test_close_that_confirms_nothing_reads_open_when_negative_else_unknown():
+    rows = _corpus() + _support_story("N", "Okay. Noted.", -0.2) \
+        + _support_story("P", "Okay. Noted.", 0.1)
+    profiles = _build(rows)
+    assert _resolution(profiles["N"])["status"] == "open"
+    assert _resolution(profiles["N"])["reason"] == "the customer's last turn confirms nothing and reads negative"
+    assert _resolution(profiles["P"])["status"] == "unknown"

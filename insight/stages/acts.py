@@ -284,6 +284,10 @@ def close_kind(sent) -> str | None:
     # negation, including negative subjects and determiners ("nothing has changed", "no change")
     negated = any(t.dep_ == "neg" or (t.lower_ in ("nothing", "no", "none", "nobody") and t.dep_ in ("nsubj", "det", "dobj"))
                   for t in sent)
+    # a verbless "nothing" ("So basically nothing.", "Still nothing.") is the outcome: not fixed; "nothing
+    # else" / "nothing more" closes a conversation instead
+    negated = negated or any(t.lower_ in ("nothing", "none") and t.dep_ == "ROOT" and
+                             not any(c.lower_ in ("else", "more") for c in t.children) for t in sent)
     # "still" / "again" mean the problem persists, except on a restored state ("working again")
     still = any(t.lower_ in ("still", "again", "yet") and t.head.lemma_.lower() not in fix_verbs for t in sent)
     future_try = any(t.lemma_.lower() in ("try", "test", "give", "see", "check") and

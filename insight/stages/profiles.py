@@ -246,8 +246,8 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     voice_part = _voice(voice, aspects)
     voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    _resolve(pains, voice, sentence_pains, acts)
-    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts)
+    _resolve(pains, voice, sentence_pains, acts, related)
+    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
@@ -574,11 +574,12 @@ def _motives(voice, acts, motive_kinds) -> list[dict[str, Any]]:
     return out
 
 
-def _resolve(pains, voice, sentence_pains, acts) -> None:
+def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | None = None) -> None:
     """Add ``resolution`` to each pain point raised in support: per conversation, then for the pain point
     (its latest conversation).
 
-    A conversation is ``open`` when the pain comes up again later (another contact, a review, a post), else
+    A conversation is ``open`` when the pain comes up again later (another contact, a review, a post; a clear
+    complaint in the same or a closely related topic, ``related``, counts), else
     it reads the customer's closing turns after the complaint: a confirmed fix ("that worked", "fixed now")
     is ``resolved``, a turn that is still negative or says it is not fixed is ``open``, a promise to try is
     ``unknown``; thanks alone count as resolved when the turn is not negative. Pain points never raised
@@ -603,8 +604,9 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
             # raised again later: the same pain point, or a clear complaint in the same topic
             again = [r for r in mentions if r.conversation_id != conv and (r.sort_ns or 0) > end]
             if not again and p["topic_id"] is not None:
+                same = {p["topic_id"]} | set((related or {}).get(p["topic_id"], ()))
                 again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end
-                         and r.topic_id is not None and int(r.topic_id) == p["topic_id"]
+                         and r.topic_id is not None and int(r.topic_id) in same
                          and r.score is not None and r.score <= NEGATIVE_SENTENCE]
             if again:
                 status, reason, ev = "open", f"raised again in {again[0].channel} on {again[0].date}", again[0]
@@ -631,7 +633,7 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
                            "cases": cases}
 
 
-def _case_status_on_timeline(timeline, pains, voice, acts) -> None:
+def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, set[int]] | None = None) -> None:
     """Give each support conversation on the timeline in which the customer raised a problem its
     ``resolution`` ({status, reason, pain_points}): the case status of its pain points (``_resolve``), or,
     when its complaint belongs to no pain point (a one-off problem), the same reading on the conversation
@@ -662,6 +664,7 @@ def _case_status_on_timeline(timeline, pains, voice, acts) -> None:
         raised = raised or turns[:1]
         end = max((r.sort_ns or 0) for r in turns)
         topics = {int(r.topic_id) for r in raised if r.topic_id is not None and int(r.topic_id) >= 0}
+        topics |= {t for tid in list(topics) for t in (related or {}).get(tid, ())}
         again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end and r.topic_id is not None
                  and int(r.topic_id) in topics and r.score is not None and r.score <= NEGATIVE_SENTENCE]
         if again:
@@ -691,6 +694,9 @@ def _close_status(turns, acts) -> tuple[str, str, Any]:
         return "unknown", "the customer will try the suggested fix", close[-1]
     if "close_thanks" in kinds and worst > -0.2:
         return "resolved", "the customer thanks the agent and raises nothing more", close[-1]
+    # no thanks, no fix, no promise to try, and a tone below neutral: the customer leaves unsatisfied
+    if scores and _mean(scores) < 0:
+        return "open", "the customer's last turn confirms nothing and reads negative", close[-1]
     return "unknown", "nothing in the customer's last turn says whether it was fixed", close[-1]
 
 
