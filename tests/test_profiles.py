@@ -262,3 +262,26 @@ def test_close_that_confirms_nothing_reads_open_when_negative_else_unknown():
     assert _resolution(profiles["N"])["status"] == "open"
     assert _resolution(profiles["N"])["reason"] == "the customer's last turn confirms nothing and reads negative"
     assert _resolution(profiles["P"])["status"] == "unknown"
+
+
+def test_rating_text_mismatch_on_a_mixed_sentence_and_on_faint_praise():
+    """A 5-star review whose complaint shares a sentence with praise (so it scores only mildly negative),
+    and a 2-star review of praise with one misread sentence, are both mismatches; a 5-star review whose
+    mildly negative sentence carries no complaint cue is not."""
+    rows = [
+        voice_row("m1", "mr", "M", "review", "2026-01-03", "Looks great - only problem: it arrived a week late.", -0.2,
+                  rating=5),
+        voice_row("m2", "mr", "M", "review", "2026-01-03", "Love the design.", 0.9, rating=5, idx=1),
+        voice_row("f1", "fr", "F", "review", "2026-01-04", "Setup was simple.", 0.05, rating=2),
+        voice_row("f2", "fr", "F", "review", "2026-01-04", "Love the white colour.", 0.93, rating=2, idx=1),
+        voice_row("f3", "fr", "F", "review", "2026-01-04", "Good value for what you get.", 0.94, rating=2, idx=2),
+        voice_row("f4", "fr", "F", "review", "2026-01-04", "Feels like a much more expensive product.", -0.6,
+                  rating=2, idx=3),
+        voice_row("q1", "qr", "Q", "review", "2026-01-05", "Installed it above the garage last May.", -0.2, rating=5),
+        voice_row("q2", "qr", "Q", "review", "2026-01-05", "Works well.", 0.8, rating=5, idx=1),
+    ]
+    profiles = _build(rows)
+    kinds = {c: [n["kind"] for n in profiles[c]["unstated_needs"]] for c in "MFQ"}
+    assert kinds["M"] == ["rating_text_mismatch"] and "only problem" in profiles["M"]["unstated_needs"][0]["statement"]
+    assert kinds["F"] == ["rating_text_mismatch"]
+    assert kinds["Q"] == []

@@ -9,9 +9,10 @@ sentiment. Each unstated need says what the customer needs (``statement``) and w
 (``why``).
 
 Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] and evidence:
-- ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence that reads as a
-  complaint (a contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...), or a
-  1–2 star review whose sentences are praise;
+- ``rating_text_mismatch``: a 4–5 star review with a negative sentence that reads as a complaint (a
+  contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...; from a score of -0.1,
+  since praise in the same sentence pulls the score up), or a 1–2 star review of praise (half its
+  sentences positive, mean at least 0.3, no negative sentence with a complaint cue);
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
@@ -42,6 +43,7 @@ PROFILE_KEYS = (
 RESOLUTION_STATUSES = ("resolved", "open", "unknown")
 NEGATIVE_SENTENCE = -0.5  # a sentence this negative counts as a clear complaint
 POSITIVE_SENTENCE = 0.5
+MILD_NEGATIVE = -0.1  # a sentence that carries a complaint cue counts from this score down
 
 _CHURN = re.compile(
     r"\b(switch(ing|ed)? to|mov(e|ing) to|cancel+(ing|ed)? my (plan|subscription|account|membership)|"
@@ -445,7 +447,9 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         if rating >= 4:
             # a complaint inside a happy review is nearly always announced ("but", "only problem",
             # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
-            bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
+            # a cued sentence that is only mildly negative still counts: the cue names the problem and the
+            # praise around it in the same sentence ("looks great - only problem: ...") pulls the score up
+            bad = [r for r in group if r.score is not None and r.score <= MILD_NEGATIVE
                    and COMPLAINT_CUE.search(r.text) and r.sentence_id not in motive_ids]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
@@ -463,8 +467,11 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
                 ))
         elif (
             rating <= 2
-            and sum(1 for r in group if r.score is not None and r.score >= POSITIVE_SENTENCE) / len(group) >= 0.6
-            and all(r.score is not None and r.score > NEGATIVE_SENTENCE for r in group)
+            and all(r.score is not None for r in group)
+            and sum(1 for r in group if r.score >= POSITIVE_SENTENCE) / len(group) >= 0.5
+            and _mean([r.score for r in group]) >= 0.3
+            # no announced complaint: a clearly negative sentence without a cue may be misread praise
+            and not any(r.score <= NEGATIVE_SENTENCE and COMPLAINT_CUE.search(r.text) for r in group)
         ):
             needs.append(_need(
                 "rating_text_mismatch",
