@@ -3,8 +3,15 @@
     python scripts/eval_profiles.py                 # runs the demo job first if its store is missing
     python scripts/eval_profiles.py --db out/demo/insight.duckdb
 
-The bundled demo is written with the *held-out* half of the generator's request, churn, motive and
-resolution phrasings (corpora/README.md), so these figures measure phrasings no detector was developed on.
+    # the held-out figures: a corpus written with the held-out phrasings, run through the job
+    python scripts/make_demo_corpus.py --out /tmp/demo-held --phrasings held
+    sed 's#../../out/demo#out#' corpora/demo/insight.toml > /tmp/demo-held/insight.toml
+    insight run /tmp/demo-held/insight.toml
+    python scripts/eval_profiles.py --db /tmp/demo-held/out/insight.duckdb --truth /tmp/demo-held/truth.json
+
+The bundled demo is written with the generator's *tune2* phrasings, which detectors were developed
+against (corpora/README.md); only a corpus written with ``--phrasings held`` measures phrasings no
+detector was developed on.
 
 corpora/demo/truth.json plants unstated needs (rating_text_mismatch, cross_channel_gap,
 repeat_contact, request, churn) and pain-point themes in named customers, and lists clean customers.
@@ -16,7 +23,7 @@ repeat_contact, request, churn) and pain-point themes in named customers, and li
 - motives: each profile motive against the customer's planted motive sentences, matched by source record;
   "found" ignores the kind, "kind" also needs the same kind.
 - resolution: each planted support case (a conversation about a pain) against the status the profile gives
-  that conversation (pain_points[].resolution.cases); accuracy over all planted cases (a case the profile
+  that conversation (pain_points[].resolution.cases, else behaviour.timeline[].resolution); accuracy over all planted cases (a case the profile
   does not place counts as wrong), next to the majority-class baseline.
 - values: the praised value categories of each profile (voice.values.praised) against the praise themes
   the generator wrote for the customer (image quality -> video quality, easy setup -> ease of setup,
@@ -107,6 +114,11 @@ def field_scores(profiles: dict, gold: dict, source_of: dict) -> dict:
                 # a conversation under two pain points: 'open' if either says so
                 if predicted.get(key) != "open":
                     predicted[key] = case["status"]
+        # a conversation whose complaint belongs to no pain point carries its status on the timeline
+        for contact in p["behaviour"].get("timeline", []):
+            key = (cid, contact.get("conversation_id"))
+            if contact.get("resolution") and key not in predicted:
+                predicted[key] = contact["resolution"]["status"]
     right = sum(1 for cid, c in cases if predicted.get((cid, c["conversation_id"])) == c["status"])
     gold_counts = Counter(c["status"] for _, c in cases)
     majority, n_major = gold_counts.most_common(1)[0] if cases else ("open", 0)

@@ -5,13 +5,15 @@ customer sentence asks for something (``request``: a feature request or wish) or
 
     python scripts/fit_act_heads.py      # writes insight/stages/request_head.json and churn_head.json
 
-Training data comes only from the demo generator's *tune* half (corpora/README.md), never the held-out
-half the bundled demo and scripts/eval_profiles.py use:
+Training data comes only from the demo generator's *tune* half (corpora/README.md: the ``tune`` and
+``tune2`` phrasing banks), never the held-out bank (``--phrasings held``) that scripts/eval_profiles.py
+measures on:
 
-- positives: the tune phrasings (REQUEST_T; CHURN_T and CHURN_REPEAT_T) filled with products and
-  competitors from lists disjoint from the demo's ("a night mode", "Alexa integration"; "Nestwise"), so a
-  head cannot learn the demo's objects or competitor names;
-- negatives: every other customer sentence of the tune corpus (complaints, praise, context, motives,
+- positives: the tune phrasings (REQUEST_T and REQUEST_TUNE2; CHURN_T, CHURN_TUNE2, CHURN_REPEAT_T and
+  CHURN_REPEAT_TUNE2) filled with products and competitors from lists disjoint from the demo's ("a night
+  mode", "Alexa integration"; "Nestwise"), so a head cannot learn the demo's objects or competitor names,
+  plus the asks and churn sentences the two tune corpora hold;
+- negatives: every other customer sentence of the two tune corpora (complaints, praise, context, motives,
   support turns, and the other act's sentences).
 
 Vectors are those the topic stage stores (``theme_text`` of the sentence, unit-normalised), so the
@@ -42,40 +44,53 @@ OTHER_COMPETITORS = ["Nestwise", "Camly", "Vigilo", "Ringbright", "Homeguard", "
 OUT = ROOT / "insight" / "stages"
 
 
-def _churn_sentences(gen, texts: list[str]) -> set[str]:
-    """The churn sentences the tune corpus holds (its phrasings are the tune lists)."""
-    out = set()
-    for t in texts:
-        for part in re.split(r"(?<=[.!?])\s+", t):
-            if gen.CHURN_GUARD.search(part):
-                out.add(part.strip())
-    return out
+def _template_regex(templates: list[str]) -> re.Pattern:
+    """One pattern matching any filled template (each slot matches any text)."""
+    parts = [re.escape(t).replace(r"\{", "{").replace(r"\}", "}") for t in templates]
+    parts = [re.sub(r"\{\w+\}", ".+?", p) for p in parts]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+
+
+TUNE_BANKS = ("tune", "tune2")
+
+
+def _templates(gen, kind: str) -> list[str]:
+    if kind == "request":
+        return gen.REQUEST_T + gen.REQUEST_TUNE2
+    return gen.CHURN_T + gen.CHURN_TUNE2 + (gen.CHURN_REPEAT_T + gen.CHURN_REPEAT_TUNE2) * 2
 
 
 def tune_sentences(kind: str, seed: int = 7) -> tuple[list[str], list[str]]:
-    """(positives, negatives) for ``kind`` from the tune half of the demo generator."""
+    """(positives, negatives) for ``kind`` from the tune half (both tune banks) of the demo generator."""
     import make_demo_corpus as gen
 
     from insight.resources import load_spacy
 
-    g = gen.build(seed, 400, "tune")
-    reviews, convs, posts = gen.render(g)
-    churners = [t for c in g.custs for it in c.items if it.churn or it.churn_repeat for t in it.texts]
-    positives_in_corpus = ({text for c in g.custs for it in c.items for text, _ in it.asks} if kind == "request"
-                           else _churn_sentences(gen, churners))
-    asks = positives_in_corpus
-    texts = [r["body"] for r in reviews] + [p["text"] for p in posts]
-    texts += [t["text"] for cv in convs for t in cv["turns"] if t["speaker"].lower() in ("customer", "user")]
+    templates = _templates(gen, kind)
+    churn_like = _template_regex(gen.CHURN_T + gen.CHURN_TUNE2 + gen.CHURN_REPEAT_T + gen.CHURN_REPEAT_TUNE2)
+    texts, asks = [], set()
+    for bank in TUNE_BANKS:
+        g = gen.build(seed, 400, bank)
+        reviews, convs, posts = gen.render(g)
+        if kind == "request":
+            asks |= {text for c in g.custs for it in c.items for text, _ in it.asks}
+        texts += [r["body"] for r in reviews] + [p["text"] for p in posts]
+        texts += [t["text"] for cv in convs for t in cv["turns"] if t["speaker"].lower() in ("customer", "user")]
     nlp = load_spacy()
-    negatives = []
+    in_corpus, negatives = set(), []
     for doc in nlp.pipe(texts, batch_size=256):
         for sent in doc.sents:
             s = sent.text.strip()
-            if s and not any(a in s or s in a for a in asks):
+            if not s:
+                continue
+            if kind == "request" and any(a in s or s in a for a in asks):
+                in_corpus.add(s)
+            elif kind == "churn" and churn_like.fullmatch(s.rstrip()):
+                in_corpus.add(s)
+            elif not (kind == "churn" and churn_like.search(s)):
                 negatives.append(s)
     r = random.Random(seed)
-    positives = []
-    templates = gen.REQUEST_T if kind == "request" else gen.CHURN_T + gen.CHURN_REPEAT_T * 2
+    positives = list(in_corpus) if kind == "churn" else []
     for tpl in templates:
         for i in range(12 if kind == "request" else 8):
             ordinal = r.choice(["second", "third", "fourth"])
@@ -85,7 +100,9 @@ def tune_sentences(kind: str, seed: int = 7) -> tuple[list[str], list[str]]:
             ctx["show_x"] = ctx["feat"]
             s = gen.fill(r, tpl, ctx)
             positives.append(s if r.random() > 0.15 else s.lower())
-    return sorted(set(positives)), sorted(set(negatives))
+    # negatives keep their corpus frequency: a close said in 20 conversations weighs 20 times, so the
+    # threshold (chosen on cross-validated precision) reflects how often a sentence really occurs
+    return sorted(set(positives)), sorted(negatives)
 
 
 def main(argv=None) -> None:
@@ -128,9 +145,9 @@ def fit(kind: str, out: Path, seed: int) -> None:
           f"{threshold}: precision {prec:.3f} recall {rec:.3f}")
     clf.fit(X, y)
     out.write_text(json.dumps({
-        "name": f"{kind}.minilm-logreg.v1",
+        "name": f"{kind}.minilm-logreg.v2",
         "about": "logistic regression on all-MiniLM-L6-v2 vectors of theme_text(sentence); fitted by "
-                 "scripts/fit_act_heads.py on the demo generator's tune half only",
+                 "scripts/fit_act_heads.py on the demo generator's tune half only (tune and tune2 banks)",
         "threshold": threshold,
         "cv_precision": round(float(prec), 3), "cv_recall": round(float(rec), 3),
         "positives": len(positives), "negatives": len(negatives),

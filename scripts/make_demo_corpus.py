@@ -516,20 +516,23 @@ CHURN_GUARD = re.compile(
 # --------------------------------------------------------------------------------------------------
 # phrasing halves. The phrasings above (REQUEST_T, CHURN_T, CHURN_REPEAT_T, the motive sentences in
 # CONTEXT, REPEAT_REF, CUST_THANKS, CUST_UNRESOLVED) are the *tune* half: the profile detectors may be
-# developed against them. The lists below are the *held-out* half, written as paraphrases no detector
-# rule was written against; the bundled demo (--phrasings held, the default) uses them, so
-# scripts/eval_profiles.py measures on phrasings the detectors never saw. Each held sentence replaces a
-# tune sentence of the same kind, drawn from a separate RNG, so the demo's structure (customers, items,
-# dates, ratings, themes) is identical in both halves and only these sentences differ.
+# developed against them. The *_TUNE2 lists below were first written as a held-out half, but detector rules
+# were later written after reading their errors ("do you plan to offer X", "working again", "went with
+# Lumio", ...), so they are part of the tune half now (--phrasings tune2, the bundled demo). The *_HELD lists
+# further below are the held-out half proper (--phrasings held): paraphrases written after the detectors,
+# which no rule, fitted head or threshold may be developed against; scripts/eval_profiles.py on a corpus
+# written with them measures phrasings the detectors never saw. Each replacement sentence replaces a tune
+# sentence of the same kind, drawn from a separate RNG, so the demo's structure (customers, items, dates,
+# ratings, themes) is identical in every half and only these sentences differ.
 # --------------------------------------------------------------------------------------------------
-REQUEST_HELD = [
+REQUEST_TUNE2 = [
     "Really hoping you bring out {feat} soon.", "Is {feat} on the roadmap?", "Are there any plans for {feat}?",
     "Desperately need {feat}.", "My one ask: {feat}.", "Adding {feat} would make this a five-star product.",
     "Do you plan to offer {feat}?", "Hope the next update brings {feat}.", "Give us {feat}, please!",
     "Missing {feat} though, please consider it.", "Would pay extra for {feat}.",
     "It really should show {show_x}.",
 ]
-CHURN_HELD = [
+CHURN_TUNE2 = [
     "My subscription ends next month and I won't be extending it.", "Thinking hard about leaving Lumio.",
     "Ready to return everything and go with {competitor}.", "If nothing changes {deadline}, I'm out.",
     "I've had enough, the cameras are going back.", "This is my last month with Lumio.",
@@ -537,7 +540,7 @@ CHURN_HELD = [
     "Close to ditching the whole system for {competitor}.", "{competitor} is looking better every day.",
     "Not paying for another year of this.", "Lumio has lost me as a customer.",
 ]
-CHURN_REPEAT_HELD = [
+CHURN_REPEAT_TUNE2 = [
     "I have now reached out {n_contacts} times about this.", "How many times do I have to report this?",
     "Yet again I'm having to chase you about this{excl}", "{Ordinal} chat with you about the exact same fault.",
 ]
@@ -552,7 +555,7 @@ MOTIVE_TUNE = {
     "Replaced an old {competitor} camera with this.": "replacement",
 }
 MOTIVE_BOUGHT = {"as a gift": "gift", "on sale": "price", "after reading a few comparisons": "research"}
-MOTIVE_HELD = {
+MOTIVE_TUNE2 = {
     "security": ["After a burglary two doors down we wanted eyes on the house.",
                  "I wanted to feel safer when I'm away for work.",
                  "Picked it up so the house is watched while we're on holiday.",
@@ -573,21 +576,85 @@ MOTIVE_HELD = {
                  "Spent weeks reading reviews before settling on this one."],
 }
 GIFT_COMPLAINT = re.compile(r"[Ii]t was supposed to be an? [\w ]+? present")
-NEUTRAL_BOUGHT_HELD = ["Ordered it online and it came in two days.", "Picked it up at a local electronics store."]
-REPEAT_REF_HELD = [
+NEUTRAL_BOUGHT_TUNE2 = ["Ordered it online and it came in two days.", "Picked it up at a local electronics store."]
+REPEAT_REF_TUNE2 = [
     "Back again about the {issue}, nothing has improved.", "We spoke about the {issue} before and it's happening again.",
     "Your colleague's fix for the {issue} didn't last.", "Contacting you once more, the {issue} problem is back.",
     "The {issue} issue I reported earlier has returned.", "Reopening my earlier case about the {issue}.",
 ]
 # closing turns: CUST_THANKS are confirmations except the tentative one; CUST_UNRESOLVED are open
 TENTATIVE_TUNE = {"Ok thanks, I'll try that."}
-RESOLVED_HELD = ["Just checked and it's fine now, thank you!", "Problem solved, cheers.",
+RESOLVED_TUNE2 = ["Just checked and it's fine now, thank you!", "Problem solved, cheers.",
                  "Yes, that fixed it. Much appreciated.", "Working again, thanks a lot.",
                  "Confirmed, everything is back to normal.", "All good on my end now, thanks."]
-TENTATIVE_HELD = ["I'll give that a go, thanks.", "Ok, will test it tonight and see."]
-OPEN_HELD = ["That's not a solution.", "Nothing has changed on my side.", "I'm still stuck with the same problem.",
+TENTATIVE_TUNE2 = ["I'll give that a go, thanks.", "Ok, will test it tonight and see."]
+OPEN_TUNE2 = ["That's not a solution.", "Nothing has changed on my side.", "I'm still stuck with the same problem.",
              "Not resolved, and I'm running out of patience.", "So I just wait again? Great.",
              "You said that last time.", "Honestly that answer doesn't fix anything."]
+
+# the held-out half proper: written after the detectors, never used to develop one
+REQUEST_HELD = [
+    "The app badly lacks {feat}.", "What I'm missing most is {feat}.", "Top of my list for the next release: {feat}.",
+    "{feat} would be a game changer.", "Begging you for {feat}.", "If only it had {feat}.",
+    "I'd happily upgrade for {feat}.", "How hard can it be to offer {feat}?", "Really hope {feat} is coming.",
+    "Whoever plans the features: {feat}, please.", "It ought to display {show_x}.",
+    "I'd like to be able to see {show_x} at a glance.",
+]
+CHURN_HELD = [
+    "Looking into {competitor} as we speak.", "I'll be cancelling at the end of this billing cycle.",
+    "My patience with Lumio has run out, time to shop around.", "Unless this is sorted {deadline}, you've lost a customer.",
+    "We're seriously thinking of replacing the whole lot with {competitor}.", "Don't expect me to renew.",
+    "I regret buying into Lumio and I'm on my way out.", "Not sure why I'm still paying for this.",
+    "Boxing the cameras up to send them back.", "Already comparing prices at {competitor}.",
+    "Last straw, I'm leaving.", "You're about to lose a loyal customer.",
+]
+CHURN_REPEAT_HELD = [
+    "This makes {n_contacts} contacts about one problem{excl}", "I keep having to get in touch about this.",
+    "Once more I'm writing in about the same fault{excl}", "{Ordinal} attempt to get this fixed through support.",
+]
+MOTIVE_HELD = {
+    "security": ["We wanted to see who's at the door when nobody is home.",
+                 "There were break-ins on our street, so we invested in cameras.",
+                 "Keeping an eye on the house while we travel was the whole point."],
+    "gift": ["Received it as a housewarming present from my {relative}.", "My {relative} gave me this for Christmas.",
+             "Treated my {relative} to one for their birthday."],
+    "recommendation": ["Bought it on my neighbour's advice.", "Everyone in my family uses Lumio, so I followed suit.",
+                       "My sister raved about hers, so I got one too."],
+    "replacement": ["Our old doorbell camera finally died, so this is its successor.",
+                    "Swapped out a {competitor} camera for this one.",
+                    "It took over from a cheap camera that kept failing."],
+    "business": ["I use it to monitor the stockroom of my {shop}.",
+                 "Bought for our {shop}, mostly to deter shoplifters."],
+    "price": ["It was on offer and much cheaper than the alternatives.", "The price made it an easy decision.",
+              "Couldn't beat the deal during the summer sale."],
+    "research": ["Picked it after a month of comparing specs.",
+                 "Did my homework on several brands and this came out on top."],
+}
+NEUTRAL_BOUGHT_HELD = ["Came in a well packed box a few days after ordering.", "Bought it from the Lumio web shop."]
+REPEAT_REF_HELD = [
+    "The {issue} thing is happening again, like I told you last time.",
+    "I'm back because the {issue} problem never went away.", "Following up on my previous ticket about the {issue}.",
+    "Same {issue} trouble as before, I'm afraid.", "The {issue} fault has come back after your last fix.",
+]
+RESOLVED_HELD = ["Tested it just now and everything works, thanks.", "That sorted it, thank you!",
+                 "Brilliant, the problem is gone.", "Issue fixed on my side, thanks again.",
+                 "It's behaving normally again, cheers.", "Perfect, all fixed."]
+TENTATIVE_HELD = ["Ok, I'll try that later and let you know.", "Let me have a go at that tomorrow.",
+                  "Will do that this evening, thanks."]
+OPEN_HELD = ["That doesn't help me at all.", "I've already tried all of that.",
+             "Same problem, nothing you suggested works.", "So nobody can actually fix this?",
+             "Still broken, as before.", "This is going nowhere.", "I expected a real answer, not this."]
+PHRASING_BANKS = {
+    half: {"request": req, "churn": churn, "churn_repeat": rep, "motive": mot, "neutral_bought": nb,
+           "repeat_ref": ref, "resolved": res, "tentative": ten, "open": op}
+    for half, (req, churn, rep, mot, nb, ref, res, ten, op) in {
+        "tune2": (REQUEST_TUNE2, CHURN_TUNE2, CHURN_REPEAT_TUNE2, MOTIVE_TUNE2, NEUTRAL_BOUGHT_TUNE2,
+                  REPEAT_REF_TUNE2, RESOLVED_TUNE2, TENTATIVE_TUNE2, OPEN_TUNE2),
+        "held": (REQUEST_HELD, CHURN_HELD, CHURN_REPEAT_HELD, MOTIVE_HELD, NEUTRAL_BOUGHT_HELD, REPEAT_REF_HELD,
+                 RESOLVED_HELD, TENTATIVE_HELD, OPEN_HELD),
+    }.items()
+}
+PHRASINGS = ("tune", "tune2", "held")
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _KEEP_CASE = ("I ", "I'", "Wi-Fi", "Lumio", "Protect", "Google", "HomeKit", "Christmas", "PayPal", "Klarna",
@@ -731,9 +798,9 @@ class Cust:
 
 
 class Gen:
-    def __init__(self, seed: int, n_customers: int, phrasings: str = "held"):
-        if phrasings not in ("held", "tune"):
-            raise ValueError(f"phrasings must be 'held' or 'tune' (got {phrasings!r})")
+    def __init__(self, seed: int, n_customers: int, phrasings: str = "tune2"):
+        if phrasings not in PHRASINGS:
+            raise ValueError(f"phrasings must be one of {', '.join(PHRASINGS)} (got {phrasings!r})")
         self.r = random.Random(seed)
         self.phrasings = phrasings
         self.pr = random.Random(f"{seed}-phrasings")  # draws held-out sentences without touching self.r
@@ -1088,14 +1155,17 @@ class Gen:
     def praise_s(self, theme, ctx, k=1):
         return self.sentences(PRAISES, theme, ctx, k)
 
-    def held(self, tune_text: str, bank: list, ctx) -> str:
-        """The tune sentence (already drawn from self.r), or a held-out one of the same kind."""
+    def held(self, tune_text: str, kind, ctx) -> str:
+        """The tune sentence (already drawn from self.r), or one of the same kind from the chosen bank
+        (``kind``: a PHRASING_BANKS key, or ("motive", motive kind))."""
         if self.phrasings == "tune":
             return tune_text
-        return fill(self.pr, self.pr.choice(bank), ctx)
+        bank = PHRASING_BANKS[self.phrasings]
+        choices = bank[kind[0]][kind[1]] if isinstance(kind, tuple) else bank[kind]
+        return fill(self.pr, self.pr.choice(choices), ctx)
 
     def request_s(self, ctx, it: Item):
-        s = self.held(fill(self.r, self.r.choice(REQUEST_T), ctx), REQUEST_HELD, ctx)
+        s = self.held(fill(self.r, self.r.choice(REQUEST_T), ctx), "request", ctx)
         obj = max((x for x in G["feat"] + G["show_x"] if x.lower() in s.lower()), key=len)
         it.asks.append((s, obj))
         return s
@@ -1104,8 +1174,8 @@ class Gen:
         if repeat_n:
             ordn = {2: "second", 3: "third"}[repeat_n]
             ctx = dict(ctx, ordinal=ordn, Ordinal=ordn.capitalize())
-            return self.held(fill(self.r, self.r.choice(CHURN_REPEAT_T), ctx), CHURN_REPEAT_HELD, ctx)
-        return self.held(fill(self.r, self.r.choice(CHURN_T), ctx), CHURN_HELD, ctx)
+            return self.held(fill(self.r, self.r.choice(CHURN_REPEAT_T), ctx), "churn_repeat", ctx)
+        return self.held(fill(self.r, self.r.choice(CHURN_T), ctx), "churn", ctx)
 
     def context_s(self, ctx, it: Item):
         """A context sentence for a review; motive sentences are recorded with their kind."""
@@ -1115,10 +1185,10 @@ class Gen:
         if tpl == "Got it {ctx_bought}.":
             kind = next((k for phrase, k in MOTIVE_BOUGHT.items() if phrase in s), None)
             if kind is None:
-                return s, self.held(s, NEUTRAL_BOUGHT_HELD, ctx)
+                return s, self.held(s, "neutral_bought", ctx)
         if kind is None:
             return s, s
-        alt = self.held(s, MOTIVE_HELD[kind], ctx)
+        alt = self.held(s, ("motive", kind), ctx)
         it.motives.append((kind, alt))
         return s, alt
 
@@ -1190,7 +1260,7 @@ class Gen:
         r = self.r
         out = []
         for s, protected, *alt in parts:
-            held = alt[0] if alt and self.phrasings == "held" and alt[0] != s else None
+            held = alt[0] if alt and self.phrasings != "tune" and alt[0] != s else None
             if not protected and r.random() < (0.35 if social else 0.18):
                 s = typo(r, s, social)  # always drawn from self.r, so the tune and held corpora stay aligned
                 if held is not None:
@@ -1280,7 +1350,7 @@ class Gen:
             opener = " ".join(typo(r, s) if r.random() < 0.2 else s for s in comp)
             if it.repeat_of and it.repeat_of > 1:
                 rctx = dict(ctx, issue=THEME_ISSUE[theme])
-                opener = self.held(fill(r, r.choice(REPEAT_REF), rctx), REPEAT_REF_HELD, rctx) + " " + opener
+                opener = self.held(fill(r, r.choice(REPEAT_REF), rctx), "repeat_ref", rctx) + " " + opener
             if it.churn and it.churn_repeat:
                 opener = self.churn_s(ctx, it.churn_repeat) + " " + opener
         else:
@@ -1327,14 +1397,14 @@ class Gen:
                 add("agent", fill(r, r.choice(AGENT_FIX[theme]), ctx), agap)
                 close = r.choice(CUST_THANKS)
                 it.close = "unknown" if close in TENTATIVE_TUNE else "resolved"
-                close = self.held(close, TENTATIVE_HELD if it.close == "unknown" else RESOLVED_HELD, {})
+                close = self.held(close, "tentative" if it.close == "unknown" else "resolved", {})
                 if r.random() < 0.3:
                     close += " " + fill(r, r.choice(["You've been {agent_adj}, thanks {agent}.",
                                                      "Really {agent_adj}, thank you."]), {"agent": agent})
                 cust(close)
             else:
                 add("agent", fill(r, r.choice(AGENT_ESCALATE[theme]), ctx), agap)
-                close = self.held(r.choice(CUST_UNRESOLVED), OPEN_HELD, {})
+                close = self.held(r.choice(CUST_UNRESOLVED), "open", {})
                 it.close = "open"
                 if it.churn and not it.churn_repeat:
                     close = self.churn_s(ctx) + " " + close
@@ -1504,7 +1574,7 @@ HOWTO = {
 }
 
 
-def build(seed: int, n: int, phrasings: str = "held"):
+def build(seed: int, n: int, phrasings: str = "tune2"):
     g = Gen(seed, n, phrasings)
     g.make_customers()
     g.assign_roles()
@@ -1824,9 +1894,10 @@ def main(argv=None):
     ap.add_argument("--out", default="corpora/demo")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--customers", type=int, default=400)
-    ap.add_argument("--phrasings", choices=["held", "tune"], default="held",
-                    help="which half of the request, churn, motive and resolution phrasings to write: 'held' "
-                         "(the bundled demo, for evaluation) or 'tune' (for developing detectors)")
+    ap.add_argument("--phrasings", choices=list(PHRASINGS), default="tune2",
+                    help="which bank of the request, churn, motive and resolution phrasings to write: 'tune' and "
+                         "'tune2' (the bundled demo) are the tune half, for developing detectors; 'held' is the "
+                         "held-out half, for evaluation only")
     a = ap.parse_args(argv)
     if a.customers < 100:
         ap.error("--customers must be at least 100 (planted signals need >= 15 customers each)")

@@ -70,6 +70,10 @@ def test_purchases_without_a_reason_are_not_motives(nlp, text):
     ("Alright, please keep me posted.", "open"),
     ("I've been waiting long enough already.", "open"),
     ("Brilliant, thanks.", "thanks"),
+    # a verbless "nothing" is the outcome; "nothing else" only ends the conversation
+    ("So basically nothing. Fine.", "open"),
+    ("Still nothing.", "open"),
+    ("Nothing else, thanks!", "thanks"),
 ])
 def test_close_kinds(nlp, text, kind):
     assert close_kind(nlp(text)) == kind
@@ -100,3 +104,17 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
 def test_shipped_head_loads():
     head = ActHead("churn")
     assert head.coef_.shape == (384,) and 0 < head.threshold < 1
+
+
+def test_churn_talk_is_never_a_request(nlp, tmp_path):
+    churn_file = tmp_path / "churn.json"
+    # a churn head that fires on the first vector component only
+    churn_file.write_text('{"name": "test", "threshold": 0.5, "intercept": -5.0, "coef": [10.0, 0.0]}')
+    sents = pd.DataFrame({
+        "sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"],
+        "text": ["Give me one reason to stay.", "Give us a dark mode, please."],
+        "vector": [[1.0, 0.0], [0.0, 1.0]],
+    })
+    acts = detect_acts(sents, nlp=nlp, churn_head=ActHead("churn", churn_file))
+    assert "churn" in set(acts[acts["sentence_id"] == "s1"]["act"])
+    assert list(acts[acts["act"] == "request"]["sentence_id"]) == ["s2"]

@@ -1,7 +1,7 @@
 """The demo corpus's planted truth, checked on named customers with the real models end to end.
 
-The demo is written with the held-out phrasings (corpora/README.md), so not every planted customer is
-found: these named customers are regression anchors the profiles get right today; the aggregate
+Not every planted customer is found (the demo's tune2 phrasings are one of the two tune banks,
+corpora/README.md): these named customers are regression anchors the profiles get right today; the aggregate
 precision and recall per field are scripts/eval_profiles.py's job (figures in the README)."""
 
 import json

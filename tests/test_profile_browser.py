@@ -61,7 +61,8 @@ def test_page_in_the_browser(tmp_path):
         data = page.evaluate("""() => ({
             sections: [...document.querySelectorAll('main > section')].map(s => s.id),
             dots: [...document.querySelectorAll('#timeline circle.contact')].map(c => c.getBoundingClientRect().height),
-            statuses: [...document.querySelectorAll('.status')].map(s => s.textContent),
+            statuses: [...document.querySelectorAll('#pains .status')].map(s => s.textContent),
+            cases: [...document.querySelectorAll('#support-cases tr')].slice(1).map(r => r.textContent),
             scripts: document.querySelectorAll('script').length,
             images: document.querySelectorAll('img').length,
             quotes: [...document.querySelectorAll('blockquote')].map(q => q.textContent).join(' '),
@@ -71,6 +72,7 @@ def test_page_in_the_browser(tmp_path):
     assert data["sections"] == [sid for sid, _ in PAGE_SECTIONS]
     assert len(data["dots"]) == 3 and all(h > 0 for h in data["dots"])  # review, chat, post
     assert data["statuses"] == ["open"]  # raised again on social after the chat
+    assert len(data["cases"]) == 1 and "open" in data["cases"][0] and "raised again in social" in data["cases"][0]
     assert data["scripts"] == 0 and data["images"] == 0 and not data["alerted"]
     assert "<script>window.__alerted = true</script>" in data["quotes"]
     assert not messages

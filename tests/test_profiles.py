@@ -192,3 +192,96 @@ def test_motives_with_kind_and_evidence():
 def test_every_need_says_what_is_needed_and_why(stories):
     needs = [n for p in stories.values() for n in p["unstated_needs"]]
     assert needs and all(n["statement"].startswith("Needs ") and n["why"] for n in needs)
+
+
+def _timeline_case(profile, conversation):
+    return next(c.get("resolution") for c in profile["behaviour"]["timeline"] if c["conversation_id"] == conversation)
+
+
+def test_one_off_support_problem_gets_a_status_on_the_timeline():
+    """A problem raised in support that belongs to no recurring pain point still has a case status; a
+    question with no problem has none."""
+    rows = [
+        voice_row("x1", "xr1", "X", "support", "2026-01-10 10:00", "The box arrived crushed and the lens is cracked.",
+                  -0.85, conversation="XT"),
+        voice_row("x2", "xr2", "X", "support", "2026-01-10 10:20", "That worked, thanks!", 0.8, conversation="XT"),
+        voice_row("y1", "yr1", "Y", "support", "2026-01-11 10:00", "My parcel came soaked and the camera is dead.",
+                  -0.8, conversation="YT"),
+        voice_row("y2", "yr2", "Y", "support", "2026-01-11 10:20", "That doesn't really help, but ok.", -0.4,
+                  conversation="YT"),
+        voice_row("z1", "zr1", "Z", "support", "2026-01-12 10:00", "How do I add a second user?", 0.0, conversation="ZT"),
+        voice_row("z2", "zr2", "Z", "support", "2026-01-12 10:20", "Great, thank you.", 0.8, conversation="ZT"),
+    ]
+    profiles = _build(rows)
+    assert all(not p.get("resolution") for c in "XY" for p in profiles[c]["pain_points"])
+    x, y = _timeline_case(profiles["X"], "XT"), _timeline_case(profiles["Y"], "YT")
+    assert x["status"] == "resolved" and x["pain_points"] == []
+    assert y["status"] == "open"
+    assert _timeline_case(profiles["Z"], "ZT") is None
+
+
+def test_pain_point_cases_carry_their_status_on_the_timeline(stories):
+    case = _timeline_case(stories["O"], "OT")
+    label = next(p["label"] for p in stories["O"]["pain_points"] if p.get("resolution"))
+    assert case["status"] == "open" and case["pain_points"] == [label]
+
+
+def test_resolution_rates_per_pain_point(stories):
+    from insight.report.resolution import resolution_rates, resolution_text
+
+    rates = resolution_rates(stories.values())
+    login = next(p["pain_id"] for p in stories["R"]["pain_points"] if p.get("resolution"))
+    rate = rates[login]
+    # R resolved; O and A open; U unknown; C1's two chats: the first raised again (open), the second has no
+    # reply (unknown)
+    assert rate == {"cases": 6, "resolved": 1, "open": 3, "unknown": 2, "resolved_share": 0.167}
+    assert resolution_text(rate) == "6 support cases: 1 resolved (17%), 3 open, 2 unknown"
+    assert resolution_text(None) == "–"
+
+
+def test_problem_raised_again_in_a_closely_related_topic_is_open():
+    rows = _corpus() + _support_story("K", "That worked, thanks!", 0.8)
+    rows.append(voice_row("K3", "Kr3", "K", "social", "2026-02-01", "Two-factor texts still never show up.", -0.9,
+                          topic=4, topic_label="two-factor text missing"))
+    v = voice(rows)
+    pains, mentions = find_pain_points(v, no_aspects())
+
+    def status(related):
+        frame = build_profiles(records_from(v), v, no_aspects(), mentions, pains, acts=_acts(v),
+                               related_topics=related)
+        return _resolution(next(r.profile for r in frame.itertuples() if r.customer_id == "K"))["status"]
+
+    assert status({}) == "resolved"
+    assert status({3: {4}, 4: {3}}) == "open"
+
+
+def test_close_that_confirms_nothing_reads_open_when_negative_else_unknown():
+    rows = _corpus() + _support_story("N", "Okay. Noted.", -0.2) \
+        + _support_story("P", "Okay. Noted.", 0.1)
+    profiles = _build(rows)
+    assert _resolution(profiles["N"])["status"] == "open"
+    assert _resolution(profiles["N"])["reason"] == "the customer's last turn confirms nothing and reads negative"
+    assert _resolution(profiles["P"])["status"] == "unknown"
+
+
+def test_rating_text_mismatch_on_a_mixed_sentence_and_on_faint_praise():
+    """A 5-star review whose complaint shares a sentence with praise (so it scores only mildly negative),
+    and a 2-star review of praise with one misread sentence, are both mismatches; a 5-star review whose
+    mildly negative sentence carries no complaint cue is not."""
+    rows = [
+        voice_row("m1", "mr", "M", "review", "2026-01-03", "Looks great - only problem: it arrived a week late.", -0.2,
+                  rating=5),
+        voice_row("m2", "mr", "M", "review", "2026-01-03", "Love the design.", 0.9, rating=5, idx=1),
+        voice_row("f1", "fr", "F", "review", "2026-01-04", "Setup was simple.", 0.05, rating=2),
+        voice_row("f2", "fr", "F", "review", "2026-01-04", "Love the white colour.", 0.93, rating=2, idx=1),
+        voice_row("f3", "fr", "F", "review", "2026-01-04", "Good value for what you get.", 0.94, rating=2, idx=2),
+        voice_row("f4", "fr", "F", "review", "2026-01-04", "Feels like a much more expensive product.", -0.6,
+                  rating=2, idx=3),
+        voice_row("q1", "qr", "Q", "review", "2026-01-05", "Installed it above the garage last May.", -0.2, rating=5),
+        voice_row("q2", "qr", "Q", "review", "2026-01-05", "Works well.", 0.8, rating=5, idx=1),
+    ]
+    profiles = _build(rows)
+    kinds = {c: [n["kind"] for n in profiles[c]["unstated_needs"]] for c in "MFQ"}
+    assert kinds["M"] == ["rating_text_mismatch"] and "only problem" in profiles["M"]["unstated_needs"][0]["statement"]
+    assert kinds["F"] == ["rating_text_mismatch"]
+    assert kinds["Q"] == []

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from insight.report.resolution import resolution_text, stored_rates
 from insight.report.safe import md_cell
 from insight.stages.emotions import emotion_mix_text
 from insight.store import Store
@@ -121,6 +122,7 @@ def build_report(
     volume = created_all.dt.strftime("%Y-%m").value_counts() if len(voice) else pd.Series(dtype=int)
     partial = {m: _partial(m, last, DEFAULT.partial_period_share) for m in months}
     by_sentence = voice.set_index("sentence_id")
+    rates = stored_rates(store)  # resolution of the support cases, from the last analysis's profiles
     items = []
     for p in pains.head(top).itertuples():
         ids = [i for i in mentions[mentions["pain_id"] == p.pain_id]["sentence_id"] if i in by_sentence.index]
@@ -148,6 +150,8 @@ def build_report(
                 "hidden_share": float(p.hidden_share),
                 "rating_impact": impact_text(parts),
                 "churn_share": parts.get("churn_share"),
+                "resolution": rates.get(p.pain_id),
+                "resolution_text": resolution_text(rates.get(p.pain_id)),
                 "sub_themes": parts.get("sub_themes", []),
                 "emotions": parts.get("emotions"),
                 "emotion_mix": emotion_mix_text(parts.get("emotions")),
@@ -294,6 +298,8 @@ def render_md(report: dict[str, Any]) -> str:
             out += ["Sub-themes: " + "; ".join(f"{_md_cell(x['label'])} ({x['mentions']})" for x in p["sub_themes"]), ""]
         if p.get("emotion_mix"):
             out += [f"Emotions in the mentions (mean probability): {_md_cell(p['emotion_mix'])}", ""]
+        if p.get("resolution"):
+            out += [f"Resolution in support: {p['resolution_text']}", ""]
         out += ["Volume by month: " + " ".join(f"{m['month']}{'*' if m.get('partial') else ''}:{m['mentions']}"
                                                for m in p["timeline"]), ""]
         for q in p["quotes"]:

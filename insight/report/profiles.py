@@ -203,7 +203,9 @@ def page_context(p: dict[str, Any]) -> dict[str, Any]:
     points = [{"x": round(20 + i * step, 1) if len(timeline) > 1 else width / 2,
                "y": round(45 - 35 * (c["sentiment"] or 0.0), 1), "colour": _sentiment_colour(c["sentiment"]),
                "date": c["date"], "channel": c["channel"],
-               "label": "n/a" if c["sentiment"] is None else f"{c['sentiment']:+.2f}"} for i, c in enumerate(timeline)]
+               "label": "n/a" if c["sentiment"] is None else f"{c['sentiment']:+.2f}",
+               "status": (c.get("resolution") or {}).get("status")} for i, c in enumerate(timeline)]
+    cases = [{"date": c["date"], **c["resolution"]} for c in timeline if c.get("resolution")]
     body = {
         "who": {"facts": [(k, val) for k, val in crm.items() if k not in PRIVATE_CRM and val not in (None, "")
                           and k != "lifetime_value"]},
@@ -216,7 +218,7 @@ def page_context(p: dict[str, Any]) -> dict[str, Any]:
         "behaviour": {"contacts": list(b["contacts_by_channel"].items()), "first": (b["first_contact"] or "–")[:10],
                       "last": (b["last_contact"] or "–")[:10],
                       "reviews": f"{b['ratings']['count']} (mean {b['ratings']['mean']})" if b["ratings"]["count"] else "none",
-                      "timeline": points, "width": width},
+                      "timeline": points, "width": width, "cases": cases},
         "value": {"ltv": customer_value(crm), "churn": p["churn_risk"]},
         "channel": {"preferred": b["preferred_channel"], "complaints": b["preferred_complaint_channel"]},
         "quote": {"quote": p.get("quote")},

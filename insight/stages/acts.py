@@ -284,6 +284,10 @@ def close_kind(sent) -> str | None:
     # negation, including negative subjects and determiners ("nothing has changed", "no change")
     negated = any(t.dep_ == "neg" or (t.lower_ in ("nothing", "no", "none", "nobody") and t.dep_ in ("nsubj", "det", "dobj"))
                   for t in sent)
+    # a verbless "nothing" ("So basically nothing.", "Still nothing.") is the outcome: not fixed; "nothing
+    # else" / "nothing more" closes a conversation instead
+    negated = negated or any(t.lower_ in ("nothing", "none") and t.dep_ == "ROOT" and
+                             not any(c.lower_ in ("else", "more") for c in t.children) for t in sent)
     # "still" / "again" mean the problem persists, except on a restored state ("working again")
     still = any(t.lower_ in ("still", "again", "yet") and t.head.lemma_.lower() not in fix_verbs for t in sent)
     future_try = any(t.lemma_.lower() in ("try", "test", "give", "see", "check") and
@@ -363,7 +367,7 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
     A request is a sentence the parse finds an ask frame in, or (with ``head`` and a ``vector`` column)
     one the request head scores at or above its threshold whose parse still gives an object and that is
     not negated; its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
-    ``noun``) or ``head``. ``churn`` (with ``churn_head``): the churn head scores the sentence at or above its
+    ``noun``) or ``head``. A sentence the churn head reads as churn talk is never a request. ``churn`` (with ``churn_head``): the churn head scores the sentence at or above its
     threshold (``detail``: the score).
     """
     import pandas as pd
@@ -384,16 +388,18 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
              zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, churn, strict=True)]
     rows: list[dict[str, Any]] = []
     for doc, (sid, rid, score, churn_score) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        if churn_score is not None and churn_score >= churn_head.threshold:
+        churn_talk = churn_score is not None and churn_score >= churn_head.threshold
+        if churn_talk:
             rows.append({"sentence_id": sid, "record_id": rid, "act": "churn", "object": None,
                          "detail": f"{churn_score:.3f}"})
         found = None
-        for sent in doc.sents:
+        # talk of leaving asks for no feature ("Give me one reason to stay.")
+        for sent in () if churn_talk else doc.sents:
             req = request_object(sent)
             if req:
                 found = {"act": "request", "object": req[0], "detail": req[1]}
                 break
-        if found is None and score is not None and score >= head.threshold:
+        if found is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
             obj = main_object(sent)
             if obj and not any(t.dep_ == "neg" for t in sent):

@@ -9,9 +9,10 @@ sentiment. Each unstated need says what the customer needs (``statement``) and w
 (``why``).
 
 Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] and evidence:
-- ``rating_text_mismatch``: a 4–5 star review with a clearly negative sentence that reads as a
-  complaint (a contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...), or a
-  1–2 star review whose sentences are praise;
+- ``rating_text_mismatch``: a 4–5 star review with a negative sentence that reads as a complaint (a
+  contrast or problem cue: "but", "unfortunately", "only problem", "keeps", ...; from a score of -0.1,
+  since praise in the same sentence pulls the score up), or a 1–2 star review of praise (half its
+  sentences positive, mean at least 0.3, no negative sentence with a complaint cue);
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
@@ -42,6 +43,7 @@ PROFILE_KEYS = (
 RESOLUTION_STATUSES = ("resolved", "open", "unknown")
 NEGATIVE_SENTENCE = -0.5  # a sentence this negative counts as a clear complaint
 POSITIVE_SENTENCE = 0.5
+MILD_NEGATIVE = -0.1  # a sentence that carries a complaint cue counts from this score down
 
 _CHURN = re.compile(
     r"\b(switch(ing|ed)? to|mov(e|ing) to|cancel+(ing|ed)? my (plan|subscription|account|membership)|"
@@ -246,7 +248,8 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     voice_part = _voice(voice, aspects)
     voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    _resolve(pains, voice, sentence_pains, acts)
+    _resolve(pains, voice, sentence_pains, acts, related)
+    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
@@ -444,7 +447,9 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
         if rating >= 4:
             # a complaint inside a happy review is nearly always announced ("but", "only problem",
             # "unfortunately"); requiring the cue keeps praise the model misreads from being flagged
-            bad = [r for r in group if r.score is not None and r.score <= NEGATIVE_SENTENCE
+            # a cued sentence that is only mildly negative still counts: the cue names the problem and the
+            # praise around it in the same sentence ("looks great - only problem: ...") pulls the score up
+            bad = [r for r in group if r.score is not None and r.score <= MILD_NEGATIVE
                    and COMPLAINT_CUE.search(r.text) and r.sentence_id not in motive_ids]
             if bad:
                 bad = [bad[i] for i in _order([r.score for r in bad])]
@@ -462,8 +467,11 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
                 ))
         elif (
             rating <= 2
-            and sum(1 for r in group if r.score is not None and r.score >= POSITIVE_SENTENCE) / len(group) >= 0.6
-            and all(r.score is not None and r.score > NEGATIVE_SENTENCE for r in group)
+            and all(r.score is not None for r in group)
+            and sum(1 for r in group if r.score >= POSITIVE_SENTENCE) / len(group) >= 0.5
+            and _mean([r.score for r in group]) >= 0.3
+            # no announced complaint: a clearly negative sentence without a cue may be misread praise
+            and not any(r.score <= NEGATIVE_SENTENCE and COMPLAINT_CUE.search(r.text) for r in group)
         ):
             needs.append(_need(
                 "rating_text_mismatch",
@@ -573,11 +581,12 @@ def _motives(voice, acts, motive_kinds) -> list[dict[str, Any]]:
     return out
 
 
-def _resolve(pains, voice, sentence_pains, acts) -> None:
+def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | None = None) -> None:
     """Add ``resolution`` to each pain point raised in support: per conversation, then for the pain point
     (its latest conversation).
 
-    A conversation is ``open`` when the pain comes up again later (another contact, a review, a post), else
+    A conversation is ``open`` when the pain comes up again later (another contact, a review, a post; a clear
+    complaint in the same or a closely related topic, ``related``, counts), else
     it reads the customer's closing turns after the complaint: a confirmed fix ("that worked", "fixed now")
     is ``resolved``, a turn that is still negative or says it is not fixed is ``open``, a promise to try is
     ``unknown``; thanks alone count as resolved when the turn is not negative. Pain points never raised
@@ -602,8 +611,9 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
             # raised again later: the same pain point, or a clear complaint in the same topic
             again = [r for r in mentions if r.conversation_id != conv and (r.sort_ns or 0) > end]
             if not again and p["topic_id"] is not None:
+                same = {p["topic_id"]} | set((related or {}).get(p["topic_id"], ()))
                 again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end
-                         and r.topic_id is not None and int(r.topic_id) == p["topic_id"]
+                         and r.topic_id is not None and int(r.topic_id) in same
                          and r.score is not None and r.score <= NEGATIVE_SENTENCE]
             if again:
                 status, reason, ev = "open", f"raised again in {again[0].channel} on {again[0].date}", again[0]
@@ -630,6 +640,48 @@ def _resolve(pains, voice, sentence_pains, acts) -> None:
                            "cases": cases}
 
 
+def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, set[int]] | None = None) -> None:
+    """Give each support conversation on the timeline in which the customer raised a problem its
+    ``resolution`` ({status, reason, pain_points}): the case status of its pain points (``_resolve``), or,
+    when its complaint belongs to no pain point (a one-off problem), the same reading on the conversation
+    itself: ``open`` when a clear complaint in the same topic comes up in a later contact, else the close."""
+    placed: dict[Any, dict[str, Any]] = {}
+    for p in pains:
+        for case in (p.get("resolution") or {}).get("cases", []):
+            entry = placed.setdefault(case["conversation_id"], {"status": case["status"], "reason": case["reason"],
+                                                                "pain_points": []})
+            entry["pain_points"].append(p["label"])
+    by_conversation: dict[Any, list] = defaultdict(list)
+    for r in voice:
+        if r.channel == "support" and not _is_missing(r.conversation_id):
+            by_conversation[r.conversation_id].append(r)
+    for c in timeline:
+        conv = c.get("conversation_id")
+        if conv is None:
+            continue
+        if conv in placed:
+            c["resolution"] = placed[conv]
+            continue
+        turns = sorted(by_conversation.get(conv, ()), key=lambda r: (r.sort_ns or 0, r.sentence_id))
+        # a problem was raised: a clearly negative sentence, or a close that says fixed or not fixed
+        raised = [r for r in turns if r.score is not None and r.score <= NEGATIVE_SENTENCE]
+        closes = {k for r in turns for k in acts.get(r.sentence_id, {}) if k in ("close_resolved", "close_open")}
+        if not raised and not closes:
+            continue  # a question, not a problem
+        raised = raised or turns[:1]
+        end = max((r.sort_ns or 0) for r in turns)
+        topics = {int(r.topic_id) for r in raised if r.topic_id is not None and int(r.topic_id) >= 0}
+        topics |= {t for tid in list(topics) for t in (related or {}).get(tid, ())}
+        again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end and r.topic_id is not None
+                 and int(r.topic_id) in topics and r.score is not None and r.score <= NEGATIVE_SENTENCE]
+        if again:
+            status, reason = "open", f"raised again in {again[0].channel} on {again[0].date}"
+        else:
+            start = min((r.sort_ns or 0) for r in raised)
+            status, reason, _ = _close_status([r for r in turns if (r.sort_ns or 0) >= start], acts)
+        c["resolution"] = {"status": status, "reason": reason, "pain_points": []}
+
+
 def _close_status(turns, acts) -> tuple[str, str, Any]:
     """(status, reason, evidence row) from a conversation's customer sentences after the complaint."""
     # the customer's last turn after the one that raised the problem is the close
@@ -649,6 +701,9 @@ def _close_status(turns, acts) -> tuple[str, str, Any]:
         return "unknown", "the customer will try the suggested fix", close[-1]
     if "close_thanks" in kinds and worst > -0.2:
         return "resolved", "the customer thanks the agent and raises nothing more", close[-1]
+    # no thanks, no fix, no promise to try, and a tone below neutral: the customer leaves unsatisfied
+    if scores and _mean(scores) < 0:
+        return "open", "the customer's last turn confirms nothing and reads negative", close[-1]
     return "unknown", "nothing in the customer's last turn says whether it was fixed", close[-1]
 
 
