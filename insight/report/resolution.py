@@ -31,7 +31,7 @@ def resolution_rates(profiles) -> dict[str, dict[str, Any]]:
 
 def stored_rates(store) -> dict[str, dict[str, Any]]:
     """Resolution rates from the store's profiles table (empty before the first analysis)."""
-    return resolution_rates(store.query("SELECT profile FROM profiles")["profile"])
+    return resolution_rates(store.profile_jsons())
 
 
 def resolution_text(rate: dict[str, Any] | None) -> str:
