@@ -31,7 +31,7 @@ from insight.store import Store
 
 
 def _has_edits_table(store: Store) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'topic_edits'"))
+    return store.has_table("topic_edits")
 
 
 def edits(store: Store) -> list[dict[str, Any]]:
@@ -51,12 +51,11 @@ def _record(store: Store, run_id: str, changes: list[dict[str, Any]]) -> None:
         return
     frame = pd.DataFrame([{"run_id": run_id, "topic_id": int(c["topic_id"]), "change": c["change"],
                            "detail": json.dumps(c["detail"], default=str)} for c in changes])
-    store._insert_frame("topic_changes", frame[["run_id", "topic_id", "change", "detail"]])
+    store.add_topic_changes(frame[["run_id", "topic_id", "change", "detail"]])
 
 
 def _topics(store: Store):
-    return store.query("SELECT topic_id, label, centroid, merged_into, size FROM topics WHERE status = 'active' "
-                       "ORDER BY topic_id")
+    return store.topic_tree(active_only=True, centroids=True)
 
 
 def _parents(topics) -> dict[int, int | None]:
@@ -106,14 +105,14 @@ def consolidate_topics(store: Store, run_id: str, params: AnalysisParams = DEFAU
                                                                          "distance": params.pain_merge_distance}})
     if updates:
         with store.transaction():
-            store.con.executemany("UPDATE topics SET merged_into = ?, updated_run = ? WHERE topic_id = ?", updates)
+            store.set_topic_parents(updates)
             _record(store, run_id, changes)
     return len(updates)
 
 
 def group_state(store: Store) -> tuple[set[int], dict[int, str]]:
     """(ignored topic ids, analyst labels per group parent) from the stored edits and topics."""
-    topics = store.query("SELECT topic_id, label, merged_into FROM topics")
+    topics = store.topic_tree()
     parents = _parents(topics)
     ignored_roots, labels = set(), {}
     for e in edits(store):
@@ -127,7 +126,7 @@ def group_state(store: Store) -> tuple[set[int], dict[int, str]]:
 
 # -- analyst commands -------------------------------------------------------------------------------
 def _check_ids(store: Store, ids: list[int], where: str) -> None:
-    known = set(int(t) for t in store.query("SELECT topic_id FROM topics WHERE status = 'active'")["topic_id"])
+    known = store.active_topic_ids()
     missing = [t for t in ids if t not in known]
     if missing:
         raise InputError(f"{where}: no topic {missing[0]} (got {missing[0]!r}). List them with `insight topics`.")
@@ -174,36 +173,32 @@ def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict
     from insight.stages.topics import describe_topics, theme_text
 
     _check_ids(store, [topic_id], "topics split")
-    rows = store.query(
-        "SELECT t.sentence_id, s.text, e.vector FROM sentence_topics t JOIN sentences s USING (sentence_id) "
-        "JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? ORDER BY t.sentence_id", [topic_id])
+    rows = store.sentences_of_topic(topic_id)
     if len(rows) < 4:
         raise InputError(f"topics split: topic {topic_id} has too few sentences to split (got {len(rows)}). "
                          "A split needs at least 4.")
     vecs = np.asarray(np.stack(rows["vector"].to_numpy()), dtype=np.float32)
     parts = KMeans(n_clusters=2, random_state=seed, n_init=4).fit_predict(vecs)
     keep = int(np.bincount(parts).argmax())
-    new_id = int(store.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
+    new_id = store.next_topic_id()
     labels = np.where(parts == keep, topic_id, new_id)
     texts = [theme_text(t) or t for t in rows["text"]]
-    used = set(store.query("SELECT label FROM topics WHERE topic_id <> ?", [topic_id])["label"])
+    used = store.topic_labels_except(topic_id)
     described = {t.topic_id: t for t in describe_topics(texts, labels, vecs, embedder=embedder, used=used,
                                                          languages=store.record_languages())}
     with store.run("topics split", {"topic_id": topic_id}) as run:
         run_id = run["run_id"]
-        old = store.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id]).iloc[0]
+        old = store.topic_row(topic_id).iloc[0]
         parent = None if pd.isna(old["merged_into"]) else int(old["merged_into"])
         moved = rows["sentence_id"][labels == new_id].tolist()
         new_topic = described[new_id]
         kept = described[topic_id]
         with store.transaction():
-            store.con.execute("UPDATE topics SET centroid = ?, size = ?, keywords = ?, updated_run = ? WHERE topic_id = ?",
-                              [kept.centroid.tolist(), kept.size, json.dumps(kept.keywords), run_id, topic_id])
+            store.update_topic_description(topic_id, kept.centroid.tolist(), kept.size, kept.keywords, run_id)
             frame = pd.DataFrame([{**new_topic.as_row(), "keywords": json.dumps(new_topic.keywords), "status": "active",
                                    "created_run": run_id, "updated_run": run_id, "merged_into": parent}])
-            store._insert_frame("topics", frame)
-            store.con.executemany("UPDATE sentence_topics SET topic_id = ?, run_id = ? WHERE sentence_id = ?",
-                                  [(new_id, run_id, sid) for sid in moved])
+            store.add_topics(frame)
+            store.reassign_sentences(new_id, moved, run_id)
             _record(store, run_id, [
                 {"topic_id": topic_id, "change": "split", "detail": {"into": [topic_id, new_id], "kept": int(kept.size),
                                                                      "moved": len(moved)}},
@@ -222,7 +217,7 @@ def reapply(store: Store, run_id: str) -> int:
 
 
 def _apply(store: Store, run_id: str, todo: list[dict[str, Any]], *, record_unchanged: bool = True) -> int:
-    topics = store.query("SELECT topic_id, label, merged_into FROM topics")
+    topics = store.topic_tree()
     parents = _parents(topics)
     labels = dict(zip(topics["topic_id"].astype(int), topics["label"], strict=True))
     changes, merge_updates, label_updates = [], [], []
@@ -253,10 +248,9 @@ def _apply(store: Store, run_id: str, todo: list[dict[str, Any]], *, record_unch
     if merge_updates or label_updates or changes:
         with store.transaction():
             if merge_updates:
-                store.con.executemany("UPDATE topics SET merged_into = ?, updated_run = ? WHERE topic_id = ?",
-                                      merge_updates)
+                store.set_topic_parents(merge_updates)
             if label_updates:
-                store.con.executemany("UPDATE topics SET label = ?, updated_run = ? WHERE topic_id = ?", label_updates)
+                store.set_topic_labels(label_updates)
             _record(store, run_id, _dedupe(changes))
     return len(changes)
 

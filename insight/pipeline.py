@@ -46,10 +46,7 @@ def _progress(progress) -> Progress:
 
 def sentences_for(store: Store, record_ids: list[str]):
     """The sentences of these records, each with its record's language (the sentiment stage routes on it)."""
-    return store.query(
-        "SELECT s.*, r.language FROM sentences s JOIN records r USING (record_id) "
-        "WHERE list_contains(?, s.record_id) ORDER BY s.record_id, s.idx", [record_ids]
-    )
+    return store.sentences_with_language(record_ids)
 
 
 def analyze(
@@ -77,7 +74,7 @@ def analyze(
 
     if rescore is not None and rescore != "all" and rescore not in RESCORABLE:
         raise InputError(f"analyze: cannot rescore this stage (got {rescore!r}). Use one of {', '.join(RESCORABLE)} or all.")
-    if not store.scalar("SELECT count(*) FROM records"):
+    if not store.record_count():
         raise InputError(f"{store.path}: nothing to analyse: ingest files first (got 0 records). "
                          "Run `insight ingest reviews FILE --db ...` (or transcripts, social).")
     current = resources.stage_models()
@@ -165,8 +162,8 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
     (made before the choice existed). ``wanted`` (or $INSIGHT_EMBEDDER) must agree with what is stored;
     with nothing stored it is chosen (else ``auto_embedder``: by the languages of the customer voice),
     and written when ``record``."""
-    stored = store.scalar("SELECT value FROM meta WHERE key = ?", [EMBEDDER_KEY])
-    if stored is None and store.scalar("SELECT count(*) FROM embeddings"):
+    stored = store.meta_value(EMBEDDER_KEY)
+    if stored is None and store.embedding_count():
         stored = LEGACY_EMBEDDER
     explicit = wanted or os.environ.get("INSIGHT_EMBEDDER")
     if stored is not None:
@@ -183,9 +180,7 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
     else:
         chosen = auto_embedder(store)
     if record:
-        with store.transaction():
-            store.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                              [EMBEDDER_KEY, chosen])
+        store.set_meta(EMBEDDER_KEY, chosen)
     return chosen
 
 
@@ -195,8 +190,7 @@ def auto_embedder(store: Store) -> str:
     another supported language)."""
     from insight.ingest.language import embedder_for_languages
 
-    rows = store.con.execute("SELECT language, count(*) FROM records WHERE speaker = 'customer' GROUP BY language").fetchall()
-    return resources.embedder_name(embedder_for_languages(dict(rows)))
+    return resources.embedder_name(embedder_for_languages(store.customer_voice_languages()))
 
 
 def resolve_languages(store: Store) -> int:
@@ -207,29 +201,18 @@ def resolve_languages(store: Store) -> int:
     changed. Returns how many were settled."""
     from insight.ingest.language import SUPPORTED, fallback_languages
 
-    open_ = store.query(
-        "SELECT r.record_id, r.customer_id, r.conversation_id, r.text, r.language FROM records r "
-        "WHERE r.speaker = 'customer' AND (r.language IS NULL OR NOT list_contains(?, r.language)) AND NOT EXISTS "
-        "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)", [list(SUPPORTED)]
-    )
+    open_ = store.records_to_place(list(SUPPORTED))
     if len(open_) == 0:
         return 0
     customers = sorted({c for c in open_["customer_id"] if isinstance(c, str) and c})
     conversations = sorted({c for c in open_["conversation_id"] if isinstance(c, str) and c})
-    context = store.query(
-        "SELECT record_id, customer_id, conversation_id, text, language FROM records "
-        "WHERE list_contains(?, language) AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
-        [list(SUPPORTED), customers, conversations],
-    )
-    attributes = {cid: json.loads(a) for cid, a in store.con.execute(
-        "SELECT customer_id, attributes FROM customers WHERE list_contains(?, customer_id)", [customers]).fetchall()}
+    context = store.language_context(list(SUPPORTED), customers, conversations)
+    attributes = store.customer_attributes(customers)
     import pandas as pd
 
     settled = fallback_languages(pd.concat([open_, context], ignore_index=True), attributes)
     if settled:
-        with store.transaction():
-            store.con.executemany("UPDATE records SET language = ? WHERE record_id = ?",
-                                  [(lang, rid) for rid, lang in sorted(settled.items())])
+        store.set_record_languages(settled)
     return len(settled)
 
 
@@ -242,8 +225,7 @@ def _with_vectors(store: Store, sents):
         return sents
     if store_embedder(store) != resources.embedder_name("embed.all-minilm-l6-v2.v1"):
         return sents.assign(vector=[None] * len(sents))
-    vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)",
-                          [list(sents["sentence_id"])])
+    vectors = store.vectors_for(list(sents["sentence_id"]))
     by_id = dict(zip(vectors["sentence_id"], vectors["vector"], strict=True))
     return sents.assign(vector=[by_id.get(sid) for sid in sents["sentence_id"]])
 
@@ -304,12 +286,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     from insight.stages.labels import class_keywords, readable_label
     from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, theme_text
 
-    new = store.query(
-        "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
-        "WHERE NOT EXISTS (SELECT 1 FROM sentence_topics t WHERE t.sentence_id = s.sentence_id) "
-        "ORDER BY s.sentence_id"
-    )
-    existing = store.query("SELECT topic_id, label, centroid, size FROM topics WHERE status = 'active' ORDER BY topic_id")
+    new = store.sentences_without_topic()
+    existing = store.active_topics(centroids=True).rename(columns={"vector": "centroid"})
     before = dict(zip(existing["topic_id"], existing["size"], strict=True))
     changes: list[dict[str, Any]] = []
     if len(new) == 0:
@@ -318,7 +296,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     themeless = new[[t is None for t in themes]]
     if len(themeless):  # content-free sentences are settled once, never clustered
         with store.transaction():
-            store._insert_frame("sentence_topics", pd.DataFrame({
+            store.assign_sentences(pd.DataFrame({
                 "sentence_id": themeless["sentence_id"], "record_id": themeless["record_id"],
                 "topic_id": NO_THEME, "probability": 0.0, "run_id": run_id}))
     keep = [t is not None for t in themes]
@@ -361,21 +339,18 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     if len(topics_frame):
         topics_frame["keywords"] = topics_frame["keywords"].map(json.dumps)
     with store.transaction():
-        store._insert_frame("topics", topics_frame)
-        store._insert_frame("sentence_topics", assigned)
+        store.add_topics(topics_frame)
+        store.assign_sentences(assigned)
 
     # genuinely new themes among the outliers
     n_new_topics = 0
-    pool = store.query(
-        "SELECT t.sentence_id, t.record_id, s.text, e.vector FROM sentence_topics t JOIN sentences s USING (sentence_id) "
-        "JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? ORDER BY t.sentence_id", [OUTLIER]
-    )
+    pool = store.sentences_in_topic(OUTLIER)
     if len(existing) and len(pool) >= 30:
         pool_vecs = _load_vectors(pool)
         td = discoverer(len(pool)).fit([theme_text(t) or t for t in pool["text"]], pool_vecs)
-        all_cents = _load_vectors(store.query("SELECT centroid AS vector FROM topics ORDER BY topic_id"))
-        next_id = int(store.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
-        used = set(store.query("SELECT label FROM topics")["label"])
+        all_cents = _load_vectors(store.topic_centroids())
+        next_id = store.next_topic_id()
+        used = store.topic_labels()
         new_rows, moves = [], []
         for t in td.topics_:
             if len(all_cents) and float((all_cents @ t.centroid).max()) >= params.novelty_threshold:
@@ -399,73 +374,36 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             frame = pd.DataFrame(new_rows)
             frame["keywords"] = frame["keywords"].map(json.dumps)
             with store.transaction():
-                store._insert_frame("topics", frame)
-                store.con.executemany(
-                    "UPDATE sentence_topics SET topic_id = ?, probability = ? WHERE sentence_id = ?", moves
-                )
+                store.add_topics(frame)
+                store.move_sentences(moves)
 
     # sizes and what changed
-    sizes = store.query("SELECT topic_id, count(*) AS n FROM sentence_topics WHERE topic_id >= 0 GROUP BY topic_id")
-    size_map = dict(zip(sizes["topic_id"], sizes["n"], strict=True))
+    size_map = store.assigned_topic_sizes()
     with store.transaction():
         for tid, n in size_map.items():
             old = before.get(tid)
             if old is not None and n != old:
                 changes.append({"topic_id": int(tid), "change": "grown" if n > old else "shrunk",
                                 "detail": {"from": int(old), "to": int(n)}})
-            store.con.execute("UPDATE topics SET size = ?, updated_run = ? WHERE topic_id = ? AND size <> ?",
-                              [int(n), run_id, int(tid), int(n)])
+            store.set_topic_size(tid, n, run_id)
         if changes:
             frame = pd.DataFrame([{**c, "run_id": run_id, "detail": json.dumps(c["detail"])} for c in changes])
-            store._insert_frame("topic_changes", frame[["run_id", "topic_id", "change", "detail"]])
-    n_topics = int(store.scalar("SELECT count(*) FROM topics WHERE status = 'active'"))
+            store.add_topic_changes(frame[["run_id", "topic_id", "change", "detail"]])
+    n_topics = store.active_topic_count()
     return {"assigned": len(new), "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics,
             "no_theme": len(themeless)}
 
 
 # -- pain points and profiles ----------------------------------------------------------------------
-VOICE_SQL = """
-SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, ss.language, r.customer_id, r.channel,
-       r.created_at, r.rating,
-       r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
-       ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
-       ss.emo_surprise, ss.emo_trust,
-       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
-       ds.label AS record_label, ds.score AS record_score
-FROM sentences s
-JOIN records r USING (record_id)
-LEFT JOIN sentence_sentiment ss USING (sentence_id)
-LEFT JOIN doc_sentiment ds USING (record_id)
-LEFT JOIN sentence_topics st USING (sentence_id)
-LEFT JOIN topics tp ON tp.topic_id = st.topic_id
-WHERE r.speaker = 'customer'
-ORDER BY r.created_at, s.record_id, s.idx
-"""
-ASPECTS_SQL = """
-SELECT a.*, r.customer_id, r.channel, r.created_at FROM aspects a JOIN records r USING (record_id)
-ORDER BY a.aspect_id
-"""
-
-
 def load_frames(store: Store) -> dict[str, Any]:
-    voice = store.query(VOICE_SQL)
-    aspects = store.query(ASPECTS_SQL)
-    records = store.query(
-        "SELECT record_id, customer_id, channel, created_at, rating, conversation_id, platform, product, speaker "
-        "FROM records WHERE speaker = 'customer' ORDER BY created_at, record_id"
-    )
-    attributes = {cid: json.loads(a) for cid, a in store.con.execute("SELECT customer_id, attributes FROM customers").fetchall()}
-    identities: dict[str, list[dict[str, Any]]] = {}
-    for ident, kind, platform, cid in store.con.execute(
-        "SELECT identifier, kind, platform, customer_id FROM identities ORDER BY identifier"
-    ).fetchall():
-        identities.setdefault(cid, []).append({"identifier": ident, "kind": kind, "platform": platform})
-    has_acts = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sentence_acts'")
-    acts = store.query(  # a store written before the acts stage (opened read-only) has no such table
-        "SELECT sentence_id, act, object, detail FROM sentence_acts ORDER BY sentence_id, act" if has_acts else
-        "SELECT NULL::VARCHAR AS sentence_id, NULL::VARCHAR AS act, NULL::VARCHAR AS object, "
-        "NULL::VARCHAR AS detail WHERE false"
-    )
+    """What the pain-point and profile stages read: the customer voice (one row per sentence, with its
+    sentiment, record sentiment and topic), aspects, records, CRM attributes, identities and acts."""
+    voice = store.voice_frame()
+    aspects = store.aspects_frame()
+    records = store.customer_records()
+    attributes = store.customer_attributes()
+    identities = store.identities_by_customer()
+    acts = store.sentence_acts()
     return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities,
             "acts": acts}
 
@@ -475,7 +413,7 @@ RELATED_TOPIC_SIMILARITY = DEFAULT_PARAMS.related_topic_similarity
 
 def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) -> dict[int, set[int]]:
     """Topic id -> ids of topics whose centroids are at least ``threshold`` cosine-similar."""
-    topics = store.query("SELECT topic_id, centroid AS vector FROM topics WHERE status = 'active' ORDER BY topic_id")
+    topics = store.topic_centroids(active_only=True)
     if len(topics) == 0:
         return {}
     vectors = _load_vectors(topics)
@@ -508,7 +446,7 @@ def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
     if not len(motives):
         return {}
     ids = list(motives["sentence_id"])
-    vectors = store.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)", [ids])
+    vectors = store.vectors_for(ids)
     by_id = dict(zip(vectors["sentence_id"], _load_vectors(vectors), strict=True)) if len(vectors) else {}
     frames = dict(zip(motives["sentence_id"], motives["detail"], strict=True))
     ids = [i for i in ids if i in by_id]
@@ -534,7 +472,7 @@ def pain_inputs(store: Store) -> dict[str, Any]:
     from insight import curation
 
     ignored, group_labels = curation.group_state(store)
-    profiles = store.query("SELECT customer_id, profile FROM profiles")
+    profiles = store.profiles_frame()
     return {"ignored": ignored, "group_labels": group_labels,
             "churn_customers": churn_customers(profiles) if len(profiles) else None}
 
@@ -577,11 +515,7 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))
-    with store.transaction():
-        store.con.execute("DELETE FROM pain_points")
-        store.con.execute("DELETE FROM pain_mentions")
-        store._insert_frame("pain_points", stored)
-        store._insert_frame("pain_mentions", mentions)
+    store.replace_pain_points(stored, mentions)
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))
     store.replace_table("profiles", stored_profiles)

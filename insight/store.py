@@ -673,6 +673,51 @@ class Store:
     def topic_edits(self):
         return self.query("SELECT action, topic_ids, label, run_id FROM topic_edits ORDER BY created_at, edit_id")
 
+    # -- analyst topic edits (insight.curation) ------------------------------------------------------------
+    def has_table(self, name: str) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
+
+    def topic_tree(self, *, active_only: bool = False, centroids: bool = False):
+        """topic_id, label, merged_into (and size, centroid) of every topic, or of the active ones."""
+        extra = ", centroid, size" if centroids else ""
+        where = " WHERE status = 'active'" if active_only else ""
+        return self.query(f"SELECT topic_id, label, merged_into{extra} FROM topics{where} ORDER BY topic_id")
+
+    def active_topic_ids(self) -> set[int]:
+        return {int(r[0]) for r in self.con.execute("SELECT topic_id FROM topics WHERE status = 'active'").fetchall()}
+
+    def set_topic_parents(self, updates: list[tuple[int, str, int]]) -> None:
+        """(merged_into, run_id, topic_id) updates; the caller holds the transaction."""
+        self.con.executemany("UPDATE topics SET merged_into = ?, updated_run = ? WHERE topic_id = ?", updates)
+
+    def set_topic_labels(self, updates: list[tuple[str, str, int]]) -> None:
+        """(label, run_id, topic_id) updates; the caller holds the transaction."""
+        self.con.executemany("UPDATE topics SET label = ?, updated_run = ? WHERE topic_id = ?", updates)
+
+    def sentences_of_topic(self, topic_id: int):
+        """sentence_id, text, vector of one topic's sentences."""
+        return self.query("SELECT t.sentence_id, s.text, e.vector FROM sentence_topics t JOIN sentences s "
+                          "USING (sentence_id) JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? "
+                          "ORDER BY t.sentence_id", [topic_id])
+
+    def topic_labels_except(self, topic_id: int) -> set[str]:
+        return set(self.query("SELECT label FROM topics WHERE topic_id <> ?", [topic_id])["label"])
+
+    def topic_row(self, topic_id: int):
+        """label, merged_into of one topic (a one-row frame)."""
+        return self.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id])
+
+    def update_topic_description(self, topic_id: int, centroid: list[float], size: int, keywords: list[str],
+                                 run_id: str) -> None:
+        """A topic's centroid, size and keywords after a split; the caller holds the transaction."""
+        self.con.execute("UPDATE topics SET centroid = ?, size = ?, keywords = ?, updated_run = ? WHERE topic_id = ?",
+                         [centroid, int(size), json.dumps(keywords), run_id, topic_id])
+
+    def reassign_sentences(self, topic_id: int, sentence_ids: list[str], run_id: str) -> None:
+        """Move these sentences to ``topic_id``; the caller holds the transaction."""
+        self.con.executemany("UPDATE sentence_topics SET topic_id = ?, run_id = ? WHERE sentence_id = ?",
+                             [(topic_id, run_id, sid) for sid in sentence_ids])
+
     # -- named reads for the CLI, the reports and the API (SQL stays in this module) ------------------
     def rejects_listing(self):
         """Every reject: source_file, line, last_line, field, value, reason, channel (by file and line)."""
@@ -725,6 +770,178 @@ class Store:
         """The last analysis's pain points by rank (JSON columns as text) and their mentions."""
         return (self.query("SELECT * FROM pain_points ORDER BY rank"),
                 self.query("SELECT pain_id, sentence_id, record_id FROM pain_mentions"))
+
+    # -- the analysis pipeline's reads and writes (insight.pipeline) -------------------------------------
+    def record_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM records"))
+
+    def sentences_with_language(self, record_ids: list[str]):
+        """The sentences of these records, each with its record's language."""
+        return self.query("SELECT s.*, r.language FROM sentences s JOIN records r USING (record_id) "
+                          "WHERE list_contains(?, s.record_id) ORDER BY s.record_id, s.idx", [record_ids])
+
+    def meta_value(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM meta WHERE key = ?", [key])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                             [key, value])
+
+    def embedding_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM embeddings"))
+
+    def customer_voice_languages(self) -> dict[Any, int]:
+        """Language -> number of customer-voice records (None for records without one)."""
+        return dict(self.con.execute(
+            "SELECT language, count(*) FROM records WHERE speaker = 'customer' GROUP BY language").fetchall())
+
+    def records_to_place(self, supported: list[str]):
+        """Customer-voice records not yet through the nlp stage whose language is missing or not in ``supported``."""
+        return self.query(
+            "SELECT r.record_id, r.customer_id, r.conversation_id, r.text, r.language FROM records r "
+            "WHERE r.speaker = 'customer' AND (r.language IS NULL OR NOT list_contains(?, r.language)) AND NOT EXISTS "
+            "(SELECT 1 FROM stage_done d WHERE d.stage = 'nlp' AND d.record_id = r.record_id)", [supported])
+
+    def language_context(self, supported: list[str], customers: list[str], conversations: list[str]):
+        """Records in a ``supported`` language from these customers or conversations."""
+        return self.query(
+            "SELECT record_id, customer_id, conversation_id, text, language FROM records "
+            "WHERE list_contains(?, language) AND (list_contains(?, customer_id) OR list_contains(?, conversation_id))",
+            [supported, customers, conversations])
+
+    def customer_attributes(self, customer_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Customer id -> CRM attributes (all customers, or these)."""
+        if customer_ids is None:
+            rows = self.con.execute("SELECT customer_id, attributes FROM customers").fetchall()
+        else:
+            rows = self.con.execute("SELECT customer_id, attributes FROM customers WHERE list_contains(?, customer_id)",
+                                    [customer_ids]).fetchall()
+        return {cid: json.loads(a) for cid, a in rows}
+
+    def set_record_languages(self, languages: dict[str, str]) -> None:
+        with self.transaction():
+            self.con.executemany("UPDATE records SET language = ? WHERE record_id = ?",
+                                 [(lang, rid) for rid, lang in sorted(languages.items())])
+
+    def vectors_for(self, sentence_ids: list[str]):
+        """sentence_id, vector of the stored embeddings of these sentences."""
+        return self.query("SELECT sentence_id, vector FROM embeddings WHERE list_contains(?, sentence_id)",
+                          [sentence_ids])
+
+    def sentences_without_topic(self):
+        """Embedded sentences with no topic assignment yet (sentence_id, record_id, text, vector)."""
+        return self.query(
+            "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
+            "WHERE NOT EXISTS (SELECT 1 FROM sentence_topics t WHERE t.sentence_id = s.sentence_id) "
+            "ORDER BY s.sentence_id")
+
+    def sentences_in_topic(self, topic_id: int):
+        """The sentences assigned to one topic id (the outliers too), with text and vector."""
+        return self.query(
+            "SELECT t.sentence_id, t.record_id, s.text, e.vector FROM sentence_topics t JOIN sentences s "
+            "USING (sentence_id) JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? ORDER BY t.sentence_id",
+            [topic_id])
+
+    def topic_centroids(self, *, active_only: bool = False):
+        """topic_id and centroid (as ``vector``) of every topic, or of the active ones."""
+        where = "WHERE status = 'active' " if active_only else ""
+        return self.query(f"SELECT topic_id, centroid AS vector FROM topics {where}ORDER BY topic_id")
+
+    def next_topic_id(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
+
+    def topic_labels(self) -> set[str]:
+        return set(self.query("SELECT label FROM topics")["label"])
+
+    def add_topics(self, topics) -> None:
+        """Insert topic rows (keywords as JSON text); the caller holds the transaction."""
+        self._insert_frame("topics", topics)
+
+    def assign_sentences(self, assignments) -> None:
+        """Insert sentence_topics rows; the caller holds the transaction."""
+        self._insert_frame("sentence_topics", assignments)
+
+    def move_sentences(self, moves: list[tuple[int, float, str]]) -> None:
+        """(topic_id, probability, sentence_id) updates; the caller holds the transaction."""
+        self.con.executemany("UPDATE sentence_topics SET topic_id = ?, probability = ? WHERE sentence_id = ?", moves)
+
+    def assigned_topic_sizes(self) -> dict[int, int]:
+        rows = self.con.execute(
+            "SELECT topic_id, count(*) FROM sentence_topics WHERE topic_id >= 0 GROUP BY topic_id").fetchall()
+        return {int(t): int(n) for t, n in rows}
+
+    def set_topic_size(self, topic_id: int, size: int, run_id: str) -> None:
+        self.con.execute("UPDATE topics SET size = ?, updated_run = ? WHERE topic_id = ? AND size <> ?",
+                         [int(size), run_id, int(topic_id), int(size)])
+
+    def add_topic_changes(self, changes) -> None:
+        """Insert topic_changes rows (run_id, topic_id, change, detail JSON); the caller holds the transaction."""
+        self._insert_frame("topic_changes", changes)
+
+    def active_topic_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM topics WHERE status = 'active'"))
+
+    def voice_frame(self):
+        """One row per customer-voice sentence: its text, lemmas and noun chunks, its record (customer,
+        channel, date, rating, product, conversation), its sentiment and emotions, its record's document
+        sentiment (``record_label``, ``record_score``) and its topic and topic group."""
+        return self.query("""
+SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, ss.language, r.customer_id, r.channel,
+       r.created_at, r.rating,
+       r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
+       ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
+       ss.emo_surprise, ss.emo_trust,
+       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
+       ds.label AS record_label, ds.score AS record_score
+FROM sentences s
+JOIN records r USING (record_id)
+LEFT JOIN sentence_sentiment ss USING (sentence_id)
+LEFT JOIN doc_sentiment ds USING (record_id)
+LEFT JOIN sentence_topics st USING (sentence_id)
+LEFT JOIN topics tp ON tp.topic_id = st.topic_id
+WHERE r.speaker = 'customer'
+ORDER BY r.created_at, s.record_id, s.idx
+""")
+
+    def aspects_frame(self):
+        """Every aspect mention with its record's customer, channel and date."""
+        return self.query("SELECT a.*, r.customer_id, r.channel, r.created_at FROM aspects a JOIN records r "
+                          "USING (record_id) ORDER BY a.aspect_id")
+
+    def customer_records(self):
+        """The customer-voice records in time order (the profile stage's record view)."""
+        return self.query(
+            "SELECT record_id, customer_id, channel, created_at, rating, conversation_id, platform, product, speaker "
+            "FROM records WHERE speaker = 'customer' ORDER BY created_at, record_id")
+
+    def identities_by_customer(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for ident, kind, platform, cid in self.con.execute(
+            "SELECT identifier, kind, platform, customer_id FROM identities ORDER BY identifier"
+        ).fetchall():
+            out.setdefault(cid, []).append({"identifier": ident, "kind": kind, "platform": platform})
+        return out
+
+    def sentence_acts(self):
+        """sentence_id, act, object, detail; empty for a store written before the acts stage (read-only)."""
+        has_acts = self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sentence_acts'")
+        return self.query(
+            "SELECT sentence_id, act, object, detail FROM sentence_acts ORDER BY sentence_id, act" if has_acts else
+            "SELECT NULL::VARCHAR AS sentence_id, NULL::VARCHAR AS act, NULL::VARCHAR AS object, "
+            "NULL::VARCHAR AS detail WHERE false")
+
+    def profiles_frame(self):
+        """customer_id, profile (JSON text) of every stored profile."""
+        return self.query("SELECT customer_id, profile FROM profiles")
+
+    def replace_pain_points(self, pains, mentions) -> None:
+        """The last analysis's pain points and mentions, replaced in one transaction."""
+        with self.transaction():
+            self.con.execute("DELETE FROM pain_points")
+            self.con.execute("DELETE FROM pain_mentions")
+            self._insert_frame("pain_points", pains)
+            self._insert_frame("pain_mentions", mentions)
 
     def counts(self) -> dict[str, int]:
         out = {}
