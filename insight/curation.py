@@ -55,7 +55,7 @@ def _record(store: Store, run_id: str, changes: list[dict[str, Any]]) -> None:
 
 
 def _topics(store: Store):
-    return store.topic_tree(active_only=True, centroids=True)
+    return store.active_topics(centroids=True)
 
 
 def _parents(topics) -> dict[int, int | None]:
@@ -85,7 +85,7 @@ def consolidate_topics(store: Store, run_id: str, params: AnalysisParams = DEFAU
     if len(topics) < 2:
         return 0
     ids = [int(t) for t in topics["topic_id"]]
-    cents = np.asarray(np.stack(topics["centroid"].to_numpy()), dtype=np.float32)
+    cents = np.asarray(np.stack(topics["vector"].to_numpy()), dtype=np.float32)
     groups = consolidate(ids, cents, distance=params.pain_merge_distance,
                          weights=topics["size"].fillna(1).to_numpy(dtype=float))
     parents = _parents(topics)
@@ -173,7 +173,7 @@ def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict
     from insight.stages.topics import describe_topics, theme_text
 
     _check_ids(store, [topic_id], "topics split")
-    rows = store.sentences_of_topic(topic_id)
+    rows = store.sentences_in_topic(topic_id)
     if len(rows) < 4:
         raise InputError(f"topics split: topic {topic_id} has too few sentences to split (got {len(rows)}). "
                          "A split needs at least 4.")
@@ -183,12 +183,12 @@ def split(store: Store, topic_id: int, *, embedder=None, seed: int = 42) -> dict
     new_id = store.next_topic_id()
     labels = np.where(parts == keep, topic_id, new_id)
     texts = [theme_text(t) or t for t in rows["text"]]
-    used = store.topic_labels_except(topic_id)
+    used = store.topic_labels(except_id=topic_id)
     described = {t.topic_id: t for t in describe_topics(texts, labels, vecs, embedder=embedder, used=used,
                                                          languages=store.record_languages())}
     with store.run("topics split", {"topic_id": topic_id}) as run:
         run_id = run["run_id"]
-        old = store.topic_row(topic_id).iloc[0]
+        old = store.topic(topic_id)
         parent = None if pd.isna(old["merged_into"]) else int(old["merged_into"])
         moved = rows["sentence_id"][labels == new_id].tolist()
         new_topic = described[new_id]

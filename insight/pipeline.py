@@ -241,7 +241,7 @@ def stale_models(store: Store, current: dict[str, str], *, skip=()) -> dict[str,
     return out
 
 
-def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: bool, make_frames,
+def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: Progress | bool, make_frames,
                *, model: str | None = None, rescore: bool = False) -> int:
     """Run ``stage`` over the records pending for it, batch by batch; with ``rescore``, also over those
     it did with a model other than ``model`` (their rows are replaced in the same transaction)."""
@@ -287,7 +287,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, theme_text
 
     new = store.sentences_without_topic()
-    existing = store.active_topics(centroids=True).rename(columns={"vector": "centroid"})
+    existing = store.active_topics(centroids=True)
     before = dict(zip(existing["topic_id"], existing["size"], strict=True))
     changes: list[dict[str, Any]] = []
     if len(new) == 0:
@@ -330,7 +330,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
         labels[fit_idx] = td.labels_
     else:
         ids = list(existing["topic_id"])
-        cents = _load_vectors(existing.rename(columns={"centroid": "vector"}))
+        cents = _load_vectors(existing)
         labels, sims = assign(vectors, ids, cents, threshold=params.assign_threshold)
 
     assigned = pd.DataFrame({"sentence_id": new["sentence_id"], "record_id": new["record_id"],
@@ -413,7 +413,7 @@ RELATED_TOPIC_SIMILARITY = DEFAULT_PARAMS.related_topic_similarity
 
 def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) -> dict[int, set[int]]:
     """Topic id -> ids of topics whose centroids are at least ``threshold`` cosine-similar."""
-    topics = store.topic_centroids(active_only=True)
+    topics = store.active_topics(centroids=True)
     if len(topics) == 0:
         return {}
     vectors = _load_vectors(topics)

@@ -154,10 +154,9 @@ ASPECT_POLARITY_DIR = "sentiment-minilm"
 def load_aspect_polarity(device: str | None = None):
     """The model that reads the polarity toward an aspect term (sentence pairs), English."""
     force_offline()
-    from insight.modelling._loading import models_root
     from insight.modelling.sentiment import SentimentModel
 
-    return SentimentModel.load(models_root() / ASPECT_POLARITY_DIR, device=device)
+    return SentimentModel.load(models_dir() / ASPECT_POLARITY_DIR, device=device)
 
 
 @functools.cache
@@ -172,21 +171,26 @@ def load_aspects(device: str | None = None):
 STAGE_MODEL_DIRS = {"sentiment": ("sentiment-e5",), "aspects": ("aspects-minilm", ASPECT_POLARITY_DIR)}
 
 
+def _model_meta(folder: str) -> dict[str, Any] | None:
+    """A shipped model folder's ``insight_model.json``, or None when it is missing or unreadable."""
+    from insight.modelling._loading import META_FILE
+
+    try:
+        return json.loads((models_dir() / folder / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def stage_models() -> dict[str, str]:
     """``{stage: "name@version"}`` of the shipped models each stage runs (read from their metadata,
     nothing loaded; "+" joins two models; a missing folder reads ``<folder>@missing``)."""
-    from insight.modelling._loading import META_FILE, models_root
-
     out = {}
     for stage, folders in STAGE_MODEL_DIRS.items():
         parts = []
         for folder in folders:
-            try:
-                meta = json.loads((models_root() / folder / META_FILE).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                parts.append(f"{folder}@missing")
-                continue
-            parts.append(f"{meta.get('name', folder)}@{meta.get('version', 'unknown')}")
+            meta = _model_meta(folder)
+            parts.append(f"{folder}@missing" if meta is None
+                         else f"{meta.get('name', folder)}@{meta.get('version', 'unknown')}")
         out[stage] = "+".join(parts)
     return out
 
@@ -240,15 +244,12 @@ def model_inventory(verify: bool = False) -> list[dict[str, Any]]:
     the sha256 recorded at build time ("ok", "MISMATCH: file", or "not recorded" in a checkout)."""
     import hashlib
 
-    from insight.modelling._loading import META_FILE, models_root
-
     out = []
     for stage, folders in STAGE_MODEL_DIRS.items():
         for folder in folders:
-            path = models_root() / folder
-            try:
-                meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            path = models_dir() / folder
+            meta = _model_meta(folder)
+            if meta is None:
                 out.append({"stage": stage, "folder": folder, "path": str(path), "name": None, "version": None,
                             "check": "missing"})
                 continue
@@ -258,15 +259,12 @@ def model_inventory(verify: bool = False) -> list[dict[str, Any]]:
                 sums = meta.get("sha256") or {}
                 bad = []
                 for name, digest in sorted(sums.items()):
-                    h = hashlib.sha256()
                     try:
                         with (path / name).open("rb") as fh:
-                            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                                h.update(block)
+                            ok = hashlib.file_digest(fh, "sha256").hexdigest() == digest
                     except OSError:
-                        bad.append(name)
-                        continue
-                    if h.hexdigest() != digest:
+                        ok = False
+                    if not ok:
                         bad.append(name)
                 row["check"] = ("MISMATCH: " + ", ".join(bad)) if bad else ("ok" if sums else "not recorded")
             out.append(row)

@@ -677,11 +677,9 @@ class Store:
     def has_table(self, name: str) -> bool:
         return bool(self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
 
-    def topic_tree(self, *, active_only: bool = False, centroids: bool = False):
-        """topic_id, label, merged_into (and size, centroid) of every topic, or of the active ones."""
-        extra = ", centroid, size" if centroids else ""
-        where = " WHERE status = 'active'" if active_only else ""
-        return self.query(f"SELECT topic_id, label, merged_into{extra} FROM topics{where} ORDER BY topic_id")
+    def topic_tree(self):
+        """topic_id, label, merged_into of every topic (any status), by id."""
+        return self.query("SELECT topic_id, label, merged_into FROM topics ORDER BY topic_id")
 
     def active_topic_ids(self) -> set[int]:
         return {int(r[0]) for r in self.con.execute("SELECT topic_id FROM topics WHERE status = 'active'").fetchall()}
@@ -693,19 +691,6 @@ class Store:
     def set_topic_labels(self, updates: list[tuple[str, str, int]]) -> None:
         """(label, run_id, topic_id) updates; the caller holds the transaction."""
         self.con.executemany("UPDATE topics SET label = ?, updated_run = ? WHERE topic_id = ?", updates)
-
-    def sentences_of_topic(self, topic_id: int):
-        """sentence_id, text, vector of one topic's sentences."""
-        return self.query("SELECT t.sentence_id, s.text, e.vector FROM sentence_topics t JOIN sentences s "
-                          "USING (sentence_id) JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? "
-                          "ORDER BY t.sentence_id", [topic_id])
-
-    def topic_labels_except(self, topic_id: int) -> set[str]:
-        return set(self.query("SELECT label FROM topics WHERE topic_id <> ?", [topic_id])["label"])
-
-    def topic_row(self, topic_id: int):
-        """label, merged_into of one topic (a one-row frame)."""
-        return self.query("SELECT label, merged_into FROM topics WHERE topic_id = ?", [topic_id])
 
     def update_topic_description(self, topic_id: int, centroid: list[float], size: int, keywords: list[str],
                                  run_id: str) -> None:
@@ -843,16 +828,16 @@ class Store:
             "USING (sentence_id) JOIN embeddings e USING (sentence_id) WHERE t.topic_id = ? ORDER BY t.sentence_id",
             [topic_id])
 
-    def topic_centroids(self, *, active_only: bool = False):
-        """topic_id and centroid (as ``vector``) of every topic, or of the active ones."""
-        where = "WHERE status = 'active' " if active_only else ""
-        return self.query(f"SELECT topic_id, centroid AS vector FROM topics {where}ORDER BY topic_id")
+    def topic_centroids(self):
+        """topic_id and centroid (as ``vector``) of every topic, any status (``active_topics`` for the live ones)."""
+        return self.query("SELECT topic_id, centroid AS vector FROM topics ORDER BY topic_id")
 
     def next_topic_id(self) -> int:
         return int(self.scalar("SELECT coalesce(max(topic_id), -1) + 1 FROM topics"))
 
-    def topic_labels(self) -> set[str]:
-        return set(self.query("SELECT label FROM topics")["label"])
+    def topic_labels(self, *, except_id: int | None = None) -> set[str]:
+        """Every topic's label (but ``except_id``'s): a new label must differ from these."""
+        return set(self.query("SELECT label FROM topics WHERE topic_id IS DISTINCT FROM ?", [except_id])["label"])
 
     def add_topics(self, topics) -> None:
         """Insert topic rows (keywords as JSON text); the caller holds the transaction."""
@@ -925,9 +910,9 @@ ORDER BY r.created_at, s.record_id, s.idx
 
     def sentence_acts(self):
         """sentence_id, act, object, detail; empty for a store written before the acts stage (read-only)."""
-        has_acts = self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sentence_acts'")
         return self.query(
-            "SELECT sentence_id, act, object, detail FROM sentence_acts ORDER BY sentence_id, act" if has_acts else
+            "SELECT sentence_id, act, object, detail FROM sentence_acts ORDER BY sentence_id, act"
+            if self.has_table("sentence_acts") else
             "SELECT NULL::VARCHAR AS sentence_id, NULL::VARCHAR AS act, NULL::VARCHAR AS object, "
             "NULL::VARCHAR AS detail WHERE false")
 

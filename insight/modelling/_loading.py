@@ -24,17 +24,11 @@ from typing import Sequence
 import numpy as np
 
 from insight.errors import ModelUnavailableError
+from insight.paths import models_root  # $INSIGHT_MODELS_DIR, else the installed package data, else <checkout>/models
 
 META_FILE = "insight_model.json"
 ONNX_FILE = "model.int8.onnx"
 WEIGHTS_FILE = "model.safetensors"
-
-
-def models_root() -> Path:
-    """``$INSIGHT_MODELS_DIR``, else the installed package data, else ``<checkout>/models`` (insight.paths)."""
-    from insight.paths import models_root as root
-
-    return root()
 
 
 def resolve_model_dir(path: str | os.PathLike | None, default_name: str, train_script: str) -> Path:

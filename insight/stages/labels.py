@@ -25,11 +25,13 @@ This module imports nothing from ``insight.stages.topics`` (the topic stage impo
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 import numpy as np
 
+from insight.stages.nlp import stop_words
 from insight.stages.words import CONVERSATIONAL, THEMELESS
 
 _EDGE_STOP = THEMELESS | CONVERSATIONAL
@@ -53,10 +55,14 @@ _WEAK = {
 def function_words(languages=None) -> frozenset[str]:
     """Words that never start or end a label: English stop, feeling and conversational words, plus the
     stop words of each language in ``languages``."""
-    from insight.stages.nlp import stop_words
+    # English: sklearn's list, as the topic stage uses
+    return _function_words(tuple(sorted(set(languages or ()) - {"en"})))
 
+
+@functools.cache
+def _function_words(languages: tuple[str, ...]) -> frozenset[str]:
     out = set(_EDGE_STOP)
-    for lang in sorted(set(languages or ()) - {"en"}):  # English: sklearn's list, as the topic stage uses
+    for lang in languages:
         out |= stop_words(lang)
     return frozenset(out)
 

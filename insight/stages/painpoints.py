@@ -57,8 +57,11 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+
 from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
+from insight.stages.nlp import stop_words
 from insight.stages.words import COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, THEMELESS
 
 PAIN_COLUMNS = [
@@ -97,8 +100,6 @@ def names_a_problem(lemmas: str, language: str | None = None) -> bool:
     """True when a sentence (its spaCy lemmas, or its lower-cased words) holds a content word: neither
     a stop word (English, and ``language``'s own), a feeling or filler word (``words.THEMELESS``), nor
     conversational vocabulary (``words.CONVERSATIONAL``), nor a handle, number or contraction piece."""
-    from insight.stages.nlp import stop_words
-
     own = stop_words(language) if language and language != "en" else frozenset()
     return _has_content_word(lemmas, (THEMELESS, CONVERSATIONAL, own))
 
@@ -322,10 +323,10 @@ def _happy_customers(voice) -> set:
 def _negativity(mentions):
     """How negative each mention is, 0..1: the sentence's -score, or its record's when the record reads
     more negative (a factual report, "I was charged twice this month.", inside an angry review)."""
-    neg = (-mentions["score"]).clip(lower=0, upper=1)
+    neg = -mentions["score"]
     if "record_score" in mentions:
-        neg = neg.combine(-mentions["record_score"].fillna(0), max).clip(0, 1)
-    return neg
+        neg = np.maximum(neg, -mentions["record_score"].fillna(0))
+    return neg.clip(0, 1)
 
 
 def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set, ltv: dict, ratings: dict,
