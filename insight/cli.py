@@ -269,14 +269,17 @@ def demo(quiet, out_dir):
 @click.option("--product", help="Only this product.")
 @click.option("--segment", help="Only customers of this CRM segment.")
 @click.option("--top", default=15, show_default=True, help="How many pain points.")
+@click.option("--label-language", type=click.Choice(["en", "tr", "fi", "de", "es", "fr"]),
+              help="Show labels in this language: each pain point's label is chosen from its mentions written in "
+                   "it (one with none keeps its own).")
 @db_option
-def issues(fmt, out, since, until, channel, product, segment, top, db):
+def issues(fmt, out, since, until, channel, product, segment, top, label_language, db):
     """The recurring-issue report: pain points ranked, with parts, trends, channels and quotes."""
     from insight.report import issues as report
 
     with _open(db, read_only=True) as store:
         data = report.build_report(store, since=since, until=until, channel=channel, product=product,
-                                   segment=segment, top=top)
+                                   segment=segment, top=top, label_language=label_language)
     render = {"table": report.render_table, "json": report.render_json, "md": report.render_md,
               "html": report.render_html}[fmt]
     _write(render(data), out)

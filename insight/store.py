@@ -872,7 +872,8 @@ class Store:
         channel, date, rating, product, conversation), its sentiment and emotions, its record's document
         sentiment (``record_label``, ``record_score``) and its topic and topic group."""
         return self.query("""
-SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, ss.language, r.customer_id, r.channel,
+SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, coalesce(ss.language, r.language) AS language,
+       r.customer_id, r.channel,
        r.created_at, r.rating,
        r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
        ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,

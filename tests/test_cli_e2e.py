@@ -54,6 +54,23 @@ def test_issues_filters(mini_run):
     assert late["totals"]["sentences"] < everything["totals"]["sentences"]
 
 
+def test_issues_label_language(mini_run):
+    """--label-language: labels chosen from the mentions written in that language; an English store's
+    labels already are English phrases of their mentions, and no pain point has German text."""
+    db = mini_run[0]["db"]
+    plain = json.loads(_run("issues", "--format", "json", "--db", db))
+    for lang in ("en", "de"):
+        data = json.loads(_run("issues", "--format", "json", "--label-language", lang, "--db", db))
+        assert data["totals"]["label_language"] == lang
+        assert [p["label_original"] for p in data["pain_points"]] == [p["label"] for p in plain["pain_points"]]
+        changed = [p for p in data["pain_points"] if p["label_language"] == lang]
+        assert data["totals"]["labels_in_language"] == len(changed)
+        assert all(p["label"] == p["label_original"] for p in data["pain_points"] if p not in changed)
+    assert data["totals"]["labels_in_language"] == 0  # German: nothing to choose from
+    r = CliRunner().invoke(main, ["issues", "--label-language", "ja", "--db", db])
+    assert r.exit_code == 2 and "'ja' is not one of" in r.output
+
+
 def test_issues_bad_date_is_an_error(mini_run):
     result, _, _ = mini_run
     r = CliRunner().invoke(main, ["issues", "--since", "yesterday-ish", "--db", result["db"]])

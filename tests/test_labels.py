@@ -66,3 +66,14 @@ def test_a_german_sentence_of_function_words_names_no_problem():
     assert not names_a_problem("das sein nicht so", "de")
     assert names_a_problem("die verspätung sein lang", "de")
     assert names_a_problem("das sein nicht so")  # read as English, German function words looked like content
+
+
+def test_key_phrases_never_join_two_sentences():
+    import numpy as np
+
+    from insight.stages.labels import class_keywords
+
+    texts = ["The app crashes", "Battery drains fast", "Refund never arrived"]
+    keywords = class_keywords(texts, np.array([0, 0, 1]), [0, 1], top_n=30)
+    assert "app crashes" in keywords[0] and "battery drains" in keywords[0]
+    assert not any("crashes battery" in k for k in keywords[0])

@@ -37,14 +37,14 @@ def _records():
     return records, {rec.record_id: row for rec, row in zip(records, rows, strict=True)}
 
 
-def test_same_problem_in_different_languages_shares_a_topic(tmp_path):
+@pytest.fixture(scope="module")
+def mixed_store(tmp_path_factory):
+    """The mixed-language corpus routed, split, embedded with e5 and clustered (fast topic path)."""
     records, rows = _records()
-    with Store(tmp_path / "ml.duckdb") as store:
+    path = tmp_path_factory.mktemp("ml") / "ml.duckdb"
+    with Store(path) as store:
         store.add_records(records, "ingest")
         assert resolve_languages(store) == len(records)
-        langs = dict(store.con.execute("SELECT record_id, language FROM records").fetchall())
-        assert sum(langs[rid] == row["language"] for rid, row in rows.items()) >= len(rows) - 1
-
         models = Models(embedder=store_embedder(store, E5, record=True))
         # lookup lemmas are not what this tests and cost seconds per language to load
         models._cache["languages"] = LanguageRouter(lambda lang: resources.load_spacy(lang, lemmas=False))
@@ -55,7 +55,14 @@ def test_same_problem_in_different_languages_shares_a_topic(tmp_path):
         ids = list(store.pending("embed", after="nlp")["record_id"])
         store.commit_stage("embed", ids, "r1", {"embeddings": run.apply("embed", sentences_for(store, ids))})
         update_topics(store, "r1", TopicParams(min_topic_size=10, fast=True), embedder=models.get("embedder"))
+    return path, rows
 
+
+def test_same_problem_in_different_languages_shares_a_topic(mixed_store):
+    path, rows = mixed_store
+    with Store(path, read_only=True) as store:
+        langs = dict(store.con.execute("SELECT record_id, language FROM records").fetchall())
+        assert sum(langs[rid] == row["language"] for rid, row in rows.items()) >= len(rows) - 1
         topic_of = dict(store.con.execute("SELECT record_id, topic_id FROM sentence_topics").fetchall())
     japanese = [rid for rid, row in rows.items() if row["language"] == "ja"]
     assert japanese[0] not in topic_of  # no sentence, so no topic
@@ -69,3 +76,32 @@ def test_same_problem_in_different_languages_shares_a_topic(tmp_path):
         for rid, row in rows.items():
             if row["theme"] == theme and row["language"] in ("en", "tr"):
                 assert topic_of[rid] == main_topic[theme], (theme, row["text"])
+
+
+def test_labels_in_a_chosen_language_come_from_that_languages_texts(mixed_store):
+    """``insight issues --label-language``: a pain point's label in a language is a phrase its mentions
+    in that language use; one whose label those mentions already use keeps it."""
+    import pandas as pd
+
+    from insight.report.issues import labels_in_language
+    from insight.stages.topics import theme_text
+
+    path, _ = mixed_store
+    with Store(path, read_only=True) as store:
+        voice = store.voice_frame()
+        topics = store.active_topics()
+        themed = voice[voice["topic_id"].notna() & (voice["topic_id"] >= 0)]
+        pains = pd.DataFrame({"pain_id": [f"p{t}" for t in topics["topic_id"]], "label": list(topics["label"])})
+        mentions = pd.DataFrame({"pain_id": [f"p{int(t)}" for t in themed["topic_id"]],
+                                 "sentence_id": list(themed["sentence_id"])})
+        for language in ("tr", "de"):
+            labels = labels_in_language(store, voice, pains, mentions, language)
+            assert labels, language  # the mixed topics have texts in both languages
+            for pain_id, label in labels.items():
+                texts = themed[(themed["topic_id"] == int(pain_id[1:])) & (themed["language"] == language)]["text"]
+                assert any(label.lower() in (theme_text(t) or t).lower() for t in texts), (language, label, list(texts))
+        english = labels_in_language(store, voice, pains, mentions, "en")
+        for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True):
+            texts = themed[(themed["topic_id"] == int(pain_id[1:])) & (themed["language"] == "en")]["text"]
+            if any(label.lower() in (theme_text(t) or t).lower() for t in texts):
+                assert pain_id not in english  # already an English phrase of its mentions: kept

@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from insight.report.resolution import resolution_text, stored_rates
 from insight.report.safe import md_cell
 from insight.stages.emotions import emotion_mix_text
@@ -68,9 +70,12 @@ def build_report(
     product: str | None = None,
     segment: str | None = None,
     top: int = 15,
+    label_language: str | None = None,
 ) -> dict[str, Any]:
     """Pain points with timelines, quotes and drill-down. Without filters the stored pain points of the
-    last analysis are shown; under filters they are recomputed (and re-ranked) over the filtered view."""
+    last analysis are shown; under filters they are recomputed (and re-ranked) over the filtered view.
+    ``label_language``: show each pain point's label in this language, chosen from its mentions written
+    in it (``labels_in_language``); a pain point with none keeps its own label."""
     import pandas as pd
 
     from insight.errors import InputError
@@ -87,6 +92,10 @@ def build_report(
     _check_choice("product", product, sorted(set(voice["product"].dropna())) if len(voice) else [])
     segments = sorted({str(a["segment"]) for a in attrs.values() if a.get("segment") not in (None, "")})
     _check_choice("segment", segment, segments)
+    if label_language is not None:
+        from insight.stages.nlp import SUPPORTED_LANGUAGES
+
+        _check_choice("label-language", label_language, list(SUPPORTED_LANGUAGES))
     filtered = any(v for v in (since, until, channel, product, segment))
 
     def keep(frame):
@@ -123,6 +132,8 @@ def build_report(
     partial = {m: _partial(m, last, DEFAULT.partial_period_share) for m in months}
     by_sentence = voice.set_index("sentence_id")
     rates = stored_rates(store)  # resolution of the support cases, from the last analysis's profiles
+    shown_labels = (labels_in_language(store, voice, pains.head(top), mentions, label_language)
+                    if label_language else {})
     items = []
     for p in pains.head(top).itertuples():
         ids = [i for i in mentions[mentions["pain_id"] == p.pain_id]["sentence_id"] if i in by_sentence.index]
@@ -133,7 +144,9 @@ def build_report(
             {
                 "rank": int(p.rank),
                 "pain_id": p.pain_id,
-                "label": p.label,
+                "label": shown_labels.get(p.pain_id, p.label),
+                "label_original": p.label,
+                "label_language": label_language if p.pain_id in shown_labels else None,
                 "kind": p.kind,
                 "topic_id": None if pd.isna(p.topic_id) else int(p.topic_id),
                 "score": float(p.score),
@@ -181,6 +194,8 @@ def build_report(
             "pain_points": int(len(pains)),
             "shown": int(min(top, len(pains))),
             "rejects": store.reject_count(),
+            "label_language": label_language,
+            "labels_in_language": len(shown_labels),
         },
         "currency": currency,
         "months": months,
@@ -188,6 +203,45 @@ def build_report(
         "window_days": DEFAULT.window_days,
         "pain_points": items,
     }
+
+
+def labels_in_language(store: Store, voice, pains, mentions, language: str) -> dict[str, str]:
+    """pain_id -> a label chosen from the pain point's mentions written in ``language`` (verbatim phrases
+    of those sentences, closest to their mean stored vector; ``insight.stages.labels.labels_from_texts``).
+    Pain points without such mentions, or whose label those mentions already use verbatim, are left out.
+    Loads the store's embedder (and, for English, the
+    spaCy pipeline whose name check keeps customer names out of labels)."""
+    from insight import resources
+    from insight.pipeline import _load_vectors, store_embedder
+    from insight.stages.labels import labels_from_texts
+    from insight.stages.topics import theme_text
+
+    in_language = voice[voice["language"] == language].set_index("sentence_id") if len(voice) else voice
+    groups: dict[str, list[str]] = {}
+    ids: dict[str, list[str]] = {}
+    for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True):
+        sids = [i for i in mentions.loc[mentions["pain_id"] == pain_id, "sentence_id"] if i in in_language.index]
+        sids = list(dict.fromkeys(sids))
+        texts = [theme_text(t) or t for t in in_language.loc[sids, "text"]]
+        if sids and not any(str(label).lower() in t.lower() for t in texts):  # a label already in it stays
+            ids[pain_id] = sids
+            groups[pain_id] = texts
+    if not groups:
+        return {}
+    stored = store.vectors_for([i for v in ids.values() for i in v])
+    by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True))
+    for pain_id in list(groups):
+        keep = [k for k, i in enumerate(ids[pain_id]) if i in by_id]
+        if not keep:
+            del groups[pain_id]
+            continue
+        groups[pain_id] = [groups[pain_id][k] for k in keep]
+        ids[pain_id] = [ids[pain_id][k] for k in keep]
+    vectors = {p: np.stack([by_id[i] for i in ids[p]]) for p in groups}
+    embedder = resources.load_embedder(name=store_embedder(store))
+    nlp = resources.load_spacy() if language == "en" else None
+    kept = {str(label) for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True) if pain_id not in groups}
+    return labels_from_texts(groups, vectors, embedder=embedder, nlp=nlp, languages=(language,), used=kept)
 
 
 def _dedupe_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:

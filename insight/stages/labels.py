@@ -78,19 +78,29 @@ def embed_phrases(phrases: list[str], embedder) -> np.ndarray:
 def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: int = 12,
                    languages=None) -> dict[int, list[str]]:
     """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together; stop words of
-    English and of each language in ``languages`` left out."""
+    English and of each language in ``languages`` left out. Each text is counted on its own, so no
+    n-gram joins the end of one sentence to the start of the next."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     stops = sorted(set(ENGLISH_STOP_WORDS) | (function_words(languages) - _EDGE_STOP))
 
-    docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == tid) for tid in ids]
+    from scipy import sparse
+
+    # counted text by text, then summed per topic: an n-gram never spans two customers' sentences
+    labels = np.asarray(labels)
+    row_of = {tid: row for row, tid in enumerate(ids)}
+    keep = [i for i, lab in enumerate(labels.tolist()) if lab in row_of]
+    if not keep:
+        return {tid: [] for tid in ids}
     try:
         vec = CountVectorizer(ngram_range=(1, 3), stop_words=stops, min_df=1, token_pattern=_KEY_TOKEN)
-        counts = vec.fit_transform(docs)
+        counts = vec.fit_transform([texts[i] for i in keep])
     except ValueError:  # nothing but stop words
         return {tid: [] for tid in ids}
+    member = sparse.csr_matrix((np.ones(len(keep)), ([row_of[int(labels[i])] for i in keep], np.arange(len(keep)))),
+                               shape=(len(ids), len(keep)))
     vocab = np.asarray(vec.get_feature_names_out())
-    tf = counts.toarray().astype(np.float64)
+    tf = (member @ counts).toarray().astype(np.float64)
     avg_words = tf.sum() / max(len(ids), 1)
     idf = np.log(1 + avg_words / (tf.sum(axis=0) + 1e-9))
     ctfidf = (tf / (tf.sum(axis=1, keepdims=True) + 1e-9)) * idf
@@ -216,6 +226,27 @@ def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarra
         used.add(label)
         labels[tid] = label
     return labels
+
+
+def labels_from_texts(groups: dict, vectors: dict, *, embedder, nlp=None, languages=None,
+                      used: set[str] | None = None) -> dict:
+    """One label per group, chosen from the group's own texts only (for example the texts of one
+    language): key phrases over these groups together, verbatim candidates, embedding centrality to the
+    group's mean vector. ``groups``: key -> texts; ``vectors``: key -> (n, d) array of the texts' stored
+    sentence vectors (same order). Groups without texts get no label."""
+    keys = [k for k in groups if groups[k]]
+    if not keys:
+        return {}
+    texts = [t for k in keys for t in groups[k]]
+    assignment = np.asarray([i for i, k in enumerate(keys) for _ in groups[k]])
+    keywords = class_keywords(texts, assignment, list(range(len(keys))), top_n=30, languages=languages)
+    centroids = {}
+    for i, k in enumerate(keys):
+        mean = np.asarray(vectors[k], dtype=np.float32).mean(axis=0)
+        centroids[i] = mean / (np.linalg.norm(mean) or 1.0)
+    names = choose_labels(keywords, centroids, embedder=embedder, used=used,
+                          texts={i: list(groups[k]) for i, k in enumerate(keys)}, nlp=nlp, languages=languages)
+    return {k: names[i] for i, k in enumerate(keys)}
 
 
 def readable_label(keywords: list[str], used: set[str]) -> str:
