@@ -61,3 +61,25 @@ def test_uncued_negative_sentence_in_a_happy_review_is_not_a_mention():
     frame.loc[frame["sentence_id"] == "s1", "text"] = "Setup was painless."  # praise the model misread
     _, mentions = find_pain_points(frame, no_aspects())
     assert "s1" not in set(mentions["sentence_id"])
+
+
+def test_a_cued_complaint_in_a_happy_review_counts_in_every_language():
+    """"aber" / "ama" / "mutta" / "pero" / "mais" announce a complaint in a 4-5 star review like "but" does."""
+
+    cued = {
+        "de": "Tolle Kamera, aber der Akku ist nach einem Tag leer.",
+        "tr": "Kamera harika ama pil bir günde bitiyor.",
+        "fi": "Hyvä kamera, mutta akku loppuu päivässä.",
+        "es": "La cámara es genial, pero la batería dura un día.",
+        "fr": "Seul bémol : la batterie tient une journée.",
+    }
+    for language, text in cued.items():
+        rows = list(_corpus().itertuples(index=False))
+        frame = voice([r._asdict() for r in rows])
+        frame.loc[frame["sentence_id"] == "s1", "text"] = text
+        _, mentions = find_pain_points(frame, no_aspects())
+        assert "s1" in set(mentions["sentence_id"]), language
+    frame = voice([r._asdict() for r in _corpus().itertuples(index=False)])
+    frame.loc[frame["sentence_id"] == "s1", "text"] = "Die Einrichtung war völlig problemlos."  # no cue
+    _, mentions = find_pain_points(frame, no_aspects())
+    assert "s1" not in set(mentions["sentence_id"])

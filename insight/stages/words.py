@@ -19,12 +19,22 @@ FILLER = {
 THEMELESS = frozenset(ENGLISH_STOP_WORDS) | FILLER
 
 # A complaint inside a happy (4–5 star) review is nearly always announced: "but", "only problem",
-# "unfortunately", "keeps". Without such a cue, a "negative" sentence in a happy review is more often
+# "unfortunately", "keeps" (and "aber", "ama", "mutta", "pero", "mais" in the other languages). Without such a cue, a "negative" sentence in a happy review is more often
 # praise the sentiment model misreads ("Setup was painless") than a complaint.
+# The same cues in the other supported languages: the contrast word, "unfortunately", "except", "the
+# problem/downside", "pity". Turkish and Finnish nouns take case endings ("sorunu", "ongelmana").
+_CUES_OTHER = (
+    r"aber|jedoch|allerdings|leider|außer|bis auf|nachteil|manko|schade|einziges? problem"  # de
+    r"|ama|fakat|ancak|maalesef|ne yazık ki|dışında|sorun\w*|keşke"  # tr
+    r"|mutta|kuitenkin|valitettavasti|harmi|paitsi|ongelm\w*|miinus\w*"  # fi
+    r"|pero|sin embargo|aunque|lamentablemente|desafortunadamente|por desgracia|excepto|salvo|problema|lástima"  # es
+    r"|mais|cependant|pourtant|toutefois|malheureusement|dommage|sauf|à part|problème|bémol|hélas"  # fr
+)
 COMPLAINT_CUE = re.compile(
     r"\b(but|however|though|although|unfortunately|sadly|except|apart from|other than|only (problem|issue|"
     r"complaint|downside|gripe|thing|niggle)|downside|the catch|gripe|complaint|problem|issue|wish|shame|"
-    r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed)\b",
+    r"annoying|disappointing|not (great|good|ideal)|could be better|keeps|stopped|broke|fails?|failed|"
+    + _CUES_OTHER + r")\b",
     re.I,
 )
 
