@@ -187,6 +187,10 @@ def _quiet_third_party(quiet: bool) -> None:
 @click.option("--batch-size", default=256, show_default=True, help="Records per committed batch.")
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where stages run: in this process, or on Ray Data (pip install 'insight[ray]').")
+@click.option("--ray-address", envvar="RAY_ADDRESS", default=None, metavar="HOST:PORT",
+              help="With --runner ray: the Ray cluster to use (default $RAY_ADDRESS; none: start a local one).")
+@click.option("--ray-workers", type=click.IntRange(1), default=2, show_default=True,
+              help="With --runner ray: model actors per stage (each loads the models once).")
 @click.option("--quiet", is_flag=True, help="Nothing on stderr but errors (no bars, no warnings).")
 @click.option("--embedder", type=click.Choice(EMBEDDER_CHOICES), default=None,
               help="Sentence embedder for topics (default: the store's, else $INSIGHT_EMBEDDER, else by the "
@@ -197,15 +201,17 @@ def _quiet_third_party(quiet: bool) -> None:
               help="Recompute, in place and resumably, what a stage did with an older model "
                    "(no value: every model-driven stage).")
 @db_option
-def analyze(batch_size, runner, quiet, embedder, rescore, db):
+def analyze(batch_size, runner, ray_address, ray_workers, quiet, embedder, rescore, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
+    if runner != "ray" and (ray_address and not os.environ.get("RAY_ADDRESS") or ray_workers != 2):
+        raise click.UsageError("--ray-address and --ray-workers need --runner ray.")
     _quiet_third_party(quiet)
     from insight.pipeline import Models
     from insight.pipeline import analyze as run_analyze
 
     with _open(db) as store:
         counts = run_analyze(store, models=Models(embedder=embedder), batch_size=batch_size, progress=not quiet,
-                             runner=runner, rescore=rescore)
+                             runner=runner, rescore=rescore, ray_address=ray_address, ray_workers=ray_workers)
     if not quiet:
         _warn_stale(counts.get("stale_models"), db)
     click.echo(json.dumps(counts, default=str))

@@ -60,6 +60,8 @@ def analyze(
     runner: str = "local",
     params: AnalysisParams | None = None,
     rescore: str | None = None,
+    ray_address: str | None = None,
+    ray_workers: int = 2,
 ) -> dict[str, Any]:
     """Run the stages over what is new since the last run; returns counts per stage.
 
@@ -67,7 +69,9 @@ def analyze(
     model-driven stage (``name@version``) in ``runs.versions["models"]`` and on every done-marker.
     Records a stage did with another model are counted in ``counts["stale_models"]``; ``rescore``
     (a stage of RESCORABLE, or "all") recomputes them in place, batch by batch (resumable: a batch is
-    committed with its markers). Raises InputError on a store with no records, before loading a model."""
+    committed with its markers). Raises InputError on a store with no records, before loading a model.
+    ``runner="ray"``: every model stage runs on Ray Data actors, ``ray_workers`` of them, on the cluster at
+    ``ray_address`` (else $RAY_ADDRESS, else a local one); the store is written here only."""
     from insight.errors import InputError
     from insight.runners import make_runner
     from insight.stages import sentiment as sentiment_stage
@@ -81,7 +85,7 @@ def analyze(
     rescoring = set(RESCORABLE if rescore == "all" else (rescore,) if rescore else ())
     models = models or Models()
     shown = _progress(progress)
-    run = make_runner(runner, models)
+    run = make_runner(runner, models, **({"address": ray_address, "concurrency": ray_workers} if runner == "ray" else {}))
     params = params or DEFAULT_PARAMS
     topic_params = topic_params or TopicParams(assign_threshold=params.assign_threshold,
                                                novelty_threshold=params.novelty_threshold, max_fit=params.max_fit)

@@ -94,3 +94,13 @@ def test_run_with_config_without_sources(tmp_path):
     result = CliRunner().invoke(main, ["run", str(cfg)])
     assert result.exit_code == 1
     assert result.output == f"Error: {cfg}: no [[sources]] given (got None). Add one [[sources]] table per input file.\n"
+
+
+def test_ray_options_need_the_ray_runner(tmp_path, monkeypatch):
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    for args in (["--ray-workers", "3"], ["--ray-address", "10.0.0.1:6379"]):
+        result = CliRunner().invoke(main, ["analyze", *args, "--db", str(tmp_path / "d.duckdb")])
+        assert result.exit_code == 2
+        assert "--ray-address and --ray-workers need --runner ray." in result.output
+    result = CliRunner().invoke(main, ["analyze", "--runner", "ray", "--ray-workers", "0", "--db", str(tmp_path / "d.duckdb")])
+    assert result.exit_code == 2 and "--ray-workers" in result.output

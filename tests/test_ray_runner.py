@@ -23,3 +23,43 @@ def test_ray_runner_matches_in_process():
     b = local.sort_values(key).reset_index(drop=True).astype(str)
     assert len(a) == 24
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.e2e
+def test_every_model_stage_on_two_ray_workers_matches_the_local_run(mini_run, tmp_path):
+    """`insight analyze --runner ray --ray-workers 2` on the mini corpus: sentences, sentiment and
+    emotions, aspects, embeddings and acts, each computed by two Ray actors, equal the in-process run's."""
+    import numpy as np
+
+    from insight.jobs import _ORDER, ingest_files, load_config
+    from insight.pipeline import analyze
+    from insight.store import Store
+
+    result, config_path, _ = mini_run
+    config = load_config(config_path)
+    db = tmp_path / "ray.duckdb"
+    with Store(db) as store:
+        for src in sorted(config["sources"], key=lambda s: _ORDER[s["kind"]]):
+            list(ingest_files(store, src["kind"], [src["path"]], mapping=src.get("map") or None))
+        try:
+            analyze(store, progress=False, runner="ray", ray_workers=2, batch_size=64)
+        finally:
+            ray.shutdown()
+    queries = {
+        "sentences": "SELECT sentence_id, record_id, idx, text, start_char, end_char, lemmas FROM sentences",
+        "sentiment": "SELECT sentence_id, label, round(score, 4) AS score, language, supported, "
+                     "round(emo_anger, 4) AS anger, round(emo_joy, 4) AS joy FROM sentence_sentiment",
+        "aspects": "SELECT sentence_id, term, norm, start_char, label, round(score, 4) AS score FROM aspects",
+        "acts": "SELECT sentence_id, act, object FROM sentence_acts",
+    }
+    with Store(db, read_only=True) as remote, Store(result["db"], read_only=True) as local:
+        for name, sql in queries.items():
+            a = remote.query(sql).sort_values(list(remote.query(sql).columns[:3])).reset_index(drop=True)
+            b = local.query(sql).sort_values(list(local.query(sql).columns[:3])).reset_index(drop=True)
+            assert len(a) > 0, name
+            pd.testing.assert_frame_equal(a.astype(str), b.astype(str), obj=name)
+        ra = remote.query("SELECT sentence_id, vector FROM embeddings ORDER BY sentence_id")
+        lo = local.query("SELECT sentence_id, vector FROM embeddings ORDER BY sentence_id")
+        assert list(ra["sentence_id"]) == list(lo["sentence_id"]) and len(ra)
+        assert np.allclose(np.stack(ra["vector"].to_numpy()), np.stack(lo["vector"].to_numpy()), atol=1e-4)
+        assert remote.query("SELECT params FROM runs WHERE command = 'analyze'")["params"].str.contains('"ray"').all()
