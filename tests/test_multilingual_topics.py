@@ -105,3 +105,29 @@ def test_labels_in_a_chosen_language_come_from_that_languages_texts(mixed_store)
             texts = themed[(themed["topic_id"] == int(pain_id[1:])) & (themed["language"] == "en")]["text"]
             if any(label.lower() in (theme_text(t) or t).lower() for t in texts):
                 assert pain_id not in english  # already an English phrase of its mentions: kept
+
+
+def test_a_turkish_customers_profile_carries_the_shared_pain_point_in_turkish(tmp_path):
+    """The whole analysis on the mixed corpus: Turkish and English customers with the same problem share
+    one pain point, and each Turkish customer's profile holds it with their own Turkish words as evidence."""
+    import json
+
+    from insight.pipeline import analyze
+
+    records, rows = _records()
+    with Store(tmp_path / "ml.duckdb") as store:
+        store.add_records(records, "ingest")
+        analyze(store, progress=False, topic_params=TopicParams(min_topic_size=10, fast=True))
+        profiles = {r.customer_id: json.loads(r.profile) for r in store.profiles_frame().itertuples()}
+    text_of = {row["customer_id"]: row["text"] for row in rows.values()}
+    turkish_login = [c for c, row in ((r["customer_id"], r) for r in rows.values())
+                     if row["theme"] == "login" and row["language"] == "tr"]
+    english_login = [r["customer_id"] for r in rows.values() if r["theme"] == "login" and r["language"] == "en"]
+    pains_of = {c: {p["pain_id"] for p in profiles[c]["pain_points"]} for c in turkish_login + english_login}
+    shared = set.intersection(*pains_of.values())
+    assert len(shared) == 1, pains_of  # one login pain point across both languages
+    for c in turkish_login:
+        pain = next(p for p in profiles[c]["pain_points"] if p["pain_id"] in shared)
+        assert [e["quote"] for e in pain["evidence"]] == [text_of[c]]
+        assert profiles[c]["quote"]["text"] == text_of[c]
+    assert "M41" not in profiles or not profiles["M41"]["pain_points"]  # Japanese: counted, never analysed
