@@ -49,6 +49,14 @@ class AnalysisParams:
     #: noun (spaCy noun chunk whose head is not a pronoun or filler word): "It isn't.", "Thanks, sorted."
     #: carry none, "The login code never arrives" does.
     min_problem_share: float = 0.5
+    #: a review rated at least this many stars (of 5) is happy: a negative sentence in it counts only with
+    #: a complaint cue (``words.COMPLAINT_CUE``), and a customer whose reviews average this is "hidden".
+    happy_min_stars: float = 4.0
+    #: a review rated at most this many stars is unhappy: a neutral sentence in it (or in a record the
+    #: model reads as negative) that leans negative, score below ``report_max_score``, is a problem report
+    #: and counts as a negative mention ("I was charged twice for my plan this month.").
+    unhappy_max_stars: float = 2.0
+    report_max_score: float = 0.0
     #: topics are consolidated into pain-point groups by average-linkage agglomerative clustering of
     #: their mean-centred centroids, cut at this cosine distance (one cut for every corpus; chosen on the
     #: demo and the airline-tweets dev set together with scripts/eval_issues.py --refit). With every

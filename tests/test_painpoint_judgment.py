@@ -157,3 +157,14 @@ def test_content_free_mentions_are_not_counted_in_a_pain_point():
                        topic=0, topic_label="battery drains") for i in range(2)]
     pains, mentions = find_pain_points(voice(rows), no_aspects())
     assert pains.iloc[0]["mentions"] == 4 and set(mentions["sentence_id"]) == {f"b{i}" for i in range(4)}
+
+
+def test_the_problem_report_thresholds_are_parameters():
+    from insight.params import AnalysisParams
+
+    three_stars = _billing_rows(-0.2, rating=3)
+    assert len(find_pain_points(three_stars, no_aspects())[0]) == 0  # 3 stars is not unhappy by default
+    wider = AnalysisParams.from_mapping({"unhappy_max_stars": 3})
+    assert len(find_pain_points(three_stars, no_aspects(), params=wider)[0]) == 1
+    stricter = AnalysisParams.from_mapping({"report_max_score": -0.3})  # -0.2 no longer leans enough
+    assert len(find_pain_points(_billing_rows(-0.2, rating=1), no_aspects(), params=stricter)[0]) == 0

@@ -167,11 +167,11 @@ def find_pain_points(
     if len(voice) == 0:
         return pd.DataFrame(columns=PAIN_COLUMNS), pd.DataFrame(columns=["pain_id", "sentence_id", "record_id"])
     as_of = pd.to_datetime(voice["created_at"], utc=True).max()
-    happy = _happy_customers(voice)
+    happy = _happy_customers(voice, params.happy_min_stars)
     ratings = _customer_ratings(voice)
 
     # in a 4–5 star review only a sentence announced as a complaint counts ("but", "only problem"...)
-    happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= 4)
+    happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= params.happy_min_stars)
     cue = voice["text"].map(lambda t: bool(COMPLAINT_CUE.search(t)))
     voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
     if "group_id" not in voice:
@@ -179,10 +179,11 @@ def find_pain_points(
     # A factual problem report reads neutral ("I was charged twice for my plan this month."); inside an
     # unhappy record (a 1-2 star review, or a record the model reads as negative overall) a neutral
     # sentence that leans negative is the complaint's substance and counts as a negative mention.
-    unhappy = (voice["channel"] == "review") & (pd.to_numeric(voice["rating"], errors="coerce").fillna(5) <= 2)
+    stars = pd.to_numeric(voice["rating"], errors="coerce")
+    unhappy = (voice["channel"] == "review") & (stars <= params.unhappy_max_stars).fillna(False)
     if "record_label" in voice:
         unhappy |= voice["record_label"] == NEGATIVE_LABEL
-    reported = (voice["label"] == "neutral") & unhappy & (voice["score"] < 0)
+    reported = (voice["label"] == "neutral") & unhappy & (voice["score"] < params.report_max_score)
     voice = voice.assign(label=voice["label"].where(~reported, NEGATIVE_LABEL))
     # the problem check is read only on negative mentions: run it on those rows alone
     is_neg = voice["label"] == NEGATIVE_LABEL
@@ -314,10 +315,10 @@ def trend(recent: int, previous: int, params: AnalysisParams = DEFAULT) -> dict[
             "p_rise": round(p_rise, 6), "significant_rise": bool(significant), "rise": round(max(rise, 0.0), 4)}
 
 
-def _happy_customers(voice) -> set:
+def _happy_customers(voice, min_stars: float = DEFAULT.happy_min_stars) -> set:
     reviews = voice[(voice["channel"] == "review") & voice["rating"].notna()]
     means = reviews.drop_duplicates("record_id").groupby("customer_id")["rating"].mean()
-    return set(means[means >= 4].index)
+    return set(means[means >= min_stars].index)
 
 
 def _negativity(mentions):
