@@ -254,7 +254,8 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
     churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
-    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids)
+    stay_ids = {r.sentence_id for r in voice if "stay" in acts.get(r.sentence_id, {})}
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -425,7 +426,7 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
 
 def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
                     requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
-                    churn_ids: set | None = None) -> list[dict[str, Any]]:
+                    churn_ids: set | None = None, stay_ids: set | None = None) -> list[dict[str, Any]]:
     """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
     after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
@@ -535,8 +536,11 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
     # churn talk, read from the customer's own sentences (by time, then sentence id; NaT last)
     chronological = sorted(voice, key=lambda r: (r.sort_ns is None, r.sort_ns or 0, _is_missing(r.sentence_id), r.sentence_id))
     # churn talk: the phrase patterns (written on the tune half) or the churn head (``insight.stages.acts``)
-    churn_ids = churn_ids or set()
-    hits = [r for r in chronological if _CHURN.search(r.text) or r.sentence_id in churn_ids]
+    # a sentence the parse reads as staying ("would never switch to ...", "How do I switch to the annual
+    # plan?") is not churn talk, whatever phrase it holds
+    churn_ids, stay_ids = churn_ids or set(), stay_ids or set()
+    hits = [r for r in chronological
+            if (_CHURN.search(r.text) and r.sentence_id not in stay_ids) or r.sentence_id in churn_ids]
     if hits:
         needs.append(_need("churn", f"Needs a reason to stay: \"{_clip(hits[0].text)}\"",
                            min(0.95, 0.6 + 0.1 * len(hits)), [_evidence_row(r) for r in hits[:3]],
