@@ -296,3 +296,13 @@ def test_a_sentence_read_as_staying_is_not_churn_talk():
     profiles = _build(rows)
     assert not [n for n in profiles["C7"]["unstated_needs"] if n["kind"] == "churn"]
     assert [n["kind"] for n in profiles["C8"]["unstated_needs"] if n["kind"] == "churn"] == ["churn"]
+
+
+def test_a_wish_is_not_a_pain_point():
+    rows = _corpus() + [
+        voice_row("w1", "rw1", "C9", "social", "2026-01-12", "I wish the app had email login codes.", -0.6, **LOGIN),
+        voice_row("w2", "rw2", "C9", "review", "2026-01-13", "Solid camera.", 0.8, rating=5),
+    ]
+    c9 = _build(rows)["C9"]
+    assert c9["requests"] and not c9["pain_points"]
+    assert [p["label"] for p in _build(rows)["C2"]["pain_points"]] == ["login code never arrives"]

@@ -96,17 +96,20 @@ def build_profiles(
     voice = voice[voice["customer_id"].notna()]
     aspects = aspects[aspects["customer_id"].notna()] if len(aspects) else aspects.iloc[0:0]
     pain_label = {r.pain_id: (r.label, r.topic_id, r.kind) for r in pain_points.itertuples()}
-    sentence_pains: dict[str, list[str]] = defaultdict(list)
-    for r in pain_mentions.itertuples():
-        sentence_pains[r.sentence_id].append(r.pain_id)
-
-    by_customer_records = _by_customer(_record_rows(records))
-    by_customer_voice = _by_customer(_voice_rows(voice))
-    by_customer_aspects = _by_customer(_aspect_rows(aspects))
     sentence_acts: dict[str, dict[str, tuple]] = defaultdict(dict)
     if acts is not None and len(acts):
         for sid, act, obj, detail in zip(acts["sentence_id"], acts["act"], acts["object"], acts["detail"], strict=True):
             sentence_acts[sid][act] = (None if _is_missing(obj) else obj, None if _is_missing(detail) else detail)
+    # a wish or a reason for buying is not a complaint, whatever its sentiment ("I wish the app had X 🙄",
+    # "our old camera gave up so I needed something quick"): the profile does not count it as a pain point
+    sentence_pains: dict[str, list[str]] = defaultdict(list)
+    for r in pain_mentions.itertuples():
+        if not {"request", "motive"} & set(sentence_acts.get(r.sentence_id, ())):
+            sentence_pains[r.sentence_id].append(r.pain_id)
+
+    by_customer_records = _by_customer(_record_rows(records))
+    by_customer_voice = _by_customer(_voice_rows(voice))
+    by_customer_aspects = _by_customer(_aspect_rows(aspects))
     motive_kinds = motive_kinds or {}
     customer_ids = sorted(set(by_customer_records) | set(attributes))
     rows = []
