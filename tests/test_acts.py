@@ -145,6 +145,7 @@ def test_churn_talk_is_never_a_request(nlp, tmp_path):
     ("My only wish is a longer battery.", "a longer battery"),
     ("Hopefully they add a dark mode soon.", "a dark mode"),
     ("If only it had HomeKit support.", "HomeKit support"),
+    ("A dark mode would be much appreciated.", "A dark mode"),
 ])
 def test_gap_and_counterfactual_frames_keep_their_object(nlp, text, obj):
     assert gap_object(_sent(nlp, text)) == (obj, gap_object(_sent(nlp, text))[1], True)
@@ -157,6 +158,10 @@ def test_gap_and_counterfactual_frames_keep_their_object(nlp, text, obj):
     ("Why is there no dark mode?", "dark mode"),
     ("A dark mode please.", "A dark mode"),
     ("Is a dark mode coming?", "a dark mode"),
+    ("There should be a way to export clips.", "a way to export clips"),
+    ("Quiet hours should be standard.", "Quiet hours"),
+    ("A web view is badly needed.", "A web view"),
+    ("Let me choose the alert sound.", "choose the alert sound"),
 ])
 def test_frames_support_talk_shares_need_the_head(nlp, text, obj):
     found = gap_object(_sent(nlp, text))
@@ -171,6 +176,10 @@ def test_frames_support_talk_shares_need_the_head(nlp, text, obj):
     "which mexican meal would be good",
     "I have no idea why?",
     "That would be great, thanks.",
+    "Let me know if you need anything.",
+    "let me thank you",
+    "No petite needed.",
+    "What is the top-up limit on my cards?",
 ])
 def test_owned_past_and_conditional_things_are_not_gaps(nlp, text):
     assert gap_object(_sent(nlp, text)) is None

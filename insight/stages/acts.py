@@ -47,7 +47,14 @@ OWN = frozenset({"my", "our", "mine", "ours"})
 # counterfactual praise of a thing that does not exist yet: "X would be a huge improvement / welcome"
 EVALUATIVE_MORE = frozenset({"welcome", "fantastic", "excellent", "wonderful", "lovely", "handy", "super", "superb",
                              "improvement", "addition", "bonus", "plus", "win", "changer", "lifesaver", "godsend",
-                             "upgrade", "must", "killer", "boost", "dream", "fab", "neat", "sweet", "incredible"})
+                             "upgrade", "must", "killer", "boost", "dream", "fab", "neat", "sweet", "incredible",
+                             "appreciate"})
+# what a thing "should be" when it is asked for: "Quiet hours should be standard / an option"
+SHOULD_BE = frozenset({"standard", "optional", "default", "possible", "available", "configurable", "adjustable",
+                       "included", "option", "setting", "feature"})
+# "let me V" asks to be allowed, except the turns of a conversation ("let me know", "let me check")
+LET_NOT = frozenset({"know", "check", "see", "try", "explain", "ask", "say", "tell", "think", "look", "get", "be",
+                     "thank", "start", "begin", "add", "go", "put", "remind", "repeat", "clarify", "confirm"})
 # verbs that say what a thing would do for the product ("X would help a lot", "X would make it perfect")
 HELPS = frozenset({"help", "make", "improve", "complete", "transform"})
 # hoping or paying for something not yet had: "hoping for X", "would pay extra for X", "fingers crossed for X"
@@ -276,6 +283,33 @@ def gap_object(sent) -> tuple[str, str, bool] | None:
             obj = _verb_object(tok)
             if obj and not first_person:
                 return obj, "desire", True
+        # "There should be X", "X should be standard", "X is badly needed", "X needed!", "Let me V"
+        if lemma == "be" and modal == "should" and tok.pos_ == "AUX":
+            if subj is not None and subj.dep_ == "expl":
+                obj = _feature_span(next((c for c in tok.children if c.dep_ == "attr"), None))
+                if obj:
+                    return obj, "modal", False
+            pred = next((c for c in tok.children if c.dep_ in ("acomp", "attr")), None)
+            if pred is not None and pred.lemma_.lower() in SHOULD_BE:
+                obj = _feature_span(subj)
+                if obj:
+                    return obj, "modal", False
+        if lemma == "need" and tok.tag_ in ("VBN", "VBD") and (
+                any(c.dep_ == "auxpass" and c.lower_ in ("is", "are", "'s") for c in tok.children)
+                or (tok.dep_ == "ROOT" and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in tok.children))):
+            target = next((c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+            obj = _feature_span(target) if target is not None and target.pos_ != "PRON" and not any(
+                c.lower_ == "no" for c in target.children) else None  # "no extra layer is needed"
+            if obj:
+                return obj, "desire", False
+        if lemma == "let" and tok.dep_ == "ROOT" and tok.tag_ == "VB" and _subject(tok) is None:
+            verb = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ == "VERB"), None)
+            who = next((c for c in list(tok.children) + (list(verb.children) if verb is not None else [])
+                        if c.lower_ in ("me", "us") and c.dep_ in ("nsubj", "dobj")), None)
+            if who is not None and verb is not None and verb.lemma_.lower() not in LET_NOT:
+                text = verb.doc[verb.i: verb.right_edge.i + 1].text.strip(" ,.;:!?")
+                if text and len(text.split()) > 1:
+                    return text, "imperative", False
         # the product's need: "the app needs X", "it could use X", "could do with X"
         if not first_person and subj is not None and subj.lower_ not in ("you", "u") and tok.pos_ == "VERB" and (
                 (lemma == "need" and tok.tag_ in ("VBZ", "VBP")) or (lemma == "use" and modal in ("could", "might"))):
@@ -299,7 +333,9 @@ def gap_object(sent) -> tuple[str, str, bool] | None:
                 return tok.doc[no.i + 1: no.i + 1 + len(obj.split())].text.strip(" ,.;:!?") if obj.startswith(
                     tuple(t.text for t in sent if t.i < no.i)) or obj.lower().startswith("no ") else obj, "gap", False
         # a question about plans: "Any plans for X?", "Are there plans to add X?", "Is X on the roadmap?"
-        if question and (lemma in ("plan", "roadmap", "pipeline") or tok.lower_ in ("works", "cards")) and (
+        if question and (lemma in ("plan", "roadmap", "pipeline") or (
+                tok.lower_ in ("works", "cards") and tok.head.lower_ == "in"
+                and any(c.lower_ == "the" for c in tok.children))) and (
                 tok.pos_ == "NOUN" or tok.dep_ in ("attr", "ROOT", "nsubj", "dobj")):
             if lemma == "plan":
                 for c in tok.children:
