@@ -37,6 +37,9 @@ def _sent(nlp, text):
     ("Would love to see Alexa integration in a future update.", "Alexa integration"),
     ("Do you plan to offer a monthly payment option?", "a monthly payment option"),
     ("Feature request: a privacy shutter.", "a privacy shutter"),
+    # a modifier the parser hangs on the verb still belongs to the object; a time adjunct does not
+    ("Please add motion zones per time of day.", "motion zones per time of day"),
+    ("Please add a dark mode with a schedule.", "a dark mode with a schedule"),
 ])
 def test_request_keeps_its_object(nlp, text, obj):
     found = request_object(_sent(nlp, text))
@@ -146,6 +149,7 @@ def test_churn_talk_is_never_a_request(nlp, tmp_path):
     ("Hopefully they add a dark mode soon.", "a dark mode"),
     ("If only it had HomeKit support.", "HomeKit support"),
     ("A dark mode would be much appreciated.", "A dark mode"),
+    ("Would pay extra for email instead of SMS for the door alerts.", "email instead of SMS"),
 ])
 def test_gap_and_counterfactual_frames_keep_their_object(nlp, text, obj):
     assert gap_object(_sent(nlp, text)) == (obj, gap_object(_sent(nlp, text))[1], True)

@@ -27,6 +27,8 @@ from typing import Any
 
 ACT_COLUMNS = ["sentence_id", "record_id", "act", "object", "detail"]
 
+# prepositions whose phrase, right after the object, belongs to it even when hung on the verb
+ATTACHED = frozenset({"per", "of", "with", "without", "instead"})
 # verbs that bring something into the product
 PROVIDE = frozenset({
     "add", "bring", "give", "offer", "support", "include", "introduce", "build", "release", "implement",
@@ -107,7 +109,22 @@ def _object_span(tok) -> str | None:
         words = [t for t in words if t.i < cut[0].left_edge.i]
     if not words:
         return None
-    text = tok.doc[words[0].i: words[-1].i + 1].text.strip(" ,;:-")
+    end = words[-1].i + 1
+    # a modifier the parser hung on the verb instead of the noun ("add activity zones per time of day",
+    # "email instead of SMS") still belongs to the object when it follows it directly
+    doc = tok.doc
+    if end < len(doc) and doc[end - 1].tag_ in ("IN", "CC", "TO") and not any(
+            c.dep_ in ("pobj", "pcomp", "dobj") for c in doc[end - 1].children):
+        end = doc[end].right_edge.i + 1  # a dangling "of" ("email instead of | SMS")
+    if end < len(doc) and doc[end].lower_ in ATTACHED and doc[end].head.i != tok.i and doc[end].head.pos_ in ("VERB", "AUX"):
+        nxt = doc[end]
+        if nxt.lower_ == "instead" and end + 2 < len(doc) and doc[end + 1].lower_ == "of":
+            end = max(end + 2, doc[end + 2].right_edge.i) + 1
+        elif nxt.lower_ != "instead":
+            end = nxt.right_edge.i + 1
+        while end > words[0].i + 1 and (doc[end - 1].is_punct or doc[end - 1].pos_ == "SYM" or not doc[end - 1].is_ascii):
+            end -= 1
+    text = doc[words[0].i: end].text.strip(" ,;:-")
     return text or None
 
 
