@@ -8,7 +8,20 @@ Acts (``act`` column), each with what the parse gives:
   under a modal ("can you add", "should show") or under a desire verb ("I wish the app had", "would love
   to see", "hope the update brings"); an evaluative conditional ("would be great if you added X", "would
   help if there was X"); or a noun of asking with its complement ("feature request: X", "chance of X").
-  Negated clauses are never requests.
+  Negated clauses are never requests. Wider frames (``gap_object``): a gap in the product ("it lacks X",
+  "what's missing is X"), counterfactual praise of a thing ("X would be a huge improvement", "it would be
+  nice to be able to V"), hoping or paying for it ("hoping for X", "I'd pay extra for X"), "my only wish is
+  X", "hopefully they add X", "if only it had X"; and, counted only when the request head scores the sentence
+  at ``HEAD_SUPPORT`` or more because support talk shares them, the product's need ("the app needs X", "could
+  use X"), questions about plans or availability ("Is X on the roadmap?", "Is X coming?", "Why is there no
+  X?"), "There should be X", "X is badly needed", "Let me V" and a verbless "X, please".
+- ``churn``: talk of leaving, from the churn head (at its threshold) or the parse (``churn_frame``): a
+  first-person intent to cancel, switch, return everything or look elsewhere ("thinking of switching to
+  another brand"), staying said not to happen ("won't renew", "can't keep paying for this"), "you've lost a
+  customer", or contacting again and again ("the fourth email about this", "I've called five times").
+- ``stay``: the parse reads the sentence as staying despite words of leaving (leaving negated: "would never
+  switch"; switched from a rival: "we switched from Ring last year"; a how-to question about a plan): it
+  overrules the churn head, and the profiles' churn phrases.
 - ``motive``: why the customer bought or chose the product ("got it as a gift", "bought it for peace of
   mind", "replaced an old camera", "a friend recommended it"): a purchase verb with a reason or purpose
   (a ``because/so/after`` clause, a ``to``-infinitive, a ``for``/``as`` phrase that is not a place), a

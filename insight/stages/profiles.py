@@ -17,9 +17,14 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
-- ``request``: wishes and feature requests ("I wish", "please add", ...);
+- ``request``: wishes and feature requests ("I wish", "please add", "X would be a huge improvement", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
-  phrase pattern or by the churn head on the sentence vector (``insight.stages.acts``).
+  phrase pattern, by the churn frames of the parse or by the churn head on the sentence vector
+  (``insight.stages.acts``); a sentence the parse reads as staying (``stay``: "would never switch") is not
+  churn talk, whatever phrase it holds.
+
+A sentence the acts stage reads as a request or a motive is not a pain-point mention of the profile: a wish
+read as negative ("I wish the app had X 🙄") is not a complaint.
 
 Speed: the frames are turned into plain Python rows once (timestamps, dates and the quote-length test
 converted once, column by column), grouped by customer id in one pass, and each profile is computed in
