@@ -73,7 +73,8 @@ def detect(texts: list[str]):
     acts = detect_acts(frame, nlp=load_spacy(), head=ActHead("request"), churn_head=ActHead("churn"))
     requests = {int(r.sentence_id): r.object for r in acts.itertuples() if r.act == "request"}
     churn = {int(r.sentence_id) for r in acts.itertuples() if r.act == "churn"}
-    return requests, churn
+    stay = {int(r.sentence_id) for r in acts.itertuples() if r.act == "stay"}
+    return requests, churn, stay
 
 
 def fresh() -> None:
@@ -82,7 +83,7 @@ def fresh() -> None:
     r = random.Random(3)
     asks = [(t.replace("{feat}", f), f) for t in FRESH_REQUESTS for f in r.sample(FEATURES, 4)]
     texts = [t for t, _ in asks] + FRESH_NOT_REQUESTS + FRESH_CHURN + FRESH_NOT_CHURN
-    requests, churn = detect(texts)
+    requests, churn, stay = detect(texts)
     n = len(asks)
     found = [i for i in range(n) if i in requests]
     right = [i for i in found if asks[i][1].lower() in requests[i].lower() or requests[i].lower() in asks[i][1].lower()]
@@ -90,7 +91,9 @@ def fresh() -> None:
     print(f"blind requests: found {len(found)}/{n} ({len(found) / n:.0%}), object right {len(right)}/{n}; "
           f"false flags {len(false)}/{len(FRESH_NOT_REQUESTS)} {false}")
     base = n + len(FRESH_NOT_REQUESTS)
-    is_churn = [base + j in churn or bool(_CHURN.search(t)) for j, t in enumerate(FRESH_CHURN + FRESH_NOT_CHURN)]
+    # as the profiles read it: the churn act, or a churn phrase in a sentence the parse does not read as staying
+    is_churn = [base + j in churn or (bool(_CHURN.search(t)) and base + j not in stay)
+                for j, t in enumerate(FRESH_CHURN + FRESH_NOT_CHURN)]
     hits = sum(is_churn[: len(FRESH_CHURN)])
     false_churn = [t for t, hit in zip(FRESH_NOT_CHURN, is_churn[len(FRESH_CHURN):], strict=True) if hit]
     print(f"blind churn: found {hits}/{len(FRESH_CHURN)}; false flags {len(false_churn)}/{len(FRESH_NOT_CHURN)} {false_churn}")
@@ -98,7 +101,7 @@ def fresh() -> None:
 
 def real(name: str, rows: list[tuple[str, str]], sample: int, seed: int) -> None:
     rows = random.Random(seed).sample(rows, min(sample, len(rows)))
-    requests, churn = detect([t for t, _ in rows])
+    requests, churn, _ = detect([t for t, _ in rows])
     per_intent = Counter(rows[i][1] for i in requests)
     totals = Counter(intent for _, intent in rows)
     print(f"\n{name}: {len(rows)} messages, {len(requests)} flagged as requests ({len(requests) / len(rows):.1%}), "

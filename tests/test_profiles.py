@@ -285,3 +285,24 @@ def test_rating_text_mismatch_on_a_mixed_sentence_and_on_faint_praise():
     assert kinds["M"] == ["rating_text_mismatch"] and "only problem" in profiles["M"]["unstated_needs"][0]["statement"]
     assert kinds["F"] == ["rating_text_mismatch"]
     assert kinds["Q"] == []
+
+
+def test_a_sentence_read_as_staying_is_not_churn_talk():
+    rows = [
+        voice_row("s1", "rs1", "C7", "support", "2026-01-01", "How do I switch to the annual plan?", 0.0, conversation="T71"),
+        voice_row("s2", "rs2", "C7", "review", "2026-01-02", "Love it, I'd never switch to another brand.", 0.9, rating=5),
+        voice_row("s3", "rs3", "C8", "support", "2026-01-03", "Thinking of switching to another brand.", -0.6, conversation="T81"),
+    ]
+    profiles = _build(rows)
+    assert not [n for n in profiles["C7"]["unstated_needs"] if n["kind"] == "churn"]
+    assert [n["kind"] for n in profiles["C8"]["unstated_needs"] if n["kind"] == "churn"] == ["churn"]
+
+
+def test_a_wish_is_not_a_pain_point():
+    rows = _corpus() + [
+        voice_row("w1", "rw1", "C9", "social", "2026-01-12", "I wish the app had email login codes.", -0.6, **LOGIN),
+        voice_row("w2", "rw2", "C9", "review", "2026-01-13", "Solid camera.", 0.8, rating=5),
+    ]
+    c9 = _build(rows)["C9"]
+    assert c9["requests"] and not c9["pain_points"]
+    assert [p["label"] for p in _build(rows)["C2"]["pain_points"]] == ["login code never arrives"]

@@ -8,7 +8,20 @@ Acts (``act`` column), each with what the parse gives:
   under a modal ("can you add", "should show") or under a desire verb ("I wish the app had", "would love
   to see", "hope the update brings"); an evaluative conditional ("would be great if you added X", "would
   help if there was X"); or a noun of asking with its complement ("feature request: X", "chance of X").
-  Negated clauses are never requests.
+  Negated clauses are never requests. Wider frames (``gap_object``): a gap in the product ("it lacks X",
+  "what's missing is X"), counterfactual praise of a thing ("X would be a huge improvement", "it would be
+  nice to be able to V"), hoping or paying for it ("hoping for X", "I'd pay extra for X"), "my only wish is
+  X", "hopefully they add X", "if only it had X"; and, counted only when the request head scores the sentence
+  at ``HEAD_SUPPORT`` or more because support talk shares them, the product's need ("the app needs X", "could
+  use X"), questions about plans or availability ("Is X on the roadmap?", "Is X coming?", "Why is there no
+  X?"), "There should be X", "X is badly needed", "Let me V" and a verbless "X, please".
+- ``churn``: talk of leaving, from the churn head (at its threshold) or the parse (``churn_frame``): a
+  first-person intent to cancel, switch, return everything or look elsewhere ("thinking of switching to
+  another brand"), staying said not to happen ("won't renew", "can't keep paying for this"), "you've lost a
+  customer", or contacting again and again ("the fourth email about this", "I've called five times").
+- ``stay``: the parse reads the sentence as staying despite words of leaving (leaving negated: "would never
+  switch"; switched from a rival: "we switched from Ring last year"; a how-to question about a plan): it
+  overrules the churn head, and the profiles' churn phrases.
 - ``motive``: why the customer bought or chose the product ("got it as a gift", "bought it for peace of
   mind", "replaced an old camera", "a friend recommended it"): a purchase verb with a reason or purpose
   (a ``because/so/after`` clause, a ``to``-infinitive, a ``for``/``as`` phrase that is not a place), a
@@ -27,6 +40,8 @@ from typing import Any
 
 ACT_COLUMNS = ["sentence_id", "record_id", "act", "object", "detail"]
 
+# prepositions whose phrase, right after the object, belongs to it even when hung on the verb
+ATTACHED = frozenset({"per", "of", "with", "without", "instead"})
 # verbs that bring something into the product
 PROVIDE = frozenset({
     "add", "bring", "give", "offer", "support", "include", "introduce", "build", "release", "implement",
@@ -40,6 +55,25 @@ ASK_NOUNS = frozenset({"request", "suggestion", "wish", "ask", "chance", "idea"}
 EVALUATIVE = frozenset({"great", "nice", "good", "awesome", "helpful", "useful", "cool", "perfect", "amazing",
                         "brilliant", "ideal", "better", "help", "love", "like"})
 PRONOUNS = frozenset({"it", "that", "this", "them", "something", "anything", "one", "those", "these", "what"})
+# what a customer owns or is owed is not a feature ("my parcel is missing", "the app needs my password")
+# the request head's score from which it confirms a frame that support talk shares
+HEAD_SUPPORT = 0.5
+OWN = frozenset({"my", "our", "mine", "ours"})
+# counterfactual praise of a thing that does not exist yet: "X would be a huge improvement / welcome"
+EVALUATIVE_MORE = frozenset({"welcome", "fantastic", "excellent", "wonderful", "lovely", "handy", "super", "superb",
+                             "improvement", "addition", "bonus", "plus", "win", "changer", "lifesaver", "godsend",
+                             "upgrade", "must", "killer", "boost", "dream", "fab", "neat", "sweet", "incredible",
+                             "appreciate"})
+# what a thing "should be" when it is asked for: "Quiet hours should be standard / an option"
+SHOULD_BE = frozenset({"standard", "optional", "default", "possible", "available", "configurable", "adjustable",
+                       "included", "option", "setting", "feature"})
+# "let me V" asks to be allowed, except the turns of a conversation ("let me know", "let me check")
+LET_NOT = frozenset({"know", "check", "see", "try", "explain", "ask", "say", "tell", "think", "look", "get", "be",
+                     "thank", "start", "begin", "add", "go", "put", "remind", "repeat", "clarify", "confirm"})
+# verbs that say what a thing would do for the product ("X would help a lot", "X would make it perfect")
+HELPS = frozenset({"help", "make", "improve", "complete", "transform"})
+# hoping or paying for something not yet had: "hoping for X", "would pay extra for X", "fingers crossed for X"
+FOR_WISH = frozenset({"hope", "pay", "kill", "beg", "pray", "cross", "long", "vote", "root"})
 
 PURCHASE = frozenset({"buy", "get", "purchase", "order", "pick", "choose", "go", "replace", "upgrade", "switch",
                       "install", "receive"})
@@ -88,7 +122,22 @@ def _object_span(tok) -> str | None:
         words = [t for t in words if t.i < cut[0].left_edge.i]
     if not words:
         return None
-    text = tok.doc[words[0].i: words[-1].i + 1].text.strip(" ,;:-")
+    end = words[-1].i + 1
+    # a modifier the parser hung on the verb instead of the noun ("add activity zones per time of day",
+    # "email instead of SMS") still belongs to the object when it follows it directly
+    doc = tok.doc
+    if end < len(doc) and doc[end - 1].tag_ in ("IN", "CC", "TO") and not any(
+            c.dep_ in ("pobj", "pcomp", "dobj") for c in doc[end - 1].children):
+        end = doc[end].right_edge.i + 1  # a dangling "of" ("email instead of | SMS")
+    if end < len(doc) and doc[end].lower_ in ATTACHED and doc[end].head.i != tok.i and doc[end].head.pos_ in ("VERB", "AUX"):
+        nxt = doc[end]
+        if nxt.lower_ == "instead" and end + 2 < len(doc) and doc[end + 1].lower_ == "of":
+            end = max(end + 2, doc[end + 2].right_edge.i) + 1
+        elif nxt.lower_ != "instead":
+            end = nxt.right_edge.i + 1
+        while end > words[0].i + 1 and (doc[end - 1].is_punct or doc[end - 1].pos_ == "SYM" or not doc[end - 1].is_ascii):
+            end -= 1
+    text = doc[words[0].i: end].text.strip(" ,;:-")
     return text or None
 
 
@@ -108,7 +157,11 @@ def _verb_object(verb):
 
 
 def _clause_object(clause):
-    """The object of a wish clause: the provision verb's object in it, or of one level below."""
+    """The object of a wish clause: the provision verb's object in it, or of one level below, or the
+    action of "be able to V"."""
+    able = _ability(clause)
+    if able:
+        return able
     if clause.lemma_.lower() in PROVIDE or clause.lemma_.lower() == "be":
         obj = _verb_object(clause)
         if obj:
@@ -118,6 +171,235 @@ def _clause_object(clause):
             obj = _verb_object(c)
             if obj:
                 return obj
+    return None
+
+
+def _owned(tok) -> bool:
+    """The noun is the customer's own ("my parcel", "our account")."""
+    return any(c.dep_ == "poss" and c.lower_ in OWN for c in tok.children)
+
+
+def _feature_span(tok) -> str | None:
+    """A noun phrase that can name a feature: not a pronoun, not the customer's own thing, not asked
+    about with a wh-word ("which meal would be good")."""
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN") or _owned(tok) or any(
+            c.tag_ in ("WDT", "WP", "WP$") for c in tok.children):
+        return None
+    return _object_span(tok)
+
+
+def _thing(tok) -> bool:
+    """A countable thing rather than a quality: "a web view", "HomeKit support", "some presets" (not
+    "serious quality", "polish"), so "it lacks X" names a missing feature, not a complaint."""
+    return tok.pos_ == "PROPN" or tok.tag_ == "NNS" or any(
+        c.dep_ == "compound" or (c.dep_ == "det" and c.lower_ in ("a", "an", "any", "some")) for c in tok.children)
+
+
+def _ability(clause) -> str | None:
+    """The action of "be able to V ..." ("be able to pause alerts" -> "pause alerts")."""
+    if clause.lemma_.lower() != "be":
+        return None
+    able = next((c for c in clause.children if c.dep_ == "acomp" and c.lower_ == "able"), None)
+    verb = next((c for c in able.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None) if able is not None else None
+    if verb is None:
+        return None
+    text = verb.doc[verb.i: verb.right_edge.i + 1].text.strip(" ,.;:!?")
+    return text or None
+
+
+def first_person_of(verb) -> bool:
+    """The verb's subject is I or we ("I have no idea")."""
+    subj = _subject(verb)
+    return subj is not None and subj.lower_ in ("i", "we")
+
+
+def _evaluative(tok) -> bool:
+    """A word of (counterfactual) praise: "great", "a huge improvement", "a game changer"."""
+    return tok.lemma_.lower() in EVALUATIVE or tok.lemma_.lower() in EVALUATIVE_MORE or tok.lower_ in EVALUATIVE_MORE
+
+
+def gap_object(sent) -> tuple[str, str, bool] | None:
+    """(object, frame, sure) for the wider ask frames: a gap in the product ("it lacks X", "X is missing"),
+    counterfactual praise of a thing ("X would be a huge improvement", "it would be nice to have X"), a hope
+    or price for it ("hoping for X", "I'd pay extra for X"), a wish as a noun ("my only wish is X"), a
+    verbless "X, please", a missing option in a question ("Why is there no X?"), a future-availability
+    question ("Is X coming?"), the product's need ("the app needs X", "could use X") and "hopefully they add
+    X" / "if only it had X". ``sure`` is False for frames a support conversation shares ("needs a reset",
+    "still no reply?", "X is missing"): they count only with the request head's support."""
+    question = sent.text.rstrip().endswith("?")
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if _negated(tok):
+            continue
+        subj = _subject(tok)
+        modal = _modal(tok) or ("would" if any(c.lower_ == "'d" for c in tok.children) else None)
+        first_person = subj is not None and subj.lower_ in ("i", "we")
+        # a gap: "It lacks X", "It's missing X", "Missing X though", "X is missing", "What's missing is X"
+        if lemma == "lack" and tok.pos_ == "VERB" and tok.tag_ not in ("VBD", "VBN") and not first_person:
+            dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            obj = _feature_span(dobj)
+            if obj:
+                return obj, "gap", _thing(dobj)
+        if tok.lower_ == "missing" and not first_person and not any(c.dep_ == "prep" for c in tok.children) \
+                and not any(a.lower_ in ("was", "were") for a in list(tok.children) + [tok.head]):
+            dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if dobj is not None:
+                obj = _feature_span(dobj)
+                if obj:
+                    return obj, "gap", _thing(dobj)
+            elif tok.dep_ == "acl" and tok.head.dep_ == "nsubj" and tok.head.head.lemma_ == "be":
+                obj = _feature_span(next((c for c in tok.head.head.children if c.dep_ == "attr"), None))
+                if obj:
+                    return obj, "gap", True
+            elif tok.dep_ == "acomp" and tok.head.dep_ == "csubj":
+                obj = _feature_span(next((c for c in tok.head.head.children if c.dep_ == "attr"), None))
+                if obj:
+                    return obj, "gap", True
+            else:
+                holder = tok if tok.dep_ == "ROOT" else tok.head
+                obj = _feature_span(_subject(holder))
+                if obj:
+                    return obj, "gap", False
+        # counterfactual praise: "X would be a huge improvement", "X would help a lot", "it would be nice
+        # to have X", "would it be possible to add X?"
+        # (not "would have been nicer": a past counterfactual regrets; not "X would be great if ...": the
+        # ask is in the condition, read by request_object)
+        if modal in ("would", "'d") and tok.pos_ in ("VERB", "AUX") and not any(
+                c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children) and not any(
+                c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children) for c in tok.children) \
+                and not any(c.dep_ == "auxpass" for c in tok.children):
+            pred = next((c for c in tok.children if c.dep_ in ("acomp", "attr")), None)
+            praised = lemma == "be" and pred is not None and (_evaluative(pred) or pred.lemma_.lower() == "possible")
+            if (praised or lemma in HELPS) and subj is not None and subj.pos_ in ("NOUN", "PROPN") \
+                    and not (pred is not None and pred.lemma_.lower() == "possible") \
+                    and not any(t.tag_ in ("WDT", "WP", "WRB") for t in sent):
+                obj = _feature_span(subj)
+                if obj:
+                    return obj, "conditional", True
+            if praised:
+                for c in tok.children:
+                    if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                        obj = _ability(c) or (_verb_object(c) if c.lemma_.lower() in PROVIDE else None)
+                        if obj:
+                            return obj, "conditional", True
+        # hoping or paying for it: "hoping for X", "I'd pay extra for X", "fingers crossed for X"
+        # "How about X?", "What about X?" suggest X; "looking forward to X" awaits it
+        if question and tok.lower_ == "about" and tok.i > sent.start and tok.nbor(-1).lower_ in ("how", "what"):
+            obj = _feature_span(next((c for c in tok.children if c.dep_ == "pobj"), None))
+            if obj:
+                return obj, "question", False
+        if tok.lower_ == "forward" and tok.head.lemma_.lower() == "look":
+            for c in list(tok.children) + list(tok.head.children):
+                if c.dep_ == "prep" and c.lower_ == "to":
+                    obj = _feature_span(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    if obj:
+                        return obj, "desire", False
+        if _lemmas(tok) & FOR_WISH and (lemma != "pay" or modal) and tok.tag_ not in ("VBD",) and not (
+                subj is not None and subj.lower_ not in ("i", "we")):
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "for":
+                    obj = _feature_span(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    if obj:
+                        return obj, "desire", True
+        # a wish as a noun: "My only wish is X", "One suggestion: X" is the noun frame of request_object
+        if lemma in ASK_NOUNS and tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+            obj = _feature_span(next((c for c in tok.head.children if c.dep_ == "attr"), None))
+            if obj:
+                return obj, "noun", True
+        # "hopefully they add X", "if only it had X"
+        if lemma in PROVIDE and tok.pos_ in ("VERB", "AUX") and (
+                any(c.lower_ == "hopefully" for c in tok.children)
+                or any(c.lower_ == "if" and any(g.lower_ == "only" for g in tok.children) for c in tok.children)):
+            obj = _verb_object(tok)
+            if obj and not first_person:
+                return obj, "desire", True
+        # "There should be X", "X should be standard", "X is badly needed", "X needed!", "Let me V"
+        if lemma == "be" and modal == "should" and tok.pos_ == "AUX":
+            if subj is not None and subj.dep_ == "expl":
+                obj = _feature_span(next((c for c in tok.children if c.dep_ == "attr"), None))
+                if obj:
+                    return obj, "modal", False
+            pred = next((c for c in tok.children if c.dep_ in ("acomp", "attr")), None)
+            if pred is not None and pred.lemma_.lower() in SHOULD_BE:
+                obj = _feature_span(subj)
+                if obj:
+                    return obj, "modal", False
+        if lemma == "need" and tok.tag_ in ("VBN", "VBD") and (
+                any(c.dep_ == "auxpass" and c.lower_ in ("is", "are", "'s") for c in tok.children)
+                or (tok.dep_ == "ROOT" and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in tok.children))):
+            target = next((c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+            obj = _feature_span(target) if target is not None and target.pos_ != "PRON" and not any(
+                c.lower_ == "no" for c in target.children) else None  # "no extra layer is needed"
+            if obj:
+                return obj, "desire", False
+        if lemma == "let" and tok.dep_ == "ROOT" and tok.tag_ == "VB" and _subject(tok) is None:
+            verb = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ == "VERB"), None)
+            who = next((c for c in list(tok.children) + (list(verb.children) if verb is not None else [])
+                        if c.lower_ in ("me", "us") and c.dep_ in ("nsubj", "dobj")), None)
+            if who is not None and verb is not None and verb.lemma_.lower() not in LET_NOT:
+                text = verb.doc[verb.i: verb.right_edge.i + 1].text.strip(" ,.;:!?")
+                if text and len(text.split()) > 1:
+                    return text, "imperative", False
+        # the product's need: "the app needs X", "it could use X", "could do with X"
+        if not first_person and subj is not None and subj.lower_ not in ("you", "u") and tok.pos_ == "VERB" and (
+                (lemma == "need" and tok.tag_ in ("VBZ", "VBP")) or (lemma == "use" and modal in ("could", "might"))):
+            obj = _feature_span(next((c for c in tok.children if c.dep_ == "dobj"), None))
+            if obj:
+                return obj, "desire", False
+        if lemma == "do" and modal in ("could", "might") and not first_person:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    obj = _feature_span(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    if obj:
+                        return obj, "desire", False
+        # a missing option asked about: "Why is there no X?", "Still no way to X?"
+        if tok.dep_ in ("attr", "ROOT", "nsubj", "dobj") and tok.pos_ == "NOUN" and not (
+                tok.dep_ == "dobj" and first_person_of(tok.head)) and (
+                question or any(t.lower_ in ("still", "yet") for t in sent)) and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            obj = _feature_span(tok)
+            if obj:
+                no = next(c for c in tok.children if c.dep_ == "det" and c.lower_ == "no")
+                return tok.doc[no.i + 1: no.i + 1 + len(obj.split())].text.strip(" ,.;:!?") if obj.startswith(
+                    tuple(t.text for t in sent if t.i < no.i)) or obj.lower().startswith("no ") else obj, "gap", False
+        # a question about plans: "Any plans for X?", "Are there plans to add X?", "Is X on the roadmap?"
+        if question and (lemma in ("plan", "roadmap", "pipeline") or (
+                tok.lower_ in ("works", "cards") and tok.head.lower_ == "in"
+                and any(c.lower_ == "the" for c in tok.children))) and (
+                tok.pos_ == "NOUN" or tok.dep_ in ("attr", "ROOT", "nsubj", "dobj")):
+            if lemma == "plan":
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ in ("for", "of"):
+                        obj = _feature_span(next((g for g in c.children if g.dep_ == "pobj"), None))
+                        if obj:
+                            return obj, "question", False
+                    if c.dep_ in ("acl", "relcl", "xcomp") and c.lemma_.lower() in PROVIDE:
+                        obj = _verb_object(c)
+                        if obj:
+                            return obj, "question", False
+            elif tok.dep_ == "pobj" and tok.head.lower_ in ("on", "in"):
+                # "Is X on the roadmap?": the phrase hangs on "is" or on X itself
+                holder = tok.head.head
+                target = _subject(holder) if holder.lemma_ == "be" else holder if holder.dep_ in ("nsubj", "attr") else None
+                obj = _feature_span(target)
+                if obj:
+                    obj = holder.doc[target.left_edge.i: tok.head.i].text.strip(" ,") if target is holder else obj
+                    return obj, "question", False
+        # a future-availability question: "Is X coming?", "When will X arrive?", "Will there be X?"
+        if question and lemma in ("come", "arrive", "land", "happen", "be") and tok.dep_ == "ROOT" and (
+                tok.tag_ == "VBG" or modal == "will" or any(c.dep_ == "aux" and c.lemma_ == "will" for c in tok.children)):
+            target = subj if lemma != "be" or subj is None or subj.dep_ != "expl" else next(
+                (c for c in tok.children if c.dep_ == "attr"), None)
+            obj = _feature_span(target)
+            if obj:
+                return obj, "question", False
+    # a verbless "X, please": "A dark mode please.", "More zones please!"
+    if any(t.lower_ in ("please", "pls", "plz") for t in sent) and not any(
+            t.pos_ in ("VERB", "AUX") and t.lower_ not in ("please", "pls", "plz") for t in sent):
+        words = [t for t in sent if not t.is_punct and t.lower_ not in ("please", "pls", "plz")]
+        if words and any(t.pos_ in ("NOUN", "PROPN") for t in words) and not any(
+                t.lower_ in OWN or t.pos_ == "PRON" for t in words):
+            return " ".join(t.text for t in words), "imperative", False
     return None
 
 
@@ -388,16 +670,28 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
              zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, churn, strict=True)]
     rows: list[dict[str, Any]] = []
     for doc, (sid, rid, score, churn_score) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        churn_talk = churn_score is not None and churn_score >= churn_head.threshold
-        if churn_talk:
+        frame = next((f for f in map(churn_frame, doc.sents) if f), None)
+        # the head's reading stands unless the parse says the customer stays
+        churn_talk = churn_score is not None and churn_score >= churn_head.threshold and (
+            frame is not None or not any(stays(sent) for sent in doc.sents))
+        if churn_talk or frame:
+            churn_talk = True
             rows.append({"sentence_id": sid, "record_id": rid, "act": "churn", "object": None,
-                         "detail": f"{churn_score:.3f}"})
+                         "detail": frame or f"{churn_score:.3f}"})
+        elif any(stays(sent) for sent in doc.sents):  # profiles let it overrule their churn phrases too
+            rows.append({"sentence_id": sid, "record_id": rid, "act": "stay", "object": None, "detail": None})
         found = None
         # talk of leaving asks for no feature ("Give me one reason to stay.")
         for sent in () if churn_talk else doc.sents:
             req = request_object(sent)
             if req:
                 found = {"act": "request", "object": req[0], "detail": req[1]}
+                break
+        # the wider frames; those a support turn shares ("the hub needs a restart") need the head's support
+        for sent in () if churn_talk or found else doc.sents:
+            gap = gap_object(sent)
+            if gap and (gap[2] or (score is not None and score >= HEAD_SUPPORT)):
+                found = {"act": "request", "object": gap[0], "detail": gap[1]}
                 break
         if found is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
@@ -414,3 +708,189 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
         if kind:
             rows.append({"sentence_id": sid, "record_id": rid, "act": f"close_{kind}", "object": None, "detail": None})
     return pd.DataFrame(rows, columns=ACT_COLUMNS)
+
+
+# -- churn talk read from the parse ----------------------------------------------------------------
+# verbs of ending the relationship, and what each must name to be about it (not "cancel the alert")
+LEAVE = frozenset({"leave", "cancel", "terminate", "close", "end", "drop", "quit", "unsubscribe", "ditch", "dump",
+                   "abandon", "switch", "move", "go", "return", "send", "look", "shop", "find", "walk",
+                   "give", "take", "get"})
+# verbs of staying a customer (not "can't trust it anymore", which is a complaint about the product)
+STAY = frozenset({"renew", "extend", "stay", "continue", "keep", "buy", "order", "recommend", "come", "pay"})
+RELATION = frozenset({"account", "plan", "subscription", "membership", "contract", "service", "business", "custom",
+                      "everything", "lot", "all", "system", "money", "kit"})
+PROVIDER = frozenset({"brand", "provider", "company", "competitor", "alternative", "alternatives", "rival", "supplier",
+                      "else", "elsewhere", "option", "options", "product", "system", "service"})
+INTENT_HEADS = frozenset({"go", "want", "plan", "think", "consider", "intend", "decide", "ready", "about", "time",
+                          "mean", "wish", "like", "prepared", "close", "seriously"})
+CONTACT = frozenset({"contact", "write", "call", "email", "message", "chase", "report", "explain", "ask", "reach",
+                     "tell", "complain", "ring", "chat", "raise", "phone"})
+CONTACT_NOUNS = frozenset({"email", "call", "chat", "message", "ticket", "complaint", "attempt", "letter", "tweet"})
+ORDINALS = frozenset({"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "umpteenth",
+                      "nth", "2nd", "3rd", "4th", "5th", "6th"})
+MANY = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "multiple", "many",
+                  "countless", "numerous", "dozen", "twenty", "fifteen", "twelve"})
+
+
+def _first_person_or_none(tok) -> bool:
+    subj = _subject(tok)
+    while subj is None and tok.dep_ in ("xcomp", "pcomp", "conj", "relcl", "acl") and tok.head is not tok:
+        tok = tok.head if tok.dep_ != "pcomp" else tok.head.head
+        subj = _subject(tok)
+    return subj is None or subj.lower_ in ("i", "we", "i'm", "im")
+
+
+def _intent(tok) -> bool:
+    """The verb is meant, not narrated: future ("will cancel", "going to leave"), under a verb of intent
+    ("thinking of switching", "ready to walk away"), progressive ("I'm leaving"), or an imperative."""
+    if tok.tag_ in ("VBD", "VBN"):
+        return False
+    if _modal(tok) in ("will", "would", "shall") or any(c.dep_ == "aux" and c.lower_ in ("'ll", "'d", "gonna")
+                                                       for c in tok.children):
+        return True
+    if tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
+        return not any(c.dep_ == "aux" and c.lower_ in ("was", "were") for c in tok.children)
+    head = tok.head.head if tok.dep_ == "pcomp" else tok.head
+    if tok.dep_ in ("xcomp", "pcomp", "relcl", "acl", "advcl") and (
+            head.lemma_.lower() in INTENT_HEADS or head.lower_ in INTENT_HEADS):
+        return True
+    return tok.dep_ == "ROOT" and tok.tag_ in ("VB", "VBG") and _subject(tok) is None and tok.i == tok.sent.start
+
+
+def _names_provider(tok) -> bool:
+    """A competitor or another provider: a name, "another brand", "something else", "elsewhere"."""
+    if tok is None:
+        return False
+    if tok.ent_type_ in ("GPE", "LOC", "FAC", "NORP", "DATE", "TIME", "PERSON", "LANGUAGE"):
+        return False  # "going to Spain", "switch to English"
+    if tok.pos_ == "PROPN":
+        return True
+    if tok.lower_ in PROVIDER or tok.lemma_.lower() in PROVIDER:
+        return not any(c.lower_ in ("your", "this", "the") for c in tok.children)
+    return False
+
+
+def _leaves(tok) -> bool:
+    """A verb of leaving with what it must name: "cancel my subscription", "switch to Wyzon", "leave
+    Lumio", "return everything", "look elsewhere", "walk away", "give up on", "take my business elsewhere"."""
+    lemma = tok.lemma_.lower()
+    kids = list(tok.children)
+    dobj = next((c for c in kids if c.dep_ == "dobj"), None)
+    # "go back to X", "move over to X": the preposition may hang on the particle
+    kids += [g for c in kids if c.dep_ in ("prt", "advmod") for g in c.children if g.dep_ == "prep"]
+    preps = {c.lower_: next((g for g in c.children if g.dep_ == "pobj"), None) for c in kids if c.dep_ == "prep"}
+    prt = {c.lower_ for c in kids if c.dep_ in ("prt", "advmod")}
+    if "elsewhere" in prt or "elsewhere" in {c.lower_ for c in tok.subtree}:
+        return lemma in ("go", "look", "shop", "take", "move")
+    if lemma in ("cancel", "terminate", "close", "end", "drop", "quit", "unsubscribe"):
+        return lemma in ("unsubscribe", "quit") and dobj is None and not any(
+            c.dep_ in ("xcomp", "ccomp") for c in kids) or (
+            dobj is not None and (dobj.lemma_.lower() in RELATION or dobj.pos_ == "PROPN"))
+    if lemma in ("leave", "ditch", "dump", "abandon"):
+        return dobj is not None and (dobj.pos_ == "PROPN" or dobj.lower_ == "you" or dobj.lemma_.lower() in RELATION
+                                     or _names_provider(dobj))
+    if lemma in ("switch", "move", "go"):
+        # "going to X" is travel: going over, back or with a provider is leaving
+        target = preps.get("with") if lemma == "go" and not prt & {"back", "over"} else (
+            preps.get("to") or preps.get("with"))
+        return _names_provider(target) and (target.pos_ == "PROPN" or target.lemma_.lower() != "plan")
+    if lemma in ("return", "send"):
+        # returning everything leaves the brand; returning "it" may be an exchange
+        return dobj is not None and (lemma == "return" or "back" in prt) and (
+            dobj.lemma_.lower() in RELATION or dobj.tag_ == "NNS" or dobj.lower_ in ("them", "everything")) \
+            and "for" not in preps
+    if lemma in ("look", "shop"):  # "looking at alternatives", "shopping around", not "looking for a flight"
+        targets = [next((g for g in c.children if g.dep_ == "pobj"), None) for c in kids
+                   if c.dep_ == "prep" and c.lower_ in ("for", "at")]
+        return "around" in prt or any(t is not None and t.pos_ != "PROPN" and _names_provider(t) for t in targets)
+    if lemma in ("find", "get"):
+        return dobj is not None and dobj.lemma_.lower() in PROVIDER and any(
+            c.lower_ in ("another", "different", "other", "new") for c in dobj.children)
+    if lemma == "walk":
+        return "away" in prt
+    if lemma == "give":
+        return "up" in prt
+    if lemma == "take":
+        return dobj is not None and dobj.lemma_.lower() in ("business", "money", "custom")
+    return False
+
+
+def _stops_staying(tok) -> bool:
+    """A verb of staying said not to happen: "won't renew", "not going to renew", "can't keep paying",
+    "never buying from you again", "won't be extending it"."""
+    lemma = tok.lemma_.lower()
+    if lemma not in STAY or tok.tag_ in ("VBD", "VBN"):
+        return False
+    holders = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "pcomp") else [])
+    holders += [c for h in holders for c in h.children if c.dep_ == "aux"]  # "won't be renewing"
+    negated = any(c.dep_ == "neg" for h in holders for c in h.children)
+    if not negated:
+        return False
+    if lemma == "keep":  # "can't keep paying for this", not "can't keep resetting it"
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in ("pay", "subscribe") for c in tok.children)
+    if lemma == "stay":  # "won't stay with Lumio", "I'm not staying", not "will not stay down"
+        return first_person_of(tok) or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    if lemma in ("renew", "extend", "continue"):
+        return True
+    words = {t.lower_ for t in tok.sent}
+    return bool(words & {"again", "anymore", "another"}) or "any more" in tok.sent.text.lower()
+
+
+def stays(sent) -> bool:
+    """The parse reads the sentence as staying, whatever its words of leaving: leaving negated ("would
+    never switch to X", "I'd never go back to Ring"), a switch away from someone else ("we switched from
+    Ring last year"), or a how-to question about a plan ("How do I switch to the annual plan?")."""
+    how = sent.text.rstrip().endswith("?") and any(t.lower_ == "how" for t in sent) and any(
+        t.lower_ in ("i", "we") for t in sent)
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX") or lemma not in ("switch", "move", "change", "upgrade", "cancel", "leave",
+                                                             "go", "return", "quit", "ditch"):
+            continue
+        if how and lemma in ("switch", "move", "change", "upgrade"):
+            return True
+        if (_negated(tok) or any(c.lower_ == "never" for c in tok.children)) and (
+                _leaves(tok) or lemma in ("switch", "leave", "quit", "ditch")):
+            return True
+        origin = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
+                  if g.dep_ == "pobj"]
+        if tok.tag_ in ("VBD", "VBN") and lemma in ("switch", "move", "change", "upgrade") and any(
+                _names_provider(g) for g in origin) and not any(
+                c.dep_ == "prep" and c.lower_ == "to" for c in tok.children):
+            return True
+    return False
+
+
+def churn_frame(sent) -> str | None:
+    """The frame when the sentence talks about leaving, else None: ``leave`` (a first-person intent to
+    cancel, switch, return or look elsewhere), ``stop`` (staying said not to happen: "won't renew"),
+    ``lost`` ("you've lost a customer") or ``effort`` (contacting again and again: "the fourth email about
+    this", "I've called five times")."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in LEAVE and not _negated(tok) and _intent(tok) \
+                and _first_person_or_none(tok) and _leaves(tok) and not (
+                tok.sent.text.rstrip().endswith("?") and any(t.lower_ in ("how", "can", "could") for t in sent)):
+            return "leave"
+        if tok.pos_ in ("VERB", "AUX") and _stops_staying(tok) and _first_person_or_none(tok):
+            return "stop"
+        if lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok) and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in ("customer", "client", "business", "custom") for c in tok.children):
+            return "lost"
+        # contacting again and again
+        if lemma in CONTACT and tok.pos_ == "VERB":
+            for c in tok.children:
+                if c.lower_ == "times" and any(g.lower_ in MANY or g.lower_ == "many" or
+                                               (g.like_num and g.lower_.isdigit() and int(g.lower_) >= 2)
+                                               for g in c.subtree):
+                    return "effort"
+        if lemma in CONTACT_NOUNS | {"time"} and tok.pos_ == "NOUN" and any(
+                c.lower_ in ORDINALS for c in tok.children if c.dep_ in ("amod", "nummod", "compound")):
+            if lemma != "time" or any(t.lemma_.lower() in CONTACT for t in tok.subtree if t is not tok):
+                return "effort"
+        if tok.lower_ == "times" and any(c.lower_ == "many" and any(g.lower_ == "how" for g in c.children)
+                                         for c in tok.children) and any(
+                t.lemma_.lower() in CONTACT or (t.lemma_.lower() in ("have", "need") and any(
+                    c.dep_ == "xcomp" for c in t.children)) for t in sent):
+            return "effort"
+    return None

@@ -17,9 +17,14 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
 - ``repeat_contact``: the same theme raised negatively in two or more support conversations;
-- ``request``: wishes and feature requests ("I wish", "please add", ...);
+- ``request``: wishes and feature requests ("I wish", "please add", "X would be a huge improvement", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
-  phrase pattern or by the churn head on the sentence vector (``insight.stages.acts``).
+  phrase pattern, by the churn frames of the parse or by the churn head on the sentence vector
+  (``insight.stages.acts``); a sentence the parse reads as staying (``stay``: "would never switch") is not
+  churn talk, whatever phrase it holds.
+
+A sentence the acts stage reads as a request or a motive is not a pain-point mention of the profile: a wish
+read as negative ("I wish the app had X 🙄") is not a complaint.
 
 Speed: the frames are turned into plain Python rows once (timestamps, dates and the quote-length test
 converted once, column by column), grouped by customer id in one pass, and each profile is computed in
@@ -96,17 +101,20 @@ def build_profiles(
     voice = voice[voice["customer_id"].notna()]
     aspects = aspects[aspects["customer_id"].notna()] if len(aspects) else aspects.iloc[0:0]
     pain_label = {r.pain_id: (r.label, r.topic_id, r.kind) for r in pain_points.itertuples()}
-    sentence_pains: dict[str, list[str]] = defaultdict(list)
-    for r in pain_mentions.itertuples():
-        sentence_pains[r.sentence_id].append(r.pain_id)
-
-    by_customer_records = _by_customer(_record_rows(records))
-    by_customer_voice = _by_customer(_voice_rows(voice))
-    by_customer_aspects = _by_customer(_aspect_rows(aspects))
     sentence_acts: dict[str, dict[str, tuple]] = defaultdict(dict)
     if acts is not None and len(acts):
         for sid, act, obj, detail in zip(acts["sentence_id"], acts["act"], acts["object"], acts["detail"], strict=True):
             sentence_acts[sid][act] = (None if _is_missing(obj) else obj, None if _is_missing(detail) else detail)
+    # a wish or a reason for buying is not a complaint, whatever its sentiment ("I wish the app had X 🙄",
+    # "our old camera gave up so I needed something quick"): the profile does not count it as a pain point
+    sentence_pains: dict[str, list[str]] = defaultdict(list)
+    for r in pain_mentions.itertuples():
+        if not {"request", "motive"} & set(sentence_acts.get(r.sentence_id, ())):
+            sentence_pains[r.sentence_id].append(r.pain_id)
+
+    by_customer_records = _by_customer(_record_rows(records))
+    by_customer_voice = _by_customer(_voice_rows(voice))
+    by_customer_aspects = _by_customer(_aspect_rows(aspects))
     motive_kinds = motive_kinds or {}
     customer_ids = sorted(set(by_customer_records) | set(attributes))
     rows = []
@@ -254,7 +262,8 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
     churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
-    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids)
+    stay_ids = {r.sentence_id for r in voice if "stay" in acts.get(r.sentence_id, {})}
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -425,7 +434,7 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
 
 def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
                     requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
-                    churn_ids: set | None = None) -> list[dict[str, Any]]:
+                    churn_ids: set | None = None, stay_ids: set | None = None) -> list[dict[str, Any]]:
     """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
     after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
@@ -535,8 +544,11 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
     # churn talk, read from the customer's own sentences (by time, then sentence id; NaT last)
     chronological = sorted(voice, key=lambda r: (r.sort_ns is None, r.sort_ns or 0, _is_missing(r.sentence_id), r.sentence_id))
     # churn talk: the phrase patterns (written on the tune half) or the churn head (``insight.stages.acts``)
-    churn_ids = churn_ids or set()
-    hits = [r for r in chronological if _CHURN.search(r.text) or r.sentence_id in churn_ids]
+    # a sentence the parse reads as staying ("would never switch to ...", "How do I switch to the annual
+    # plan?") is not churn talk, whatever phrase it holds
+    churn_ids, stay_ids = churn_ids or set(), stay_ids or set()
+    hits = [r for r in chronological
+            if (_CHURN.search(r.text) and r.sentence_id not in stay_ids) or r.sentence_id in churn_ids]
     if hits:
         needs.append(_need("churn", f"Needs a reason to stay: \"{_clip(hits[0].text)}\"",
                            min(0.95, 0.6 + 0.1 * len(hits)), [_evidence_row(r) for r in hits[:3]],
