@@ -222,6 +222,10 @@ def main(argv=None) -> int:
                    help="with --export-only: the base whose vocabulary the exported model uses (built here if "
                         "missing, with --vocab-min-count / --vocab-latin-top). The word embeddings are frozen "
                         "in training, so the trained layers work with any vocabulary of the same base")
+    p.add_argument("--calibrate-emotions", action="store_true",
+                   help="with --export-only: choose the emotion thresholds for --ckpt's weights (on XED train "
+                        "lines that the run given by --scale / --seed did not use) instead of taking them "
+                        "from --lineage; for a --save-every checkpoint of a run cut short")
     p.add_argument("--vocab-min-count", type=int, default=3)
     p.add_argument("--vocab-latin-top", type=int, default=0)
     args = p.parse_args(argv)
@@ -263,6 +267,9 @@ def main(argv=None) -> int:
         meta["vocabulary"] = json.loads((base / "insight_base.json").read_text())
         if args.lineage:  # the decision thresholds belong to the trained weights
             meta["emotion_thresholds"] = json.loads(Path(args.lineage).read_text()).get("emotion_thresholds")
+        if args.calibrate_emotions:  # e.g. a --save-every checkpoint of a run cut short: thresholds for it
+            used = build_examples(args.scale, args.seed, args.permissive_only)
+            meta["emotion_thresholds"] = calibrate_emotions(model, Encoder(base, args.max_length), used, args.seed)
         _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
 
