@@ -52,6 +52,50 @@ def load_weights(model, path: str) -> None:
     model.load_state_dict(read_state(path))
 
 
+WORD_EMBEDDINGS = "encoder.embeddings.word_embeddings.weight"
+
+
+def _vocab(tokenizer_json: Path) -> dict[str, int]:
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(tokenizer_json)).get_vocab()
+
+
+def load_model_dir(model, model_dir: Path, base: Path) -> None:
+    """Continue training from a shipped model directory (e.g. models/sentiment-e5).
+
+    ``model`` was built from ``base`` (any vocabulary of the same base encoder). Every weight but the word
+    embeddings, and both heads, come from ``model_dir/model.safetensors`` (fp16 -> fp32); the word
+    embeddings stay the base's rows. That is only right for a model whose embeddings were frozen in
+    training, so the shipped rows are first checked, piece by piece, against the base's rows
+    (fp16-rounded); a model whose embeddings were trained is refused (ValueError)."""
+    state = read_state(str(model_dir / "model.safetensors"))
+    if WORD_EMBEDDINGS not in state:
+        raise ValueError(f"{model_dir}: no {WORD_EMBEDDINGS} in model.safetensors. Pass a model directory "
+                         "written by scripts/_export.py")
+    shipped = state.pop(WORD_EMBEDDINGS)
+    ours = model.state_dict()[WORD_EMBEDDINGS]
+    ship_vocab, base_vocab = _vocab(model_dir / "tokenizer.json"), _vocab(base / "tokenizer.json")
+    pairs = [(i, base_vocab[piece]) for piece, i in ship_vocab.items()
+             if piece in base_vocab and i < shipped.shape[0] and base_vocab[piece] < ours.shape[0]]
+    if not pairs:
+        raise ValueError(f"{model_dir}: its vocabulary shares no piece with the base {base}. Pass the base "
+                         "the model was trained from")
+    s_idx = torch.tensor([a for a, _ in pairs])
+    b_idx = torch.tensor([b for _, b in pairs])
+    diff = (shipped[s_idx] - ours[b_idx].half().float()).abs().max().item()
+    if diff > 1e-3:
+        raise ValueError(f"{model_dir}: its word embeddings differ from the base's rows (max |diff| {diff:.3g} "
+                         f"over {len(pairs)} shared pieces). Only a model trained with frozen embeddings can "
+                         "be continued on another vocabulary; pass its .pt checkpoint instead")
+    want = {k: v.shape for k, v in model.state_dict().items() if k != WORD_EMBEDDINGS}
+    misfit = sorted(set(want) ^ set(state)) + sorted(k for k in set(want) & set(state) if want[k] != state[k].shape)
+    if misfit:
+        raise ValueError(f"{model_dir}: its weights do not fit the model built from {base} "
+                         f"({len(misfit)} tensors missing, extra or of another shape, e.g. {misfit[:3]})")
+    model.load_state_dict(state, strict=False)
+
+
 LINEAGE_KEYS = ("train_command", "training")
 
 

