@@ -77,3 +77,14 @@ def test_key_phrases_never_join_two_sentences():
     keywords = class_keywords(texts, np.array([0, 0, 1]), [0, 1], top_n=30)
     assert "app crashes" in keywords[0] and "battery drains" in keywords[0]
     assert not any("crashes battery" in k for k in keywords[0])
+
+
+def test_the_person_check_runs_ner_on_the_shared_pipeline():
+    """insight.resources.load_spacy() loads en_core_web_sm with NER disabled; the label name check must
+    still see PERSON entities (it saw none before: every name passed)."""
+    from insight import resources
+    from insight.stages.labels import person_words
+
+    nlp = resources.load_spacy()
+    assert "ner" not in nlp.pipe_names
+    assert "john" in person_words(["Agent John Peterson hung up on me twice."], nlp)

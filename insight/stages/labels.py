@@ -128,11 +128,15 @@ def candidates(keywords: list[str], languages=None) -> list[str]:
 
 
 def person_words(texts: list[str], nlp) -> set[str]:
-    """Lower-cased words that spaCy tags as part of a PERSON in ``texts``."""
+    """Lower-cased words that spaCy tags as part of a PERSON in ``texts``. The shared English pipeline
+    loads with its entity recogniser disabled (the analysis never needs it); it is applied here."""
     if nlp is None or not texts:
         return set()
+    ner = nlp.get_pipe("ner") if "ner" in nlp.component_names and "ner" not in nlp.pipe_names else None
     out = set()
     for doc in nlp.pipe(texts, batch_size=64):
+        if ner is not None:
+            doc = ner(doc)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 out.update(w.lower() for w in ent.text.split())
