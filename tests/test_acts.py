@@ -276,3 +276,19 @@ def test_churn_from_the_parse_and_the_head_vetoed_by_staying(nlp, tmp_path):
     by_act = {a: sorted(acts[acts["act"] == a]["sentence_id"]) for a in ("churn", "stay")}
     assert by_act == {"churn": ["s1"], "stay": ["s2", "s3"]}
     assert acts.set_index("act").loc["churn", "detail"] == "leave"
+
+
+def test_a_service_ask_is_no_feature_request(nlp):
+    from insight.stages.acts import names_a_feature
+
+    for obj in ("help", "a human", "a DM", "my money", "someone", "a refund", "Donate RT http://t.co/x", "@united"):
+        assert not names_a_feature(obj), obj
+    for obj in ("HomeKit support", "a dark mode", "24/7 recording on the Basic plan", "an export button",
+                "email instead of SMS for the login code", "free baggage"):
+        assert names_a_feature(obj), obj
+    sents = pd.DataFrame({
+        "sentence_id": ["s1", "s2", "s3"], "record_id": ["r1", "r2", "r3"],
+        "text": ["Can you send me a DM please?", "Please give me my money back.", "Please add a dark mode."],
+    })
+    requests = detect_acts(sents, nlp=nlp).query("act == 'request'")
+    assert list(requests["sentence_id"]) == ["s3"]

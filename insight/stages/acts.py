@@ -36,6 +36,7 @@ spaCy's small English pipeline (``en_core_web_sm``) runs here, on the customers'
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 ACT_COLUMNS = ["sentence_id", "record_id", "act", "object", "detail"]
@@ -58,6 +59,31 @@ PRONOUNS = frozenset({"it", "that", "this", "them", "something", "anything", "on
 # what a customer owns or is owed is not a feature ("my parcel is missing", "the app needs my password")
 # the request head's score from which it confirms a frame that support talk shares
 HEAD_SUPPORT = 0.5
+
+# An ask for contact or for what the customer already owns is a service request, not a feature a product
+# team can build: "I want someone to find my bag", "can I get a human", "send me a DM", "give me my money
+# back". Such an object names only people, contact channels or the customer's own things.
+SERVICE_WORDS = frozenset({
+    "help", "people", "someone", "somebody", "anyone", "anybody", "human", "person", "agent", "representative",
+    "rep", "manager", "supervisor", "staff", "dm", "number", "call", "callback", "answer", "answers", "response",
+    "reply", "refund", "money", "compensation", "assistance", "info", "information", "update", "updates",
+})
+_OBJECT_STOP = frozenset({"a", "an", "the", "some", "any", "more", "of", "to", "for", "me", "us", "back", "please",
+                          "real", "actual", "live", "just", "again", "one", "someone's"})
+_NOT_AN_OBJECT = re.compile(r"https?://|www\.|\S+@\S+|(?:^|\s)[@#]\w", re.I)
+
+
+def names_a_feature(obj: str | None) -> bool:
+    """Whether a request's object is something a product could add rather than a service ask: not a
+    link, handle or e-mail; not the customer's own things ("my money", "our booking"); not only people,
+    contact channels or help ("a human", "someone", "a DM", "help")."""
+    if not obj or _NOT_AN_OBJECT.search(obj):
+        return False
+    words = re.findall(r"[\w/+'-]+", obj.lower())
+    if not words or words[0] in ("my", "our"):
+        return False
+    content = [w for w in words if w not in _OBJECT_STOP]
+    return bool(content) and not set(content) <= SERVICE_WORDS
 OWN = frozenset({"my", "our", "mine", "ours"})
 # counterfactual praise of a thing that does not exist yet: "X would be a huge improvement / welcome"
 EVALUATIVE_MORE = frozenset({"welcome", "fantastic", "excellent", "wonderful", "lovely", "handy", "super", "superb",
@@ -684,19 +710,19 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
         # talk of leaving asks for no feature ("Give me one reason to stay.")
         for sent in () if churn_talk else doc.sents:
             req = request_object(sent)
-            if req:
+            if req and names_a_feature(req[0]):
                 found = {"act": "request", "object": req[0], "detail": req[1]}
                 break
         # the wider frames; those a support turn shares ("the hub needs a restart") need the head's support
         for sent in () if churn_talk or found else doc.sents:
             gap = gap_object(sent)
-            if gap and (gap[2] or (score is not None and score >= HEAD_SUPPORT)):
+            if gap and names_a_feature(gap[0]) and (gap[2] or (score is not None and score >= HEAD_SUPPORT)):
                 found = {"act": "request", "object": gap[0], "detail": gap[1]}
                 break
         if found is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
             obj = main_object(sent)
-            if obj and not any(t.dep_ == "neg" for t in sent):
+            if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent):
                 found = {"act": "request", "object": obj, "detail": "head"}
         if found is None:
             frame = motive_frame(doc)
