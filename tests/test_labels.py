@@ -88,3 +88,12 @@ def test_the_person_check_runs_ner_on_the_shared_pipeline():
     nlp = resources.load_spacy()
     assert "ner" not in nlp.pipe_names
     assert "john" in person_words(["Agent John Peterson hung up on me twice."], nlp)
+
+
+def test_a_capitalised_first_word_is_not_taken_for_a_name():
+    from insight import resources
+    from insight.stages.labels import person_words
+
+    found = person_words(["Box was wet and the lens was bent.", "Thanks Fleur, the lens is cracked again."],
+                         resources.load_spacy())
+    assert "box" not in found

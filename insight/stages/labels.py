@@ -138,7 +138,9 @@ def person_words(texts: list[str], nlp) -> set[str]:
         if ner is not None:
             doc = ner(doc)
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            # a capitalised first word is no evidence of a name ("Box was wet and the lens was bent."
+            # is tagged PERSON); names are caught where they are written mid-sentence ("thanks Fleur")
+            if ent.label_ == "PERSON" and ent.start != ent.sent.start:
                 out.update(w.lower() for w in ent.text.split())
     return out
 
