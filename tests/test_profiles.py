@@ -306,3 +306,22 @@ def test_a_wish_is_not_a_pain_point():
     c9 = _build(rows)["C9"]
     assert c9["requests"] and not c9["pain_points"]
     assert [p["label"] for p in _build(rows)["C2"]["pain_points"]] == ["login code never arrives"]
+
+
+def test_churn_talk_is_read_in_every_supported_language():
+    from insight.stages.profiles import _CHURN
+
+    leaving = ["Ich kündige mein Abo zum Monatsende.", "Aboneliğimi iptal edeceğim.", "Başka bir markaya geçiyorum.",
+               "Irtisanoudun tilauksen.", "Voy a cancelar mi suscripción.", "Me doy de baja.",
+               "Je vais résilier mon abonnement.", "Je passe chez Ring."]
+    staying = ["Das Abo ist super.", "Abonelik çok iyi.", "Tilaus on hyvä.", "La suscripción está bien.",
+               "L'abonnement est top."]
+    assert [t for t in leaving if not _CHURN.search(t)] == []
+    assert [t for t in staying if _CHURN.search(t)] == []
+
+
+def test_an_acronym_is_no_complaint_cue():
+    from insight.stages.words import COMPLAINT_CUE
+
+    assert not COMPLAINT_CUE.search("AMA with the founders tonight")
+    assert COMPLAINT_CUE.search("Kamera harika ama pil bir günde bitiyor.")

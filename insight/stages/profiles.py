@@ -50,12 +50,26 @@ NEGATIVE_SENTENCE = -0.5  # a sentence this negative counts as a clear complaint
 POSITIVE_SENTENCE = 0.5
 MILD_NEGATIVE = -0.1  # a sentence that carries a complaint cue counts from this score down
 
+# The same talk of leaving in the other supported languages: cancelling the plan, switching to another
+# brand, not renewing, never buying again (first person, as in English).
+_CHURN_OTHER = (
+    r"ich (kündige|werde (das abo |meinen vertrag )?kündigen)|(abo|vertrag) (wird )?gekündigt|wechsle zu|"
+    r"verlängere (das abo |meinen vertrag )?nicht|nie wieder (kaufen|bestellen)|"  # de
+    r"iptal (edeceğim|ediyorum|etmek istiyorum)|aboneliğimi iptal|hesabımı kapat\w*|başka (bir )?(marka|firma|şirket)\w*|"
+    r"bir daha (asla )?(almam|almayacağım)|yenilemeyeceğim|"  # tr
+    r"irtisanoudun|irtisanon|peru(n|utan) (tilaukse|sopimukse)\w*|vaihdan (toiseen|kilpailija)\w*|en (enää )?osta|"
+    r"en uusi|"  # fi
+    r"(voy a|quiero) cancelar|cancelar(é)? mi (suscripción|cuenta|plan|contrato)|(me doy|darme) de baja|me cambio a|"
+    r"no (voy a )?renovar(é)?|nunca más (compro|compraré|vuelvo)|"  # es
+    r"je (vais )?résilie\w*|résilier mon|je passe chez|(je vais|je veux) annuler mon|annuler mon abonnement|"
+    r"je ne (vais pas )?renouvel\w*|plus jamais (chez vous|je n'achète\w*)"  # fr
+)
 _CHURN = re.compile(
     r"\b(switch(ing|ed)? to|mov(e|ing) to|cancel+(ing|ed)? my (plan|subscription|account|membership)|"
     r"(want|going) to cancel|closing my account|(second|third|fourth|fifth|2nd|3rd|4th|5th|\d+(st|nd|rd|th)) time "
     r"(i'?m |i am |i have been |i've been )?(contact|writ|call|reach|ask)\w*|never (buying|buy|ordering) "
     r"(from you )?again|done with (you|this|your)|last chance|looking (at|for) alternatives|"
-    r"take my (business|money) elsewhere|won'?t renew|not renewing)\b",
+    r"take my (business|money) elsewhere|won'?t renew|not renewing|" + _CHURN_OTHER + r")\b",
     re.I,
 )
 

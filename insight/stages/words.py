@@ -25,7 +25,7 @@ THEMELESS = frozenset(ENGLISH_STOP_WORDS) | FILLER
 # problem/downside", "pity". Turkish and Finnish nouns take case endings ("sorunu", "ongelmana").
 _CUES_OTHER = (
     r"aber|jedoch|allerdings|leider|außer|bis auf|nachteil|manko|schade|einziges? problem"  # de
-    r"|ama|fakat|ancak|maalesef|ne yazık ki|dışında|sorun\w*|keşke"  # tr
+    r"|(?-i:[Aa]ma)|fakat|ancak|maalesef|ne yazık ki|dışında|sorun\w*|keşke"  # tr ("AMA" is no "ama")
     r"|mutta|kuitenkin|valitettavasti|harmi|paitsi|ongelm\w*|miinus\w*"  # fi
     r"|pero|sin embargo|aunque|lamentablemente|desafortunadamente|por desgracia|excepto|salvo|problema|lástima"  # es
     r"|mais|cependant|pourtant|toutefois|malheureusement|dommage|sauf|à part|problème|bémol|hélas"  # fr
