@@ -16,6 +16,7 @@ import click
 from insight import __version__
 from insight.errors import InsightError
 from insight.resources import EMBEDDERS as EMBEDDER_CHOICES
+from insight.stages.nlp import SUPPORTED_LANGUAGES
 
 KINDS = ("reviews", "transcripts", "social", "customers", "identities")
 #: ``analyze --rescore`` choices (insight.pipeline.RESCORABLE and "all")
@@ -203,7 +204,8 @@ def _quiet_third_party(quiet: bool) -> None:
 @db_option
 def analyze(batch_size, runner, ray_address, ray_workers, quiet, embedder, rescore, db):
     """Analyse what is new since the last run: sentences, sentiment, aspects, topics, pain points, profiles."""
-    if runner != "ray" and (ray_address and not os.environ.get("RAY_ADDRESS") or ray_workers != 2):
+    given = click.get_current_context().get_parameter_source
+    if runner != "ray" and any(given(o) == click.core.ParameterSource.COMMANDLINE for o in ("ray_address", "ray_workers")):
         raise click.UsageError("--ray-address and --ray-workers need --runner ray.")
     _quiet_third_party(quiet)
     from insight.pipeline import Models
@@ -275,7 +277,7 @@ def demo(quiet, out_dir):
 @click.option("--product", help="Only this product.")
 @click.option("--segment", help="Only customers of this CRM segment.")
 @click.option("--top", default=15, show_default=True, help="How many pain points.")
-@click.option("--label-language", type=click.Choice(["en", "tr", "fi", "de", "es", "fr"]),
+@click.option("--label-language", type=click.Choice(SUPPORTED_LANGUAGES),
               help="Show labels in this language: each pain point's label is chosen from its mentions written in "
                    "it (one with none keeps its own).")
 @db_option

@@ -54,8 +54,8 @@ def test_every_model_stage_on_two_ray_workers_matches_the_local_run(mini_run, tm
     }
     with Store(db, read_only=True) as remote, Store(result["db"], read_only=True) as local:
         for name, sql in queries.items():
-            a = remote.query(sql).sort_values(list(remote.query(sql).columns[:3])).reset_index(drop=True)
-            b = local.query(sql).sort_values(list(local.query(sql).columns[:3])).reset_index(drop=True)
+            a, b = (st.query(sql) for st in (remote, local))
+            a, b = (f.sort_values(list(f.columns[:3])).reset_index(drop=True) for f in (a, b))
             assert len(a) > 0, name
             pd.testing.assert_frame_equal(a.astype(str), b.astype(str), obj=name)
         ra = remote.query("SELECT sentence_id, vector FROM embeddings ORDER BY sentence_id")

@@ -217,27 +217,23 @@ def labels_in_language(store: Store, voice, pains, mentions, language: str) -> d
     from insight.stages.topics import theme_text
 
     in_language = voice[voice["language"] == language].set_index("sentence_id") if len(voice) else voice
-    groups: dict[str, list[str]] = {}
-    ids: dict[str, list[str]] = {}
-    for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True):
+    wanted = {}
+    for pain_id in pains["pain_id"]:
         sids = [i for i in mentions.loc[mentions["pain_id"] == pain_id, "sentence_id"] if i in in_language.index]
-        sids = list(dict.fromkeys(sids))
+        if sids:
+            wanted[pain_id] = list(dict.fromkeys(sids))
+    stored = store.vectors_for([i for v in wanted.values() for i in v]) if wanted else []
+    by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True)) if len(stored) else {}
+    groups: dict[str, list[str]] = {}
+    vectors: dict[str, np.ndarray] = {}
+    for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True):
+        sids = [i for i in wanted.get(pain_id, []) if i in by_id]
         texts = [theme_text(t) or t for t in in_language.loc[sids, "text"]]
         if sids and not any(str(label).lower() in t.lower() for t in texts):  # a label already in it stays
-            ids[pain_id] = sids
             groups[pain_id] = texts
+            vectors[pain_id] = np.stack([by_id[i] for i in sids])
     if not groups:
         return {}
-    stored = store.vectors_for([i for v in ids.values() for i in v])
-    by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True))
-    for pain_id in list(groups):
-        keep = [k for k, i in enumerate(ids[pain_id]) if i in by_id]
-        if not keep:
-            del groups[pain_id]
-            continue
-        groups[pain_id] = [groups[pain_id][k] for k in keep]
-        ids[pain_id] = [ids[pain_id][k] for k in keep]
-    vectors = {p: np.stack([by_id[i] for i in ids[p]]) for p in groups}
     embedder = resources.load_embedder(name=store_embedder(store))
     nlp = resources.load_spacy() if language == "en" else None
     kept = {str(label) for pain_id, label in zip(pains["pain_id"], pains["label"], strict=True) if pain_id not in groups}

@@ -80,7 +80,7 @@ def names_a_feature(obj: str | None) -> bool:
     if not obj or _NOT_AN_OBJECT.search(obj):
         return False
     words = re.findall(r"[\w/+'-]+", obj.lower())
-    if not words or words[0] in ("my", "our"):
+    if not words or words[0] in OWN:
         return False
     content = [w for w in words if w not in _OBJECT_STOP]
     return bool(content) and not set(content) <= SERVICE_WORDS

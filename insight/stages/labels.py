@@ -80,12 +80,10 @@ def class_keywords(texts: list[str], labels: np.ndarray, ids: list[int], top_n: 
     """c-TF-IDF key phrases (1–3-grams) per topic, computed over all topics together; stop words of
     English and of each language in ``languages`` left out. Each text is counted on its own, so no
     n-gram joins the end of one sentence to the start of the next."""
+    from scipy import sparse
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     stops = sorted(set(ENGLISH_STOP_WORDS) | (function_words(languages) - _EDGE_STOP))
-
-    from scipy import sparse
-
     # counted text by text, then summed per topic: an n-gram never spans two customers' sentences
     labels = np.asarray(labels)
     row_of = {tid: row for row, tid in enumerate(ids)}

@@ -19,10 +19,10 @@ FILLER = {
 THEMELESS = frozenset(ENGLISH_STOP_WORDS) | FILLER
 
 # A complaint inside a happy (4–5 star) review is nearly always announced: "but", "only problem",
-# "unfortunately", "keeps" (and "aber", "ama", "mutta", "pero", "mais" in the other languages). Without such a cue, a "negative" sentence in a happy review is more often
-# praise the sentiment model misreads ("Setup was painless") than a complaint.
-# The same cues in the other supported languages: the contrast word, "unfortunately", "except", "the
-# problem/downside", "pity". Turkish and Finnish nouns take case endings ("sorunu", "ongelmana").
+# "unfortunately", "keeps". Without such a cue, a "negative" sentence in a happy review is more often
+# praise the sentiment model misreads ("Setup was painless") than a complaint. The other supported
+# languages have the same cues: the contrast word, "unfortunately", "except", "the problem/downside",
+# "pity"; Turkish and Finnish nouns take case endings ("sorunu", "ongelmana").
 _CUES_OTHER = (
     r"aber|jedoch|allerdings|leider|außer|bis auf|nachteil|manko|schade|einziges? problem"  # de
     r"|(?-i:[Aa]ma)|fakat|ancak|maalesef|ne yazık ki|dışında|sorun\w*|keşke"  # tr ("AMA" is no "ama")
