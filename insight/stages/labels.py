@@ -32,7 +32,7 @@ from collections import Counter
 import numpy as np
 
 from insight.stages.nlp import stop_words
-from insight.stages.words import CONVERSATIONAL, THEMELESS
+from insight.stages.words import CAPITALISED_NOUNS, CONVERSATIONAL, THEMELESS, noun_lexicon
 
 _EDGE_STOP = THEMELESS | CONVERSATIONAL
 PHRASE_BONUS = 0.05
@@ -143,6 +143,49 @@ def person_words(texts: list[str], nlp) -> set[str]:
     return out
 
 
+def _with_a_noun(found: list[tuple[str, int]], texts: list[str]) -> list[tuple[str, int]]:
+    """In a topic written mostly in a language that capitalises its nouns (German), only the candidates
+    that hold a noun (``words.noun_lexicon`` of the topic's sentences): "klimaanlage", "leute in der
+    bahn", never "bekommt", "exakt" or "rt". Left as found when none does."""
+    from insight.ingest.language import best_supported_guess
+
+    sample = texts[:: max(1, len(texts) // 40)]
+    guesses = Counter(best_supported_guess(t) for t in sample)
+    for lang in CAPITALISED_NOUNS:
+        if guesses[lang] * 2 >= len(sample):
+            nouns = noun_lexicon(texts, lang)
+            kept = [(p, n) for p, n in found if set(p.replace("'", " ").split()) & nouns]
+            return kept or found
+    return found
+
+
+def _names(texts: list[str], suspects: set[str], nlp, languages=None) -> set[str]:
+    """The suspects (words written capitalised mid-sentence) that may be names, by the language of the
+    sentences that write them (detected confidently; otherwise English). English sentences: those spaCy's English entity recogniser tags PERSON.
+    German capitalises every noun ("Zug", "Verspätung"), which the English recogniser tags PERSON, so
+    German sentences ban none (numbers, handles and e-mails are still kept out). Turkish, Finnish,
+    Spanish and French capitalise names and brands but no parser for them ships here, so every suspect
+    their sentences write is banned."""
+    from insight.ingest.language import detect_language
+
+    others = set(languages or ()) - {"en"}
+    english, banned = [], set()
+    for t in texts:
+        words = set(w.lower().strip(".,!?;:") for w in t.split()) & suspects
+        if not words:
+            continue
+        # only a confident detection of another of the store's languages moves a sentence off the English
+        # check: "Terrible service!!" is read as French by a forced guess
+        lang = detect_language(t) if others else "en"
+        if lang not in others:
+            english.append(t)
+        elif lang not in CAPITALISED_NOUNS:
+            banned |= words
+    if english and nlp is not None:
+        banned |= person_words(english[:50], nlp)
+    return banned
+
+
 def _suspects(texts: list[str]) -> set[str]:
     """Words written capitalised in the middle of a sentence (names, but also brands)."""
     out = set()
@@ -182,10 +225,12 @@ def phrase_candidates(texts: list[str], keywords: list[str], *, nlp=None, banned
         if not [w for w in words if w not in edge]:
             continue
         out.append((phrase, n))
+    if CAPITALISED_NOUNS & set(languages or ()):
+        out = _with_a_noun(out, texts)
     banned = set(banned or ())
     suspects = {w for p, _ in out for w in p.split()} & _suspects(texts)
-    if suspects and nlp is not None:
-        banned |= person_words([t for t in texts if set(w.lower().strip(".,!?") for w in t.split()) & suspects][:50], nlp)
+    if suspects:
+        banned |= _names(texts, suspects, nlp, languages)
     out = [(p, n) for p, n in out if not set(p.split()) & banned]
     # keep the most used, but let longer phrases in: best MAX_CANDIDATES by support, per length
     out.sort(key=lambda x: (-x[1], -len(x[0].split()), x[0]))

@@ -62,7 +62,9 @@ import numpy as np
 from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
 from insight.stages.nlp import stop_words
-from insight.stages.words import COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, THEMELESS
+from insight.stages.words import (
+    CAPITALISED_NOUNS, COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, THEMELESS, noun_lexicon,
+)
 
 PAIN_COLUMNS = [
     "pain_id", "kind", "key", "label", "topic_id", "rank", "score", "mentions", "customers", "channels",
@@ -125,19 +127,23 @@ def names_an_object(noun_chunks) -> bool:
     return any(_has_content_word(c, (THEMELESS, CONVERSATIONAL, EVALUATIVE_NOUNS)) for c in _chunk_list(noun_chunks))
 
 
-def sentence_names_a_problem(row) -> bool:
-    """The problem check for one voice row: an English sentence (the one language parsed here) must
-    name an object (``names_an_object`` on its noun chunks, or a content verb when its only chunks are
-    pronouns: "You charged me again after I cancelled!"); other languages fall back to the lemma check
-    (``names_a_problem``)."""
+def sentence_names_a_problem(row, nouns: dict[str, frozenset[str]] | None = None) -> bool:
+    """The problem check for one voice row. An English sentence (the one language parsed here) must name
+    an object (``names_an_object`` on its noun chunks, or a content verb when its only chunks are
+    pronouns: "You charged me again after I cancelled!"). A sentence in a language that capitalises its
+    nouns must hold one of them (``nouns[language]``, from ``noun_lexicon``): "Passiert ist nichts." and
+    "Der ist natürlich leer." name nothing, "Habe keine Antwort erhalten." does. Other languages fall
+    back to the lemma check (``names_a_problem``)."""
     chunks = row.get("noun_chunks")
-    if row.get("language") == "en" and chunks is not None:
+    lang = row.get("language")
+    lang = lang if isinstance(lang, str) else None
+    if lang == "en" and chunks is not None:
         content_chunks = [c for c in _chunk_list(chunks) if any(w not in THEMELESS for w in _words(c))]
         if content_chunks:
             return names_an_object(content_chunks)
-    lang = row.get("language")
-    return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"),
-                           lang if isinstance(lang, str) else None)
+    if nouns and lang in nouns:
+        return any(w in nouns[lang] for w in _words(row.get("text")))
+    return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"), lang)
 
 
 def find_pain_points(
@@ -189,7 +195,10 @@ def find_pain_points(
     is_neg = voice["label"] == NEGATIVE_LABEL
     problem = pd.Series(False, index=voice.index)
     if is_neg.any():
-        problem[is_neg] = [sentence_names_a_problem(r) for r in voice[is_neg].to_dict("records")]
+        langs = voice["language"] if "language" in voice else pd.Series(None, index=voice.index)
+        nouns = {lang: noun_lexicon(voice.loc[langs == lang, "text"], lang)
+                 for lang in CAPITALISED_NOUNS if (langs[is_neg] == lang).any()}
+        problem[is_neg] = [sentence_names_a_problem(r, nouns) for r in voice[is_neg].to_dict("records")]
     voice = voice.assign(_problem=problem)
     neg = voice[is_neg]
 

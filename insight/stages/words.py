@@ -65,3 +65,34 @@ EVALUATIVE_NOUNS = frozenset({
     "nonsense", "rubbish", "garbage", "trash", "pain", "frustration", "disappointment", "shame", "fault",
     "mistake", "error", "reason", "point", "idea", "clue", "word", "words", "update", "news", "status",
 })
+
+
+#: languages that write every noun capitalised, so a word written capitalised after a sentence's first
+#: word is a noun (or a name)
+CAPITALISED_NOUNS = frozenset({"de"})
+_NOT_NOUN = re.compile(r"@\S+|#\S+|https?://\S+|www\.\S+|\S+@\S+")
+_CAP_WORD = re.compile(r"(?<![\w@#])([^\W\d_][\w-]*)")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
+
+
+def noun_lexicon(texts, language: str = "de") -> frozenset[str]:
+    """The nouns of a language that capitalises them (``CAPITALISED_NOUNS``), read off the corpus itself:
+    lower-cased words written capitalised (not all capitals) somewhere other than at the start of a
+    sentence, less the language's stop words (the formal "Sie", "Ihr"). German has no parser here; this is
+    its part-of-speech evidence, and it also covers customers who write everything in lower case, as long
+    as someone else in the store wrote the word properly."""
+    from insight.stages.nlp import stop_words
+
+    own = stop_words(language)
+    found: set[str] = set()
+    for text in texts:
+        text = _NOT_NOUN.sub(" ", str(text or ""))
+        for m in _CAP_WORD.finditer(text):
+            word = m.group(1)
+            if not (word[:1].isupper() and not word.isupper()) or len(word) < 3:
+                continue
+            before = text[:m.start()].rstrip()
+            if not before or _SENTENCE_END.search(before) or before.endswith(("\"", "'", "(", "-", "–")):
+                continue  # a sentence's (or a quote's) first word is capitalised whatever it is
+            found.add(word.lower())
+    return frozenset(found - own - THEMELESS - CONVERSATIONAL)
