@@ -17,7 +17,9 @@ talk about negatively, more than once and by more than one customer. The paramet
   (a spaCy lemma that is neither a stop word, a feeling word, nor conversational vocabulary such as
   "problem", "ticket", "colleague", "help": ``words.CONVERSATIONAL``). "It isn't.", "That doesn't
   really help, but ok." and "Same problem as before, the fix did nothing." name nothing a team can
-  act on; "You charged me again after I cancelled" and "Live view says connecting" do. Only the
+  act on; "You charged me again after I cancelled" and "Live view says connecting" do. An English
+  sentence must name an object in its noun chunks, a German one must hold a noun (``words.noun_lexicon``:
+  German capitalises its nouns; "Passiert ist nichts." names none). Only the
   mentions that name a problem are counted and quoted: a theme that passes keeps none of its
   content-free mentions ("Completely unacceptable!!!").
 - **not ignored** by an analyst (``insight topics ignore ID``).
