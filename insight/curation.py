@@ -110,6 +110,33 @@ def consolidate_topics(store: Store, run_id: str, params: AnalysisParams = DEFAU
     return len(updates)
 
 
+def merge_by_customers(store: Store, run_id: str, merges: list[dict[str, Any]]) -> int:
+    """Persist ``painpoints.shared_customer_merges``: each group (its root and members) joins the other
+    group's root, recorded in ``topic_changes`` as ``merged`` by "shared customers". Topics an analyst
+    split are left alone. Returns the groups merged."""
+    if not merges:
+        return 0
+    topics = _topics(store)
+    parents = _parents(topics)
+    locked = locked_topics(store)
+    changes, updates = [], []
+    for m in merges:
+        child, root = _root(parents, int(m["topic_id"])), _root(parents, int(m["into"]))
+        members = [t for t in parents if _root(parents, t) == child]
+        if child == root or locked & set(members) or root in locked:
+            continue
+        for t in members:
+            parents[t] = root
+            updates.append((root, run_id, t))
+        changes.append({"topic_id": child, "change": "merged", "detail": {
+            "into": root, "by": "shared customers", "shared": m["shared"], "share": m["share"], "lift": m["lift"]}})
+    if updates:
+        with store.transaction():
+            store.set_topic_parents(updates)
+            _record(store, run_id, changes)
+    return len(changes)
+
+
 def group_state(store: Store) -> tuple[set[int], dict[int, str]]:
     """(ignored topic ids, analyst labels per group parent) from the stored edits and topics."""
     topics = store.topic_tree()

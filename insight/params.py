@@ -70,6 +70,15 @@ class AnalysisParams:
     #: centroids of negative sentences only was measured too: demo 0.6 either way, airline purity
     #: 0.588 against 0.624).
     pain_merge_distance: float = 0.45
+    #: a second merge, by the customers themselves: pain point B joins pain point A when more than
+    #: ``shared_customer_share`` of B's customers also raise A, at least ``shared_customer_lift`` times
+    #: A's reach among all customers with a pain point, and at least ``shared_customer_min`` of them.
+    #: Customers who keep contacting about one problem describe it in several wordings ("hub loses the
+    #: connection", "live view just says connecting"), which land in different topics whose centroids sit
+    #: too far apart for the cut above. A one-off voice (tweets) shares no customers, so it never merges.
+    shared_customer_share: float = 0.5
+    shared_customer_lift: float = 2.0
+    shared_customer_min: int = 3
     #: trend windows: the last ``window_days`` ending at the newest record, against the ones before.
     window_days: int = 30
     #: a rise counts only when a one-sided exact Poisson test of recent vs previous mentions gives

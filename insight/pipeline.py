@@ -488,7 +488,8 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
     again with each pain point's share of churn-risk customers from those profiles."""
     from insight.stages.emotions import attach_emotions
-    from insight.stages.painpoints import customer_value, find_pain_points
+    from insight import curation
+    from insight.stages.painpoints import customer_value, find_pain_points, shared_customer_merges
     from insight.stages.profiles import build_profiles
 
     params = params or DEFAULT_PARAMS
@@ -500,6 +501,12 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
         extra["churn_customers"] = None
         pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
                                            params=params, **extra)
+        merged = curation.merge_by_customers(store, run_id, shared_customer_merges(pains, mentions, frames["voice"],
+                                                                                    params))
+        if merged:  # the groups moved: read them again
+            frames = load_frames(store)
+            pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
+                                               params=params, **extra)
     with shown.step("profiles"):
         # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
         embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
@@ -523,4 +530,4 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     stored_profiles = profiles.copy()
     stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))
     store.replace_table("profiles", stored_profiles)
-    return {"pain_points": len(pains), "profiles": len(profiles)}
+    return {"pain_points": len(pains), "profiles": len(profiles), "merged_by_customers": merged}

@@ -96,3 +96,22 @@ def test_split_makes_a_new_topic_and_locks_both(store):
     assert store.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = 3") == 4
     assert curation.locked_topics(store) == {0, 3}
     assert set(store.query("SELECT change FROM topic_changes")["change"]) >= {"split", "new"}
+
+
+def test_a_merge_by_shared_customers_moves_the_whole_group_and_is_recorded(store):
+    store.con.execute("UPDATE topics SET merged_into = 2 WHERE topic_id = 1")  # group 2 = {2, 1}
+    merge = {"topic_id": 2, "into": 0, "shared": 8, "share": 0.8, "lift": 3.2}
+    assert curation.merge_by_customers(store, "r1", [merge]) == 1
+    assert _parents(store) == {0: None, 1: 0, 2: 0}
+    change = store.query("SELECT topic_id, change, detail FROM topic_changes WHERE run_id = 'r1'")
+    assert list(change["topic_id"]) == [2] and list(change["change"]) == ["merged"]
+    assert json.loads(change["detail"][0]) == {"into": 0, "by": "shared customers", "shared": 8, "share": 0.8,
+                                               "lift": 3.2}
+    assert curation.merge_by_customers(store, "r2", [merge]) == 0  # already one group: nothing again
+
+
+def test_a_split_topic_is_never_merged_by_customers(store):
+    store.add_topic_edit("split", [2, 3], None, "r0")  # an analyst split topic 2: it stays apart
+    assert curation.merge_by_customers(store, "r1", [{"topic_id": 2, "into": 0, "shared": 5, "share": 0.9,
+                                                      "lift": 3.0}]) == 0
+    assert _parents(store)[2] is None

@@ -168,3 +168,43 @@ def test_the_problem_report_thresholds_are_parameters():
     assert len(find_pain_points(three_stars, no_aspects(), params=wider)[0]) == 1
     stricter = AnalysisParams.from_mapping({"report_max_score": -0.3})  # -0.2 no longer leans enough
     assert len(find_pain_points(_billing_rows(-0.2, rating=1), no_aspects(), params=stricter)[0]) == 0
+
+
+def _merge_inputs(groups: dict[int, list[str]], kind: str = "topic"):
+    """pains/mentions/voice frames for shared_customer_merges: group id -> customers (one mention each)."""
+    pains = pd.DataFrame([{"pain_id": f"p{g}", "kind": kind, "topic_id": g} for g in groups])
+    mentions, voice = [], []
+    for g, customers in groups.items():
+        for i, c in enumerate(customers):
+            sid = f"s{g}-{i}"
+            mentions.append({"pain_id": f"p{g}", "sentence_id": sid, "record_id": f"r{g}-{i}"})
+            voice.append({"sentence_id": sid, "customer_id": c})
+    return pains, pd.DataFrame(mentions), pd.DataFrame(voice)
+
+
+def test_a_pain_point_raised_by_the_same_customers_joins_the_larger_one():
+    from insight.stages.painpoints import shared_customer_merges
+
+    wifi = [f"C{i}" for i in range(20)]
+    live_view = [f"C{i}" for i in range(8)] + ["X1", "X2"]      # 8 of 10 also raise the Wi-Fi pain point
+    battery = [f"C{i}" for i in range(15, 20)] + [f"B{i}" for i in range(10)]  # 5 of 15: a real second problem
+    others = [f"O{i}" for i in range(40)]                         # the customers at large
+    merges = shared_customer_merges(*_merge_inputs({1: wifi, 7: live_view, 3: battery, 9: others}))
+    assert [(m["topic_id"], m["into"], m["shared"]) for m in merges] == [(7, 1, 8)]
+    assert merges[0]["share"] == 0.8
+
+
+def test_one_off_voices_and_reach_never_merge():
+    from insight.stages.painpoints import shared_customer_merges
+
+    # tweets: each customer speaks once, nothing is shared
+    assert shared_customer_merges(*_merge_inputs({1: ["A", "B", "C", "D"], 2: ["E", "F", "G"]})) == []
+    # a pain point nearly everyone raises: sharing it is no evidence (share 0.75 < 2 x reach 0.9)
+    big = [f"C{i}" for i in range(18)]
+    small = ["C0", "C1", "C2", "Z"]
+    assert shared_customer_merges(*_merge_inputs({1: big, 2: small, 3: ["Y1", "Y2"]})) == []
+    # two shared customers are too few, and aspect pain points are not topic groups
+    assert shared_customer_merges(*_merge_inputs({1: [f"C{i}" for i in range(10)], 2: ["C0", "C1"],
+                                                  3: [f"O{i}" for i in range(30)]})) == []
+    assert shared_customer_merges(*_merge_inputs({1: [f"C{i}" for i in range(10)], 2: ["C0", "C1", "C2"],
+                                                  3: [f"O{i}" for i in range(30)]}, kind="aspect")) == []

@@ -269,6 +269,42 @@ def find_pain_points(
     ).drop_duplicates()
 
 
+def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFAULT) -> list[dict[str, Any]]:
+    """Topic pain points that are one problem by their customers: B joins A when more than
+    ``params.shared_customer_share`` of B's customers also raise A, that share is at least
+    ``params.shared_customer_lift`` times A's reach among all customers with a topic pain point, and at
+    least ``params.shared_customer_min`` customers are shared. Each B joins the pain point it shares
+    most with, a larger one (more customers; then the lower group id); a pain point that takes others in
+    joins none. Returns [{"topic_id": B's group, "into": A's group, "shared", "share", "lift"}].
+
+    pains, mentions: ``find_pain_points`` output; voice: its input (sentence_id, customer_id)."""
+    topical = pains[pains["kind"] == "topic"]
+    if len(topical) < 2:
+        return []
+    who = dict(zip(voice["sentence_id"], voice["customer_id"], strict=True))
+    customers = {}
+    for pain_id, group in mentions.groupby("pain_id"):
+        customers[pain_id] = {c for c in (who.get(s) for s in group["sentence_id"]) if isinstance(c, str) and c}
+    rows = [(int(r.topic_id), customers.get(r.pain_id, set())) for r in topical.itertuples()]
+    everyone = set().union(*(c for _, c in rows))
+    if not everyone:
+        return []
+    order = sorted(rows, key=lambda r: (-len(r[1]), r[0]))
+    best: dict[int, dict[str, Any]] = {}
+    for i, (a, ca) in enumerate(order):
+        reach = len(ca) / len(everyone)
+        for b, cb in order[i + 1:]:
+            shared = len(ca & cb)
+            share = shared / max(len(cb), 1)
+            if (shared >= params.shared_customer_min and share > params.shared_customer_share
+                    and share >= params.shared_customer_lift * reach):
+                if b not in best or share > best[b]["share"]:
+                    best[b] = {"topic_id": b, "into": a, "shared": shared, "share": round(share, 3),
+                               "lift": round(share / reach, 2)}
+    hosts = {m["into"] for m in best.values()}
+    return [m for b, m in sorted(best.items()) if b not in hosts]
+
+
 def _customer_ratings(voice) -> dict[str, float]:
     """Mean star rating per reviewing customer (one value per review record)."""
     reviews = voice[(voice["channel"] == "review") & voice["rating"].notna() & voice["customer_id"].notna()]
