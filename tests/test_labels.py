@@ -111,10 +111,12 @@ GERMAN_TOPIC = [
 def test_german_nouns_are_read_off_their_capitals():
     from insight.stages.words import noun_lexicon
 
-    nouns = noun_lexicon(GERMAN_TOPIC + ["Können Sie mir helfen?", "RT @DB_Bahn ICE fällt aus #Bahn"])
+    nouns = noun_lexicon(GERMAN_TOPIC + ["Können Sie mir helfen?", "RT @DB_Bahn ICE fällt aus #Bahn",
+                                         "Das war zum ersten Mal so.", "Schau mal hier.", "Sag mal, was ist los?"])
     assert {"zug", "minuten", "verspätung", "antwort", "woche", "klimaanlage"} <= nouns
     # verbs, adjectives, sentence-initial words, the formal "Sie", all-capitals and hashtags are no nouns
     assert not {"bekommt", "exakt", "absurd", "der", "und", "ich", "können", "sie", "ice", "rt", "bahn"} & nouns
+    assert "mal" not in nouns  # capitalised once ("zum ersten Mal"), in lower case twice: no noun
 
 
 def test_a_german_sentence_must_hold_a_noun_to_name_a_problem():
@@ -161,3 +163,12 @@ def test_names_in_languages_without_a_parser_are_kept_out_of_labels():
     found = {w for p, _ in phrase_candidates(french, ["caméra", "camille", "ligne"], languages={"fr", "en"})
              for w in p.split()}
     assert "caméra" in found and "camille" not in found
+
+
+def test_greetings_and_thanks_name_no_problem_in_any_language():
+    from insight.stages.painpoints import names_a_problem
+
+    for text, lang in [("hallo danke", "de"), ("hola gracias", "es"), ("bonjour merci", "fr"),
+                       ("merhaba kolay gelsin", "tr"), ("hei kiitos", "fi"), ("rt via", "en")]:
+        assert not names_a_problem(text, lang), text
+    assert names_a_problem("hallo die verspätung", "de") and names_a_problem("merhaba uygulama çöküyor", "tr")

@@ -1,6 +1,7 @@
 """Word lists shared by the topic stage and its labels."""
 
 import re
+from collections import Counter
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -15,6 +16,15 @@ FILLER = {
     "amazing", "super", "best", "worst", "horrible", "disappointed", "disappointing", "frustrating", "frustrated",
     "glad", "pleased", "shame", "impressed", "unimpressed", "wow", "cool", "fantastic", "awesome", "sad", "angry",
     "upset", "ridiculous", "unacceptable", "joke", "useless", "recommend", "recommended", "highly",
+    # the same for the other supported languages: greetings, thanks, please and sign-offs, which open and
+    # close support chats and posts in every language ("Hallo, danke!" names no problem), and the
+    # retweet marker
+    "hallo", "danke", "dank", "bitte", "grüße", "gruß", "tschüss", "moin", "servus",
+    "hola", "gracias", "saludos", "buenas", "buenos", "favor", "adiós",
+    "bonjour", "bonsoir", "merci", "salut", "cordialement", "svp",
+    "merhaba", "selam", "teşekkürler", "teşekkür", "sağol", "sağolun", "lütfen", "kolay", "gelsin",
+    "hei", "moi", "moikka", "kiitos", "kiitti", "terveisin",
+    "rt", "via",
 }
 THEMELESS = frozenset(ENGLISH_STOP_WORDS) | FILLER
 
@@ -78,21 +88,26 @@ _SENTENCE_END = re.compile(r"[.!?:]\s*$")
 def noun_lexicon(texts, language: str = "de") -> frozenset[str]:
     """The nouns of a language that capitalises them (``CAPITALISED_NOUNS``), read off the corpus itself:
     lower-cased words written capitalised (not all capitals) somewhere other than at the start of a
-    sentence, less the language's stop words (the formal "Sie", "Ihr"). German has no parser here; this is
+    sentence, and at least as often so as in lower case there, less the language's stop words (the formal
+    "Sie", "Ihr"). German has no parser here; this is
     its part-of-speech evidence, and it also covers customers who write everything in lower case, as long
     as someone else in the store wrote the word properly."""
     from insight.stages.nlp import stop_words
 
     own = stop_words(language)
-    found: set[str] = set()
+    upper: Counter = Counter()
+    lower: Counter = Counter()
     for text in texts:
         text = _NOT_NOUN.sub(" ", str(text or ""))
         for m in _CAP_WORD.finditer(text):
             word = m.group(1)
-            if not (word[:1].isupper() and not word.isupper()) or len(word) < 3:
+            if word.isupper() or len(word) < 3:
                 continue
             before = text[:m.start()].rstrip()
             if not before or _SENTENCE_END.search(before) or before.endswith(("\"", "'", "(", "-", "–")):
                 continue  # a sentence's (or a quote's) first word is capitalised whatever it is
-            found.add(word.lower())
+            (upper if word[:1].isupper() else lower)[word.lower()] += 1
+    # a noun is written capitalised, so a word mostly written in lower case mid-sentence is none, even if
+    # it is sometimes capitalised ("mal", and "zum ersten Mal")
+    found = {w for w, n in upper.items() if n >= lower[w]}
     return frozenset(found - own - THEMELESS - CONVERSATIONAL)
