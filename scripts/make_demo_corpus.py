@@ -1679,7 +1679,9 @@ class LangWriter:
                 "fw": fw_pre + fw_post if d >= datetime(2025, 10, 1, tzinfo=timezone.utc) else fw_pre,
                 "app_upd": app_pre + app_post if d >= datetime(2025, 9, 1, tzinfo=timezone.utc) else app_pre,
                 "date_txt": [dl.date_text(self.lang, x.day, x.month) for x in past],
-                "plan_name": self.L["plan_name"], "plan_price": PLAN_PRICE[c.plan], "plan_disp": PLAN_DISP[c.plan],
+                # a decimal comma in all three languages ("9,99 €")
+                "plan_name": self.L["plan_name"], "plan_price": PLAN_PRICE[c.plan].replace(".", ","),
+                "plan_disp": PLAN_DISP[c.plan],
                 "competitor": COMPETITORS, "agent_name": AGENTS}
 
     def sentences(self, bank: str, theme: str, ctx: dict, k: int) -> list[str]:
