@@ -31,7 +31,11 @@ and two measures of the pain points themselves (the whole product: ingest, analy
              planted pain themes of ``corpora/demo/truth.json``. A pain point's theme is the majority
              planted theme of the customers behind its mentions (a customer with k planted themes counts
              1/k for each); it is a hit when that theme holds at least half of the weight and no
-             higher-ranked pain point has it already (duplicates count as misses).
+             higher-ranked pain point has it already (duplicates count as misses). The cross-lingual row
+             gives, per language the demo customers write in (en, tr, fi, de), the recall of planted
+             (customer, theme) pairs in pain points of that theme, the precision of the language's
+             mentions, the share of them in pain points shared with English customers of the same
+             theme, and the routing of their records (``cross_lingual``).
 
 ``--refit`` clears the stored topics and pain points of those stores and re-runs only the topic
 and pain-point stages on the stored embeddings and sentiment (what a parameter change needs).
@@ -45,6 +49,7 @@ with the embeddings already cached (the embedding pass runs once per corpus and 
     python scripts/eval_issues.py [--corpus dstc11|banking77|clinc150|airline|demo|all] [--limit N]
                                   [--cache-dir /tmp/insight-emb] [--seed 42] [--json out.json]
                                   [--airline-db /tmp/insight-airline/insight.duckdb] [--demo-db out/demo/insight.duckdb]
+                                  [--demo-truth corpora/demo/truth.json]
                                   [--germeval-db /tmp/insight-germeval/insight.duckdb]
                                   [--refit [--topic-seed 42]]
 
@@ -352,19 +357,21 @@ def _evaluate_reasons(corpus: str, db: str, rows_fn, reasons: dict[str, set], po
     }
 
 
-def evaluate_demo(db: str, *, refit: bool) -> dict:
+def evaluate_demo(db: str, *, refit: bool, truth_path: str | None = None) -> dict:
     from insight.store import Store
 
     if not Path(db).exists():
         raise SystemExit(f"{db}: no demo store. Run `insight demo` first (writes out/demo/insight.duckdb).")
     if refit:
         _refit(db)
-    truth = json.loads((HERE.parent / "corpora" / "demo" / "truth.json").read_text())
+    truth = json.loads(Path(truth_path or HERE.parent / "corpora" / "demo" / "truth.json").read_text(encoding="utf-8"))
     planted = {c: v["pain_points"] for c, v in truth["customers"].items()}
     themes = sorted(k for k, v in truth["theme_kinds"].items() if v == "pain")
     with Store(db, read_only=True) as store:
         pains = store.query("SELECT pain_id, rank, label, customers FROM pain_points ORDER BY rank")
         mentions = store.query("SELECT m.pain_id, r.customer_id FROM pain_mentions m JOIN records r USING (record_id)")
+        routed = store.query("SELECT customer_id, language FROM records WHERE customer_id IS NOT NULL "
+                             "AND coalesce(speaker, 'customer') = 'customer'")
     seen, rows, hits = set(), [], 0
     for p in pains.head(10).itertuples():
         weight: Counter = Counter()
@@ -381,7 +388,54 @@ def evaluate_demo(db: str, *, refit: bool) -> dict:
         rows.append({"rank": int(p.rank), "label": p.label, "customers": int(p.customers), "theme": theme,
                      "share": share, "verdict": verdict})
     return {"corpus": "demo", "precision_top10": hits / 10, "themes_in_top10": sorted(seen & set(themes)),
-            "planted": themes, "rows": rows}
+            "planted": themes, "rows": rows,
+            "languages": cross_lingual(truth, planted, set(themes), mentions, routed)}
+
+
+def cross_lingual(truth: dict, planted: dict, themes: set, mentions, routed) -> list[dict]:
+    """The demo's cross-lingual row, per language the customers write in (truth["languages"]).
+
+    Every pain point gets the majority planted theme of the customers behind its mentions (all languages
+    together, weighted as in the top-10 precision). Then, over the customers of one language who have
+    planted pain themes:
+
+    - recall: share of their planted (customer, theme) pairs where the customer has a mention in a pain
+      point of that theme (any rank; a theme split over several pain points counts once per customer);
+    - precision: share of their pain-point mentions that lie in a pain point of one of their planted themes;
+    - shared with en: of their mentions in a pain point of the right theme, the share whose pain point also
+      holds a mention of an English customer with that theme (1.0: the language's complaints share their
+      pain points with the English ones; 0: they sit in pain points of their own);
+    - routed: share of the language's customer-voice records (reviews, posts, customer turns) that the
+      analysis read as that language (records.language).
+    """
+    lang_of = truth.get("languages") or {c: "en" for c in planted}   # a truth from before languages: English
+    theme_of: dict[str, str] = {}
+    for pain_id, group in mentions.groupby("pain_id"):
+        weight: Counter = Counter()
+        for cid in group["customer_id"]:
+            found = planted.get(cid) or ["(none)"]
+            for t in found:
+                weight[t] += 1 / len(found)
+        theme, w = weight.most_common(1)[0]
+        theme_of[pain_id] = theme if theme in themes and w >= 0.5 * sum(weight.values()) else "(none)"
+    english_in = {(pid, t) for pid, cid in zip(mentions["pain_id"], mentions["customer_id"])
+                  if lang_of.get(cid, "en") == "en" for t in planted.get(cid, [])}
+    rows = []
+    for lang in sorted(set(lang_of.values()) or {"en"}, key=lambda x: (x != "en", x)):
+        custs = {c for c, l in lang_of.items() if l == lang and planted.get(c)}
+        mine = mentions[mentions["customer_id"].isin(custs)]
+        pairs = {(c, t) for c in custs for t in planted[c]}
+        hit_pairs = {(c, theme_of[p]) for p, c in zip(mine["pain_id"], mine["customer_id"])} & pairs
+        right = [(p, theme_of[p]) for p, c in zip(mine["pain_id"], mine["customer_id"]) if theme_of[p] in planted[c]]
+        shared = sum(1 for x in right if x in english_in)
+        recs = routed[routed["customer_id"].isin({c for c, l in lang_of.items() if l == lang})]
+        rows.append({"language": lang, "customers": len(custs), "pairs": len(pairs), "mentions": len(mine),
+                     "recall": len(hit_pairs) / len(pairs) if pairs else 0.0,
+                     "precision": len(right) / len(mine) if len(mine) else 0.0,
+                     "shared_with_en": shared / len(right) if right else 0.0,
+                     "records": len(recs), "routed": float((recs["language"] == lang).mean()) if len(recs) else 0.0,
+                     "themes_found": sorted({t for _, t in hit_pairs})})
+    return rows
 
 
 def pain_report(r: dict) -> str:
@@ -405,6 +459,15 @@ def pain_report(r: dict) -> str:
         for x in r["rows"]:
             lines.append(f"  {x['rank']:>3}  {x['label'][:42]:<42} {x['customers']:>4} cust  {x['theme']:<16} "
                          f"{x['share']:.2f}  {x['verdict']}")
+        lines.append("demo cross-lingual: planted pain themes per customer language (pain point theme = majority "
+                     "planted theme of its customers)")
+        lines.append(f"  {'lang':<5} {'cust':>5} {'pairs':>5} {'ment':>5} {'recall':>7} {'precision':>9} "
+                     f"{'shared w/ en':>12} {'routed':>7}  themes found")
+        for x in r.get("languages", []):
+            shared = "-" if x["language"] == "en" else f"{x['shared_with_en']:.2f}"
+            lines.append(f"  {x['language']:<5} {x['customers']:>5} {x['pairs']:>5} {x['mentions']:>5} {x['recall']:>7.2f} "
+                         f"{x['precision']:>9.2f} {shared:>12} {x['routed']:>7.2f}  {len(x['themes_found'])} of "
+                         f"{len(r['planted'])}")
     return "\n".join(lines)
 
 
@@ -417,6 +480,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--germeval-db", default="/tmp/insight-germeval/insight.duckdb",
                     help="store for the German measure (built on first use: ingest + analyse, a few minutes)")
     ap.add_argument("--demo-db", default=str(HERE.parent / "out" / "demo" / "insight.duckdb"))
+    ap.add_argument("--demo-truth", default=str(HERE.parent / "corpora" / "demo" / "truth.json"),
+                    help="the planted truth of the demo store (a corpus written to another folder has its own)")
     ap.add_argument("--refit", action="store_true", help="re-run topics and pain points on the stored embeddings")
     ap.add_argument("--topic-seed", type=int, default=42,
                     help="seed of the topic fit on --refit; run several to see how much a figure moves by chance")
@@ -436,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in pain:
         r = (evaluate_airline(args.airline_db, refit=args.refit) if name == "airline"
              else evaluate_germeval(args.germeval_db, refit=args.refit) if name == "germeval"
-             else evaluate_demo(args.demo_db, refit=args.refit))
+             else evaluate_demo(args.demo_db, refit=args.refit, truth_path=args.demo_truth))
         print(pain_report(r) + "\n")
         results.append(r)
     rows = [evaluate(n, limit=args.limit, seed=args.seed, embedder=embedder) for n in names]

@@ -9,6 +9,9 @@
     insight run /tmp/demo-held/insight.toml
     python scripts/eval_profiles.py --db /tmp/demo-held/out/insight.duckdb --truth /tmp/demo-held/truth.json
 
+    # the customers of one language only (the demo has en, tr, fi and de customers)
+    python scripts/eval_profiles.py --language en
+
 The bundled demo is written with the generator's *tune2* phrasings, which detectors were developed
 against (corpora/README.md); only a corpus written with ``--phrasings held`` measures phrasings no
 detector was developed on.
@@ -166,6 +169,9 @@ def main() -> None:
     ap.add_argument("--truth", default=str(ROOT / "corpora" / "demo" / "truth.json"))
     ap.add_argument("--theme-threshold", type=float, default=0.35)
     ap.add_argument("--details", action="store_true", help="list misses and false flags")
+    ap.add_argument("--language", default=None,
+                    help="score only the customers who write in this language (truth.json 'languages': en, tr, fi, "
+                         "de); default: everyone")
     args = ap.parse_args()
 
     from insight.report.profiles import iter_profiles
@@ -183,8 +189,16 @@ def main() -> None:
         source_of = {rid: conv or sid for rid, sid, conv in
                      store.con.execute("SELECT record_id, source_id, conversation_id FROM records").fetchall()}
 
+    if args.language:
+        keep = {c for c, lang in truth.get("languages", {}).items() if lang == args.language}
+        if not keep:
+            raise SystemExit(f"{args.truth}: no customer writes in {args.language!r}")
+        gold_customers = {c: t for c, t in gold_customers.items() if c in keep}
+        truth["clean_customers"] = [c for c in truth["clean_customers"] if c in keep]
+        profiles = {c: p for c, p in profiles.items() if c in keep}
     print(f"profiles: {len(profiles)}; customers in the truth: {len(gold_customers)}; clean customers: "
-          f"{len(truth['clean_customers'])}; phrasings: {truth.get('phrasings', 'tune')}")
+          f"{len(truth['clean_customers'])}; phrasings: {truth.get('phrasings', 'tune')}"
+          + (f"; language: {args.language}" if args.language else ""))
     print(f"{'signal':<22} {'precision':>9} {'recall':>7} {'F1':>6} {'flagged':>8} {'planted':>8}")
     details = []
     for kind in KINDS:

@@ -2,6 +2,7 @@
 """Generate the bundled demo corpus for insight (deterministic, seeded).
 
     python scripts/make_demo_corpus.py --out corpora/demo --seed 7 --customers 400
+    python scripts/make_demo_corpus.py --out /tmp/demo-multi --per-language 16   # + tr, fi, de customers
 
 Fictional brand: **Lumio Home** (smart-home cameras, a video doorbell, a hub, the Lumio app and the
 Lumio Protect subscription: basic / premium / business). All text is synthetic and composed here from
@@ -9,6 +10,9 @@ small grammars (templates with nested slots), so the corpus holds thousands of d
 
 Writes reviews.csv, transcripts.jsonl, social.jsonl, customers.csv, identities.csv, insight.toml,
 personas.yaml and truth.json (the planted signals used to evaluate customer profiles).
+
+``--per-language N`` adds N customers each who write in Turkish, Finnish and German, from the grammars in
+demo_languages.py and their own RNG, so the English customers and records do not change (corpora/README.md).
 
 The generator checks itself before writing: every customer's planted signals must be exactly the
 signals its records exhibit (structurally for rating/channel/contact signals, by phrase guards for
@@ -30,6 +34,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
+
+import demo_languages as dl
 
 BRAND = "Lumio Home"
 BRAND_HANDLE = "@LumioHome"
@@ -742,7 +748,7 @@ REGIONS = {
     "NL": ("Netherlands", 0.13, ["Daan", "Emma", "Sem", "Sanne", "Bram", "Fleur", "Ruben", "Lotte", "Thijs", "Iris"],
            ["de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos"]),
 }
-DST_OFFSETS = {"DE": (1, 2), "NL": (1, 2), "FR": (1, 2), "UK": (0, 1), "TR": (3, 3), "US": (-5, -4)}
+DST_OFFSETS = {"DE": (1, 2), "NL": (1, 2), "FR": (1, 2), "UK": (0, 1), "TR": (3, 3), "US": (-5, -4), "FI": (2, 3)}
 MAIL_DOMAINS = ["example.com", "example.net", "example.org", "mail.example", "inbox.example"]
 ASCII = str.maketrans({"ü": "ue", "ö": "oe", "ä": "ae", "ş": "s", "ç": "c", "ğ": "g", "ı": "i", "é": "e",
                        "è": "e", "Ş": "S", "Ç": "C", "Ö": "O", "Ü": "U", "İ": "I", " ": ""})
@@ -795,6 +801,7 @@ class Cust:
     items: list = field(default_factory=list)
     handles: list = field(default_factory=list)   # (handle, platform)
     notes: list = field(default_factory=list)
+    lang: str = "en"                # the language the customer writes in (demo_languages.py for tr, fi, de)
 
 
 class Gen:
@@ -805,8 +812,14 @@ class Gen:
         self.phrasings = phrasings
         self.pr = random.Random(f"{seed}-phrasings")  # draws held-out sentences without touching self.r
         self.n = n_customers
+        self.seed = seed
         self.custs: list[Cust] = []
         self.used_handles: set[str] = set()
+        self.seen_emails: set[str] = set()
+        # the Turkish, Finnish and German customers (add_languages) draw from their own RNG, after the English
+        # corpus is written, so the English customers and records are the same with or without them
+        self.foreign: list[Cust] = []
+        self.lr = random.Random(f"{seed}-languages")
 
     # ---------------------------------------------------------------------------------------- dates
     def when(self, theme: str | None = None, after: datetime | None = None, gap_days=(2, 30)) -> datetime:
@@ -835,35 +848,39 @@ class Gen:
         r = self.r
         codes = list(REGIONS)
         weights = [REGIONS[c][1] for c in codes]
-        seen_emails = set()
         for i in range(self.n):
             region = r.choices(codes, weights=weights)[0]
             country, _, firsts, lasts = REGIONS[region]
-            first, last = r.choice(firsts), r.choice(lasts)
-            seg = "smb" if r.random() < 0.15 else "consumer"
-            if seg == "smb":
-                plan = "business" if r.random() < 0.8 else "premium"
-                size = r.choices(["1-9", "10-49", "50-249"], weights=[6, 3, 1])[0]
-                dom = f"{r.choice(COMPANY_WORDS)}-{last.translate(ASCII).lower()}.example"
-                email = f"{first.translate(ASCII).lower()}@{dom}"
-            else:
-                plan = r.choices(["basic", "premium"], weights=[53, 47])[0]
-                size = ""
-                sep = r.choice([".", "_", ""])
-                num = r.choice(["", "", str(r.randint(1, 99)), str(r.randint(1970, 2001))])
-                email = f"{first.translate(ASCII).lower()}{sep}{last.translate(ASCII).lower()}{num}@{r.choice(MAIL_DOMAINS)}"
-            while email in seen_emails:
-                email = email.replace("@", f"{r.randint(1, 9)}@")
-            seen_emails.add(email)
-            age = r.choices(["18-24", "25-34", "35-44", "45-54", "55-64", "65+"], weights=[8, 24, 26, 20, 13, 9])[0]
-            if r.random() < 0.03:
-                age = ""
-            n_own = r.choices([1, 2, 3], weights=[5, 3, 2])[0] + (1 if seg == "smb" else 0)
-            owned = r.sample(HARDWARE[:3], k=min(3, n_own))
-            if r.random() < 0.4 or seg == "smb":
-                owned.append("hub")
-            self.custs.append(Cust(cid=f"CU-{10001 + i}", region=region, country=country, first=first, last=last,
-                                   email=email, plan=plan, segment=seg, age_band=age, company_size=size, owned=owned))
+            self.custs.append(self.new_customer(10001 + i, region, country, firsts, lasts))
+
+    def new_customer(self, number: int, region: str, country: str, firsts: list, lasts: list) -> Cust:
+        r = self.r
+        seen_emails = self.seen_emails
+        first, last = r.choice(firsts), r.choice(lasts)
+        seg = "smb" if r.random() < 0.15 else "consumer"
+        if seg == "smb":
+            plan = "business" if r.random() < 0.8 else "premium"
+            size = r.choices(["1-9", "10-49", "50-249"], weights=[6, 3, 1])[0]
+            dom = f"{r.choice(COMPANY_WORDS)}-{last.translate(ASCII).lower()}.example"
+            email = f"{first.translate(ASCII).lower()}@{dom}"
+        else:
+            plan = r.choices(["basic", "premium"], weights=[53, 47])[0]
+            size = ""
+            sep = r.choice([".", "_", ""])
+            num = r.choice(["", "", str(r.randint(1, 99)), str(r.randint(1970, 2001))])
+            email = f"{first.translate(ASCII).lower()}{sep}{last.translate(ASCII).lower()}{num}@{r.choice(MAIL_DOMAINS)}"
+        while email in seen_emails:
+            email = email.replace("@", f"{r.randint(1, 9)}@")
+        seen_emails.add(email)
+        age = r.choices(["18-24", "25-34", "35-44", "45-54", "55-64", "65+"], weights=[8, 24, 26, 20, 13, 9])[0]
+        if r.random() < 0.03:
+            age = ""
+        n_own = r.choices([1, 2, 3], weights=[5, 3, 2])[0] + (1 if seg == "smb" else 0)
+        owned = r.sample(HARDWARE[:3], k=min(3, n_own))
+        if r.random() < 0.4 or seg == "smb":
+            owned.append("hub")
+        return Cust(cid=f"CU-{number}", region=region, country=country, first=first, last=last,
+                    email=email, plan=plan, segment=seg, age_band=age, company_size=size, owned=owned)
 
     def new_handle(self, c: Cust | None) -> str:
         r = self.r
@@ -1574,6 +1591,320 @@ HOWTO = {
 }
 
 
+# --------------------------------------------------------------------------------------------------
+# Turkish, Finnish and German customers. They are added after the English corpus is rendered and draw
+# from their own RNG (Gen.lr), so every English customer, record and id is the same with or without them.
+# Their stories are the English ones (ordinary complainers, clean customers and planted customers); the
+# planted signals are those insight's detectors are meant to read in these languages (rating/text
+# mismatch through the complaint cues, cross-channel gaps, repeat contacts, churn talk), never a request.
+# --------------------------------------------------------------------------------------------------
+FOREIGN_SIGNALS = ["rating_text_mismatch", "cross_channel_gap", "repeat_contact", "churn"]
+
+
+def add_languages(g: Gen, per_language: int):
+    """``per_language`` customers each for Turkish, Finnish and German (CU-10401 ... after 400 English)."""
+    english_r, g.r = g.r, g.lr
+    try:
+        number = 10001 + len(g.custs)
+        for lang in dl.LANGUAGES:
+            region, country, firsts, lasts = dl.PEOPLE[lang]
+            custs = []
+            for _ in range(per_language):
+                c = g.new_customer(number, region, country, firsts, lasts)
+                c.lang = lang
+                custs.append(c)
+                number += 1
+            order = list(custs)
+            g.r.shuffle(order)
+            n_silent, n_clean, n_planted = round(0.05 * per_language), round(0.3 * per_language), round(0.3 * per_language)
+            for j, c in enumerate(order):
+                c.kind = ("silent" if j < n_silent else "clean" if j < n_silent + n_clean else
+                          "planted" if j < n_silent + n_clean + n_planted else "ordinary")
+            planted = [c for c in order if c.kind == "planted"]
+            for j, c in enumerate(planted):
+                c.signals.add(FOREIGN_SIGNALS[(j + dl.LANGUAGES.index(lang)) % len(FOREIGN_SIGNALS)])
+                if g.r.random() < 0.3:
+                    c.signals.add(g.r.choice(FOREIGN_SIGNALS))
+            for c in custs:
+                if c.kind == "clean":
+                    g.story_clean(c)
+                elif c.kind == "ordinary":
+                    g.story_ordinary(c)
+                elif c.kind == "planted":
+                    g.story_planted(c)
+            g.foreign += custs
+    finally:
+        g.r = english_r
+
+
+class LangWriter:
+    """Writes a Turkish, Finnish or German customer's reviews, posts and support conversations from the
+    language's grammar (demo_languages.py), with the English writer's structure."""
+
+    def __init__(self, g: Gen, lang: str):
+        self.g, self.lang, self.L = g, lang, dl.GRAMMARS[lang]
+
+    @property
+    def r(self) -> random.Random:
+        return self.g.lr
+
+    def expand(self, tpl: str, ctx: dict) -> str:
+        slots = self.L["slots"]
+
+        def rep(m):
+            k = m.group(1)
+            cap = k not in ctx and k not in slots and k[:1].isupper()
+            key = k[:1].lower() + k[1:] if cap else k
+            v = ctx[key] if key in ctx else slots[key] if key in slots else G[key]
+            if isinstance(v, list):
+                v = self.r.choice(v)
+            elif callable(v):
+                v = v(self.r)
+            v = self.expand(v, ctx) if "{" in v else v
+            return dl.upper_start(self.lang, v) if cap else v
+
+        return _SLOT.sub(rep, tpl)
+
+    def fill(self, tpl: str, ctx: dict) -> str:
+        return dl.upper_start(self.lang, self.expand(tpl, ctx))
+
+    def ctx(self, c: Cust, it: Item) -> dict:
+        devs = self.L["devices"]
+        p = it.product if it.product in devs else self.r.choice([x for x in c.owned if x in devs] or ["cam_indoor"])
+        d = it.when
+        past = [d - timedelta(days=k) for k in range(10, 46)]
+        fw_pre, fw_post = self.L["fw"]
+        app_pre, app_post = self.L["app_upd"]
+        return {**devs[p],
+                "fw": fw_pre + fw_post if d >= datetime(2025, 10, 1, tzinfo=timezone.utc) else fw_pre,
+                "app_upd": app_pre + app_post if d >= datetime(2025, 9, 1, tzinfo=timezone.utc) else app_pre,
+                "date_txt": [dl.date_text(self.lang, x.day, x.month) for x in past],
+                # a decimal comma in all three languages ("9,99 €")
+                "plan_name": self.L["plan_name"], "plan_price": PLAN_PRICE[c.plan].replace(".", ","),
+                "plan_disp": PLAN_DISP[c.plan],
+                "competitor": COMPETITORS, "agent_name": AGENTS}
+
+    def sentences(self, bank: str, theme: str, ctx: dict, k: int) -> list[str]:
+        out: list[str] = []
+        used: set[str] = set()
+        for _ in range(30):
+            if len(out) >= k:
+                break
+            tpl = self.r.choice(self.L[bank][theme])
+            s = self.fill(tpl, ctx)
+            if tpl not in used and not any(s[:14] == o[:14] for o in out):
+                out.append(s)
+                used.add(tpl)
+        return out
+
+    def mixed(self, praise: str, complaint: str) -> str:
+        j = self.r.choice(self.L["joiners"])
+        keep = self.lang == "de" and j.endswith(": ")   # a German colon keeps the sentence's capital
+        return clause(praise) + j + (complaint if keep else dl.lower_start(self.lang, complaint, _KEEP_CASE))
+
+    def churn(self, ctx: dict, repeat_n: int = 0) -> str:
+        if repeat_n:
+            return self.fill(self.r.choice(self.L["churn_repeat"]), dict(ctx, ordinal=self.L["ordinal"][repeat_n]))
+        return self.fill(self.r.choice(self.L["churn"]), ctx)
+
+    def review(self, c: Cust, it: Item) -> tuple[str, str]:
+        r, L = self.r, self.L
+        ctx = self.ctx(c, it)
+        parts: list[str] = []
+        long_ = r.random() < 0.25
+        short = not long_ and r.random() < 0.2 and not it.mismatch
+        if not short and r.random() < 0.3:
+            parts.append(self.fill(r.choice(L["context"]), ctx))
+        praise = [s for t in it.praise for s in self.sentences("praises", t, ctx, 2 if long_ else 1)]
+        comp = [s for t in it.pains for s in self.sentences("complaints", t, ctx, 3 if long_ else r.choice([1, 2]))]
+        if short:
+            praise, comp = praise[:1], comp[:1]
+        if it.mismatch == "neg_in_high":
+            first = praise[0] if praise else self.sentences("praises", "design", ctx, 1)[0]
+            parts.append(self.mixed(first, comp[0]))
+            parts += comp[1:2] + praise[1:]
+            if r.random() < 0.4:
+                parts.append(r.choice(L["still_ok"]))
+            title = r.choice(L["pos_titles"] + L["mix_titles"][:2])
+        elif it.rating >= 4 or it.mismatch == "praise_in_low":
+            if it.mismatch == "praise_in_low":   # "full of praise": at least three positive sentences
+                extra = [t for t in PRAISE_THEMES if t not in it.praise and t != "helpful_agent"]
+                while len(praise) < 2 and extra:
+                    praise += self.sentences("praises", extra.pop(r.randrange(len(extra))), ctx, 1)
+                praise.append(r.choice(L["generic_praise"]))
+            parts += praise
+            if not short and r.random() < (0.6 if long_ else 0.3):
+                parts += r.sample(L["generic_praise"], 2 if long_ else 1)
+            if not short and r.random() < 0.5:
+                parts.append(r.choice(L["pos_close"]))
+            title = r.choice(L["pos_titles"])
+        elif it.rating == 3 and praise:
+            parts.append(self.mixed(praise[0], comp[0]))
+            parts += comp[1:2] + praise[1:2]
+            title = r.choice(L["mix_titles"])
+        else:
+            if not parts and not short and r.random() < 0.25:
+                parts.append(r.choice(L["neg_open"]))
+            parts += comp
+            if not short and r.random() < 0.5:
+                parts.append(r.choice(L["neg_close"]))
+            title = r.choice(L["neg_titles"])
+        if it.churn:
+            parts.append(self.churn(ctx))
+        parts = list(dict.fromkeys(parts))
+        text = " ".join(parts)
+        if len(parts) >= 4 and r.random() < 0.25:
+            cut = r.randrange(2, len(parts))
+            text = " ".join(parts[:cut]) + "\n\n" + " ".join(parts[cut:])
+        return ("" if r.random() < 0.05 else title), text
+
+    def post(self, c: Cust, it: Item) -> str:
+        r, L = self.r, self.L
+        ctx = self.ctx(c, it)
+        plat = it.platform
+        neg = bool(it.pains)
+        parts = [s for t in it.pains for s in self.sentences("complaints", t, ctx, 1 if plat == "twitter" else r.choice([1, 2]))]
+        parts += [s for t in it.praise for s in self.sentences("praises", t, ctx, 1)]
+        if it.churn:
+            parts.append(self.churn(ctx))
+        if not parts:
+            parts = self.sentences("praises", "design", ctx, 1)
+        body = " ".join(parts)
+        emo = ["😡", "🙄", "😤", "💸", "🔋", "😩", "👎"] if neg else ["😍", "🔥", "👍", "🙌", "✨", "🏡"]
+        tags = L["tags_neg"] if neg else L["tags_pos"]
+        if plat == "twitter":
+            lead = BRAND_HANDLE + " " if r.random() < 0.6 else ""
+            text = f"{lead}{body} {' '.join(r.choices(emo, k=r.choice([0, 1, 2])))} {' '.join(r.sample(tags, k=r.choice([0, 1, 2])))}"
+        elif plat == "instagram":
+            text = f"{body} {' '.join(r.choices(emo, k=r.choice([1, 2])))}\n\n{' '.join(r.sample(tags, k=3))}"
+        elif plat == "reddit":
+            close = r.choice(L["reddit_close_neg"] if neg else L["reddit_close_pos"])
+            text = f"{r.choice(L['reddit_open'])} {body} {close}"
+        else:
+            text = f"{body} {' '.join(r.choices(emo, k=r.choice([0, 1])))}"
+        return re.sub(r" +", " ", text).strip()
+
+    def conv(self, c: Cust, it: Item) -> dict:
+        r, L = self.r, self.L
+        ctx = self.ctx(c, it)
+        agent = r.choice(AGENTS)
+        channel = r.choices(["chat", "email", "phone"], weights=[55, 28, 17])[0]
+        theme = it.pains[0] if it.pains else None
+        t = it.when
+        turns: list[dict] = []
+
+        def add(speaker, text, dt_s=(20, 240)):
+            nonlocal t
+            if turns:
+                t = t + timedelta(seconds=r.randint(*dt_s))
+            turns.append({"speaker": speaker, "text": text, "ts": t.isoformat(timespec="seconds")})
+
+        gap = {"chat": (20, 180), "email": (3600, 86400), "phone": (10, 90)}[channel]
+        agap = {"chat": (30, 240), "email": (3600, 60000), "phone": (10, 60)}[channel]
+        if theme:
+            opener = " ".join(self.sentences("complaints", theme, ctx, r.choice([1, 2])))
+            if it.repeat_of and it.repeat_of > 1:
+                opener = self.fill(r.choice(L["repeat_ref"]), dict(ctx, issue=L["issue"][theme])) + " " + opener
+            if it.churn and it.churn_repeat:
+                opener = self.churn(ctx, it.churn_repeat) + " " + opener
+            howto = None
+        else:
+            howto = r.choice(L["howto"])
+            opener = howto[0]
+        if channel == "email":
+            opener = f"{r.choice(L['email_open'])}\n\n{opener}\n\n{r.choice(L['email_close'])}\n{c.first}"
+        else:
+            greet = r.choice(L["greet"] if channel == "chat" else L["phone_greet"])
+            if greet and not greet.endswith(("! ", ". ")):
+                opener = dl.lower_start(self.lang, opener, _KEEP_CASE)
+            opener = greet + opener
+        if channel == "chat":
+            if r.random() < 0.5:
+                add("system", r.choice(["Chat started via lumiohome.example/help", "Chat started in the Lumio app"]), (0, 1))
+            add("bot", r.choice(L["bot_hello"]), (1, 3))
+            add("customer", opener, gap)
+            add("bot", r.choice(L["bot_handover"]).format(mins=r.randint(1, 9)), (2, 5))
+            add("system", f"{agent} joined the conversation", (30, 400))
+            add("agent", r.choice(L["agent_hello"]).format(name=c.first, agent=agent), (5, 40))
+        elif channel == "phone":
+            add("agent", L["phone_agent"].format(agent=agent), (0, 1))
+            add("customer", opener, gap)
+        else:
+            add("customer", opener, gap)
+        if theme:
+            if channel != "email" or r.random() < 0.5:
+                if theme in ("refund_missing", "delivery_issue") and r.random() < 0.6:
+                    ask, answer = r.choice(L["agent_ask_order"]), r.choice(L["order_detail"])
+                else:
+                    ask, kind = r.choice(L["agent_ask"])
+                    answer = r.choice(L["since"]) if kind == "since" else None
+                add("agent", ask, agap)
+                more = [s for s in self.sentences("complaints", theme, ctx, 3) if s not in opener]
+                add("customer", self.fill(answer, ctx) if answer or not more else more[0], gap)
+            if it.resolved:
+                add("agent", r.choice(L["agent_fix"]), agap)
+                it.close = "resolved"
+                add("customer", r.choice(L["thanks"]), gap)
+            else:
+                add("agent", self.fill(r.choice(L["agent_escalate"]), {"case_no": G["case_no"]}), agap)
+                it.close = "open"
+                close = r.choice(L["unresolved"])
+                if it.churn and not it.churn_repeat:
+                    close = self.churn(ctx) + " " + close
+                add("customer", close, gap)
+                if r.random() < 0.5:
+                    add("agent", r.choice(L["agent_sorry"]), agap)
+        else:
+            add("agent", howto[1], agap)
+            add("customer", r.choice(L["howto_thanks"]), gap)
+        if channel == "email":
+            for tr in turns:
+                if tr["speaker"] == "agent":
+                    tr["text"] = L["agent_email"].format(first=c.first, text=tr["text"], agent=agent)
+        it.texts = [tr["text"] for tr in turns if tr["speaker"] == "customer"]
+        return {"conversation_id": it.source_id, "customer_id": c.cid, "channel": channel,
+                "product": PRODUCTS[it.product], "started_at": it.when.isoformat(timespec="seconds"), "turns": turns}
+
+
+def render_languages(g: Gen):
+    """The foreign customers' reviews, conversations and posts, with ids of their own ranges (R3xxxxx,
+    CONV-<year>9xxxx) so that no English id moves."""
+    r = g.lr
+    reviews, convs, posts = [], [], []
+    writers = {lang: LangWriter(g, lang) for lang in dl.LANGUAGES}
+    items = sorted(((it, c) for c in g.foreign for it in c.items), key=lambda x: x[0].when)
+    nr = nc = 0
+    for it, c in items:
+        w = writers[c.lang]
+        if it.kind == "review":
+            nr += 1
+            it.source_id = f"R{300000 + nr * 7 + r.randint(0, 6)}"
+            title, body = w.review(c, it)
+            it.texts = [title, body]
+            reviews.append({"review_id": it.source_id, "customer_id": c.cid, "product": PRODUCTS[it.product],
+                            "rating": it.rating, "title": title, "body": body,
+                            "created_at": g.local_iso(it.when, c.region)})
+        elif it.kind == "conv":
+            nc += 1
+            it.source_id = f"CONV-{it.when.year}{90000 + nc:05d}"
+            convs.append(w.conv(c, it))
+        else:
+            text = w.post(c, it)
+            it.texts = [text]
+            pid = {"twitter": "tw", "instagram": "ig", "reddit": "rd", "facebook": "fb"}[it.platform]
+            it.source_id = f"{pid}_{r.randint(10**9, 10**10 - 1)}"
+            n_likes = int(math.exp(r.gauss(1.6 if it.pains else 1.8, 1.2)))
+            posts.append({"post_id": it.source_id, "handle": it.handle, "platform": it.platform, "text": text,
+                          "created_at": it.when.isoformat(timespec="seconds"), "likes": n_likes,
+                          "shares": int(n_likes * r.uniform(0, 0.3)), "replies": int(n_likes * r.uniform(0.02, 0.25))})
+    return reviews, convs, posts
+
+
+def merged(english: list[dict], foreign: list[dict], key: str) -> list[dict]:
+    """The English rows in their order with the foreign ones placed by time (a stable sort)."""
+    return sorted(english + foreign, key=lambda row: datetime.fromisoformat(row[key]))
+
+
 def build(seed: int, n: int, phrasings: str = "tune2"):
     g = Gen(seed, n, phrasings)
     g.make_customers()
@@ -1692,12 +2023,20 @@ def support_cases(c: Cust) -> list[dict]:
 
 def check(g: Gen):
     bad = []
-    for c in g.custs:
+    guards = {lang: (re.compile(gr["guard_request"], re.I), re.compile(gr["guard_churn"], re.I))
+              for lang, gr in dl.GRAMMARS.items()}
+    for c in g.custs + g.foreign:
         ex = exhibited(c)
         texts = [t for i in c.items for t in i.texts]
-        if "request" not in ex and any(REQ_GUARD.search(t) for t in texts):
+        req_guards, churn_guards = [REQ_GUARD], [CHURN_GUARD]
+        if c.lang != "en":
+            req_guards.append(guards[c.lang][0])
+            churn_guards.append(guards[c.lang][1])
+            if {"request"} & ex or any(i.motives for i in c.items):
+                bad.append((c.cid, "request or motive planted in a language whose detectors read English only"))
+        if "request" not in ex and any(gd.search(t) for gd in req_guards for t in texts):
             bad.append((c.cid, "request phrasing without a planted request"))
-        if "churn" not in ex and any(CHURN_GUARD.search(t) for t in texts):
+        if "churn" not in ex and any(gd.search(t) for gd in churn_guards for t in texts):
             bad.append((c.cid, "churn phrasing without planted churn talk"))
         if ex != c.signals:
             bad.append((c.cid, c.kind, sorted(c.signals), sorted(ex)))
@@ -1706,6 +2045,9 @@ def check(g: Gen):
         got_pains = {t for i in c.items for t in i.pains}
         if got_pains != c.pains:
             c.pains = got_pains  # pains are recorded from the items actually written
+    ids = [i.source_id for c in g.custs + g.foreign for i in c.items]
+    if len(ids) != len(set(ids)):
+        bad.append(("record ids are not unique",))
     if bad:
         raise SystemExit(f"planted truth does not match the records for {len(bad)} customers, e.g. {bad[:5]}")
 
@@ -1790,12 +2132,13 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
         for p in posts:
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
     # CRM: signup before first contact, lifetime value by plan
-    first_seen = {c.cid: min((i.when for i in c.items), default=None) for c in g.custs}
+    first_seen = {c.cid: min((i.when for i in c.items), default=None) for c in g.custs + g.foreign}
     with open(out / "customers.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["customer_id", "name", "email", "plan", "region", "country", "signup_date", "lifetime_value",
                     "segment", "age_band", "company_size"])
-        for c in g.custs:
+        for c in g.custs + g.foreign:
+            r = g.r if c.lang == "en" else g.lr
             anchor = first_seen[c.cid] or datetime(2026, 3, 1, tzinfo=timezone.utc)
             signup = anchor - timedelta(days=r.randint(5, 900))
             years = max(0.1, (datetime(2026, 3, 31, tzinfo=timezone.utc) - signup).days / 365)
@@ -1807,7 +2150,8 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
     with open(out / "identities.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["identifier", "kind", "platform", "customer_id"])
-        for c in g.custs:
+        for c in g.custs + g.foreign:
+            r = g.r if c.lang == "en" else g.lr
             w.writerow([c.email, "email", "", c.cid])
             if r.random() < 0.18 and c.segment == "consumer":
                 alt = f"{c.first.translate(ASCII).lower()}.{r.randint(100, 999)}@{r.choice(MAIL_DOMAINS)}"
@@ -1821,7 +2165,8 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
         yaml.safe_dump(PERSONAS, f, sort_keys=False, allow_unicode=True, width=110)
     # truth
     customers = {}
-    for c in g.custs:
+    everyone = g.custs + g.foreign
+    for c in everyone:
         if c.kind in ("planted", "ordinary") and (c.signals or c.pains):
             ev = {k: [] for k in sorted(c.signals)}
             for i in c.items:
@@ -1842,7 +2187,7 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
                                 "notes": "; ".join(c.notes) if c.notes else
                                 ("consistent complaints (ratings match the text), no hidden signal"),
                                 "evidence": ev}
-    for c in g.custs:
+    for c in everyone:
         if not c.items:
             continue
         extra = {
@@ -1860,7 +2205,7 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
         if any(extra.values()):
             customers.setdefault(c.cid, {"signals": [], "pain_points": sorted(c.pains), "notes": "", "evidence": {}})
             customers[c.cid].update({k: v for k, v in extra.items() if v})
-    clean = sorted(c.cid for c in g.custs if c.kind == "clean" and c.items)
+    clean = sorted(c.cid for c in everyone if c.kind == "clean" and c.items)
     counts = {k: sum(k in v["signals"] for v in customers.values()) for k in
               ["rating_text_mismatch", "cross_channel_gap", "repeat_contact", "request", "churn"]}
     truth = {
@@ -1879,7 +2224,10 @@ def write(g: Gen, out: Path, reviews, convs, posts, seed: int):
         },
         "customers": customers,
         "clean_customers": clean,
-        "silent_customers": sorted(c.cid for c in g.custs if not c.items),
+        "silent_customers": sorted(c.cid for c in everyone if not c.items),
+        # the language each CRM customer writes in (en, or tr, fi, de: scripts/demo_languages.py)
+        "languages": {c.cid: c.lang for c in everyone},
+        "language_counts": {lang: sum(c.lang == lang for c in everyone) for lang in ("en",) + dl.LANGUAGES},
         "themes": {**PAIN_THEMES, **PRAISE_THEMES},
         "theme_kinds": {**{k: "pain" for k in PAIN_THEMES}, **{k: "praise" for k in PRAISE_THEMES}},
         "theme_trends": TREND_NOTES,
@@ -1898,15 +2246,22 @@ def main(argv=None):
                     help="which bank of the request, churn, motive and resolution phrasings to write: 'tune' and "
                          "'tune2' (the bundled demo) are the tune half, for developing detectors; 'held' is the "
                          "held-out half, for evaluation only")
+    ap.add_argument("--per-language", type=int, default=0,
+                    help="customers who write in Turkish, Finnish and German, each (0: an English-only corpus)")
     a = ap.parse_args(argv)
     if a.customers < 100:
         ap.error("--customers must be at least 100 (planted signals need >= 15 customers each)")
     g = build(a.seed, a.customers, a.phrasings)
     reviews, convs, posts = render(g)
+    if a.per_language:
+        add_languages(g, a.per_language)
+        more = render_languages(g)
+        reviews, convs, posts = (merged(reviews, more[0], "created_at"), merged(convs, more[1], "started_at"),
+                                 merged(posts, more[2], "created_at"))
     check(g)
     truth = write(g, Path(a.out), reviews, convs, posts, a.seed)
-    active = len({c.cid for c in g.custs if c.items})
-    print(f"customers={a.customers} active={active} reviews={len(reviews)} conversations={len(convs)} "
+    active = len({c.cid for c in g.custs + g.foreign if c.items})
+    print(f"customers={a.customers + len(g.foreign)} active={active} reviews={len(reviews)} conversations={len(convs)} "
           f"turns={sum(len(c['turns']) for c in convs)} social={len(posts)} "
           f"records={len(reviews) + len(convs) + len(posts)}")
     print("fields:", truth["field_counts"], "phrasings:", truth["phrasings"])
