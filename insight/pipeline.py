@@ -137,7 +137,8 @@ def analyze(
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
         chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
         if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
-            models._cache.pop("embedder")  # loaded before the store's choice was known
+            for name in ("embedder", "request_head", "churn_head"):  # loaded before the store's choice was known
+                models._cache.pop(name, None)
         models.embedder = chosen
         counts["embed"] = _per_batch(store, "embed", run_id, batch_size, shown,
                                      lambda sents: {"embeddings": run.apply("embed", sents)}, model=chosen)
@@ -223,11 +224,14 @@ def resolve_languages(store: Store) -> int:
 def _with_vectors(store: Store, sents):
     """The sentences with their stored embedding as a ``vector`` column (None where there is none yet).
 
-    The act heads were fitted on all-MiniLM-L6-v2 vectors: a store embedded by another model gives
-    them no vectors (the parse rules still apply) rather than vectors from a space they never saw."""
+    Each act head reads the vectors of the embedder it was fitted on (``acts.HEAD_EMBEDDERS``:
+    all-MiniLM-L6-v2 and multilingual-e5-small); a store embedded by another model gives the heads no
+    vectors (the parse rules still apply) rather than vectors from a space they never saw."""
+    from insight.stages.acts import head_file
+
     if not len(sents):
         return sents
-    if store_embedder(store) != resources.embedder_name("embed.all-minilm-l6-v2.v1"):
+    if head_file("request", store_embedder(store)) is None:
         return sents.assign(vector=[None] * len(sents))
     vectors = store.vectors_for(list(sents["sentence_id"]))
     by_id = dict(zip(vectors["sentence_id"], vectors["vector"], strict=True))

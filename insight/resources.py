@@ -213,8 +213,8 @@ class Models:
                 "aspect_polarity": lambda: load_aspect_polarity(self.device),
                 "embedder": lambda: load_embedder(self.device, self.embedder),
                 "lemmatizer": lambda: _lemmatizer(self.get("nlp")),
-                "request_head": lambda: _act_head("request"),
-                "churn_head": lambda: _act_head("churn"),
+                "request_head": lambda: _act_head("request", self.embedder),
+                "churn_head": lambda: _act_head("churn", self.embedder),
                 "languages": self._languages,
             }[name]
             self._cache[name] = loader()
@@ -227,10 +227,11 @@ class Models:
         return LanguageRouter(lambda lang: self.get("nlp") if lang == "en" else load_spacy(lang))
 
 
-def _act_head(kind: str):
-    from insight.stages.acts import ActHead
+def _act_head(kind: str, embedder: str | None = None):
+    """The act head fitted on ``embedder``'s vectors (None: all-MiniLM-L6-v2), or None when there is none."""
+    from insight.stages.acts import ActHead, head_file
 
-    return ActHead(kind)
+    return ActHead(kind, embedder=embedder) if head_file(kind, embedder) is not None else None
 
 
 def _lemmatizer(nlp):

@@ -4,6 +4,8 @@ customer sentence asks for something (``request``: a feature request or wish) or
 (``churn``: leaving, cancelling, not renewing, the effort of contacting again).
 
     python scripts/fit_act_heads.py      # writes insight/stages/request_head.json and churn_head.json
+    python scripts/fit_act_heads.py --embedder embed.multilingual-e5-small-q4.v1
+                                         # the heads of a store embedded by e5: request_head.e5.json ...
 
 Training data comes only from the demo generator's *tune* half (corpora/README.md: the ``tune`` and
 ``tune2`` phrasing banks), never the held-out bank (``--phrasings held``) that scripts/eval_profiles.py
@@ -110,12 +112,16 @@ def main(argv=None) -> None:
     ap.add_argument("--out", default=str(OUT), help="folder for <kind>_head.json")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--kind", choices=["request", "churn", "all"], default="all")
+    ap.add_argument("--embedder", default=None,
+                    help="versioned embedder name (default all-MiniLM-L6-v2); the heads read that embedder's vectors")
     args = ap.parse_args(argv)
+    from insight.stages.acts import head_file
+
     for kind in (["request", "churn"] if args.kind == "all" else [args.kind]):
-        fit(kind, Path(args.out) / f"{kind}_head.json", args.seed)
+        fit(kind, Path(args.out) / head_file(kind, args.embedder).name, args.seed, args.embedder)
 
 
-def fit(kind: str, out: Path, seed: int) -> None:
+def fit(kind: str, out: Path, seed: int, embedder: str | None = None) -> None:
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -127,7 +133,8 @@ def fit(kind: str, out: Path, seed: int) -> None:
     positives, negatives = tune_sentences(kind, seed)
     texts = positives + negatives
     y = np.array([1] * len(positives) + [0] * len(negatives))
-    X = embed([theme_text(t) or t for t in texts], embedder=load_embedder())
+    model = load_embedder(name=embedder)
+    X = embed([theme_text(t) or t for t in texts], embedder=model)
     clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
     p = cross_val_predict(clf, X, y, cv=cv, method="predict_proba")[:, 1]
@@ -145,8 +152,9 @@ def fit(kind: str, out: Path, seed: int) -> None:
           f"{threshold}: precision {prec:.3f} recall {rec:.3f}")
     clf.fit(X, y)
     out.write_text(json.dumps({
-        "name": f"{kind}.minilm-logreg.v2",
-        "about": "logistic regression on all-MiniLM-L6-v2 vectors of theme_text(sentence); fitted by "
+        "name": f"{kind}.minilm-logreg.v2" if embedder is None else f"{kind}.{model.name}-logreg.v1",
+        "embedder": model.name,
+        "about": f"logistic regression on {model.name} vectors of theme_text(sentence); fitted by "
                  "scripts/fit_act_heads.py on the demo generator's tune half only (tune and tune2 banks)",
         "threshold": threshold,
         "cv_precision": round(float(prec), 3), "cv_recall": round(float(rec), 3),

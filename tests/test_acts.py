@@ -1,5 +1,6 @@
 """Speech acts from the dependency parse: requests with their object, purchase motives, support closes."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -118,6 +119,31 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
 def test_shipped_head_loads():
     head = ActHead("churn")
     assert head.coef_.shape == (384,) and 0 < head.threshold < 1
+
+
+@pytest.mark.parametrize("kind", ["request", "churn"])
+def test_each_embedder_reads_its_own_heads(kind):
+    """A store embedded by e5 used to give the heads no vectors at all (English churn recall 1.0 -> 0.57 on
+    the demo with e5 forced); it now has heads fitted on e5's vectors, and a store embedded by a model
+    no head was fitted on still gets none."""
+    import json
+
+    from insight import resources
+    from insight.errors import ConfigError
+    from insight.stages.acts import head_file
+
+    minilm = ActHead(kind, embedder="embed.all-minilm-l6-v2.v1")
+    e5 = ActHead(kind, embedder="embed.multilingual-e5-small-q4.v1")
+    assert e5.coef_.shape == (384,) and 0 < e5.threshold < 1
+    assert not np.allclose(minilm.coef_, e5.coef_)
+    assert json.loads(head_file(kind, "embed.multilingual-e5-small-q4.v1").read_text())["embedder"] == (
+        "embed.multilingual-e5-small-q4.v1")
+    assert head_file(kind, None) == head_file(kind, "embed.all-minilm-l6-v2.v1")
+    assert head_file(kind, "embed.some-other.v1") is None
+    with pytest.raises(ConfigError, match="no .* head was fitted"):
+        ActHead(kind, embedder="embed.some-other.v1")
+    models = resources.Models(embedder="embed.multilingual-e5-small-q4.v1")
+    assert np.allclose(models.get(f"{kind}_head").coef_, e5.coef_)
 
 
 def test_churn_talk_is_never_a_request(nlp, tmp_path):

@@ -637,11 +637,25 @@ def main_object(sent) -> str | None:
     return best
 
 
+#: the embedders act heads were fitted for, and the suffix of their files (``<kind>_head<suffix>.json``)
+HEAD_EMBEDDERS = {"embed.all-minilm-l6-v2.v1": "", "embed.multilingual-e5-small-q4.v1": ".e5"}
+
+
+def head_file(kind: str, embedder: str | None = None):
+    """The shipped head file of ``kind`` for a store embedded by ``embedder`` (None: all-MiniLM-L6-v2),
+    or None when no head was fitted on that embedder's vectors."""
+    from pathlib import Path
+
+    suffix = HEAD_EMBEDDERS.get(embedder or "embed.all-minilm-l6-v2.v1")
+    return None if suffix is None else Path(__file__).with_name(f"{kind}_head{suffix}.json")
+
+
 class ActHead:
     """A fitted act head (``scripts/fit_act_heads.py``): P(sentence asks for something | talks about
-    leaving) from its all-MiniLM-L6-v2 vector. ``kind``: ``request`` or ``churn``."""
+    leaving) from its sentence vector, by the embedder it was fitted on (``HEAD_EMBEDDERS``: a store's
+    vectors are read only by the heads of its own embedder). ``kind``: ``request`` or ``churn``."""
 
-    def __init__(self, kind: str = "request", path=None) -> None:
+    def __init__(self, kind: str = "request", path=None, *, embedder: str | None = None) -> None:
         import json
         from pathlib import Path
 
@@ -652,7 +666,10 @@ class ActHead:
         if kind not in ("request", "churn"):
             raise ConfigError(f"acts: unknown head kind (got {kind!r}). Use 'request' or 'churn'.")
         self.kind = kind
-        path = Path(path) if path else Path(__file__).with_name(f"{kind}_head.json")
+        path = Path(path) if path else head_file(kind, embedder)
+        if path is None:
+            raise ConfigError(f"acts: no {kind} head was fitted on {embedder!r} vectors. "
+                              f"Fitted: {', '.join(HEAD_EMBEDDERS)}.")
         data = json.loads(path.read_text(encoding="utf-8"))
         self.name = data["name"]
         self.threshold = float(data["threshold"])
