@@ -88,6 +88,18 @@ def test_purchases_without_a_reason_are_not_motives(nlp, text):
     ("So basically nothing. Fine.", "open"),
     ("Still nothing.", "open"),
     ("Nothing else, thanks!", "thanks"),
+    # a promise to try under "will", "going to", "let me", or joined to one; "give it a go", "have a go"
+    ("I'll give that a go tonight.", "tentative"),
+    ("Ok, going to try that and report back.", "tentative"),
+    ("Let me try that and see.", "tentative"),
+    ("Going to reboot it tonight and see.", "tentative"),
+    ("Thanks, I'll have a go at that when I'm home.", "tentative"),
+    ("I won't try that again.", "open"),
+    # "back" is a fix only as a state come back, not "sent it back"; a verb that only describes a thing
+    # ("a working camera") confirms no fix
+    ("Everything's back to normal.", "resolved"),
+    ("I sent the camera back last week.", None),
+    ("Great, another week without a working camera.", None),
 ])
 def test_close_kinds(nlp, text, kind):
     assert close_kind(nlp(text)) == kind

@@ -598,14 +598,17 @@ def close_kind(sent) -> str | None:
                              not any(c.lower_ in ("else", "more") for c in t.children) for t in sent)
     # "still" / "again" mean the problem persists, except on a restored state ("working again")
     still = any(t.lower_ in ("still", "again", "yet") and t.head.lemma_.lower() not in fix_verbs for t in sent)
-    future_try = any(t.lemma_.lower() in ("try", "test", "give", "see", "check") and
-                     any(c.dep_ == "aux" and (c.lower_ in ("'ll", "will", "shall") or c.lemma_ == "will")
-                         for c in t.children) for t in sent)
+    # a promise to try the fix: a try verb under "will", "going to", "let me" or "plan to" ("I'll give that
+    # a go", "going to reboot it tonight and see", "let me try that")
+    future_try = any(_try_verb(t) and _intended(t) and not any(c.dep_ == "neg" for c in t.children) for t in sent)
     now = any(t.lower_ == "now" for t in sent)
-    # a fix confirmed by a verb ("that worked", "sorted it"), or a state said to hold now ("fine now")
-    fixed = any(t.lemma_.lower() in fix_verbs and t.pos_ == "VERB" for t in verbs) \
+    # a fix confirmed by a verb ("that worked", "sorted it"; not a verb that only describes a thing: "without
+    # a working camera"), or a state said to hold now ("fine now"), or to be back ("everything's back to
+    # normal"; not "report back" or "sent it back")
+    fixed = any(t.lemma_.lower() in fix_verbs and t.pos_ == "VERB" and t.dep_ not in ("amod", "compound", "pcomp")
+                for t in verbs) \
         or (now and any(t.lemma_.lower() in ("fine", "good", "normal", "ok", "okay") for t in verbs)) \
-        or any(t.lower_ == "back" and t.dep_ in ("advmod", "acomp", "prt") and t.head.pos_ in ("AUX", "VERB")
+        or any(t.lower_ == "back" and t.dep_ in ("advmod", "acomp", "prt") and t.head.lemma_.lower() in BACK_STATE
                and not negated for t in sent)
     thanks = "thank" in lemmas or "thanks" in lemmas or "cheer" in lemmas or "appreciate" in lemmas
     # the customer still asks for something ("please actually fix it", "keep me posted") or waits
@@ -621,6 +624,37 @@ def close_kind(sent) -> str | None:
     if thanks:
         return "thanks"
     return None
+
+
+# verbs that try a suggested fix, and the nouns that make "give it a go" / "have a go" one
+TRY_VERBS = frozenset({"try", "test", "check", "see", "reboot", "restart", "reset"})
+TRY_NOUNS = frozenset({"go", "shot", "try", "whirl", "bash"})
+# verbs after which "back" is a state come back ("it's back", "came back on"), not "report back" / "sent it back"
+BACK_STATE = frozenset({"be", "come", "get"})
+
+
+def _try_verb(tok) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma in TRY_VERBS and tok.pos_ == "VERB":
+        return True
+    return lemma in ("give", "have") and any(c.dep_ == "dobj" and c.lemma_.lower() in TRY_NOUNS for c in tok.children)
+
+
+def _intended(tok) -> bool:
+    """The verb is said as an intention: under "will"/"shall", "going to", "let me", "plan to", or joined
+    to such a verb ("will test it tonight and see")."""
+    for _ in range(3):
+        if any(c.dep_ == "aux" and (c.lower_ in ("'ll", "will", "shall", "wo", "gon") or c.lemma_ == "will")
+               for c in tok.children):
+            return True
+        head = tok.head
+        if tok.dep_ in ("xcomp", "ccomp") and (head.lemma_.lower() in ("let", "plan", "intend")
+                                               or (head.lemma_.lower() == "go" and head.tag_ == "VBG")):
+            return True
+        if tok.dep_ != "conj" or head is tok:
+            return False
+        tok = head
+    return False
 
 
 def main_object(sent) -> str | None:
