@@ -8,6 +8,7 @@ from insight.stages.acts import (
     ActHead,
     churn_frame,
     close_kind,
+    close_reading,
     detect_acts,
     gap_object,
     main_object,
@@ -103,6 +104,11 @@ def test_purchases_without_a_reason_are_not_motives(nlp, text):
 ])
 def test_close_kinds(nlp, text, kind):
     assert close_kind(nlp(text)) == kind
+
+
+def test_close_reading_marks_an_open_read_only_from_still_or_again(nlp):
+    assert close_reading(nlp("The camera is streaming again.")) == ("open", "again")
+    assert close_reading(nlp("It still doesn't work.")) == ("open", None)
 
 
 def test_main_object_is_the_largest_noun_phrase(nlp):

@@ -274,6 +274,14 @@ def test_clearly_positive_close_without_thanks_is_resolved_and_talk_of_leaving_i
     assert _resolution(profiles["L"])["reason"] == "the customer's last turn talks of leaving"
 
 
+def test_again_reads_restored_when_the_close_is_clearly_positive():
+    rows = _corpus() + _support_story("G", "Perfect, the camera is streaming again.", 0.9) \
+        + _support_story("H", "The camera is dropping out again.", -0.2)
+    profiles = _build(rows)
+    assert _resolution(profiles["G"])["status"] == "resolved"
+    assert _resolution(profiles["H"])["status"] == "open"
+
+
 def _build_with_replies(rows, replies):
     v = voice(rows)
     pains, mentions = find_pain_points(v, no_aspects())

@@ -585,7 +585,15 @@ def _place(tok) -> bool:
 
 
 def close_kind(sent) -> str | None:
-    """How a support turn reads as a close: resolved, tentative or open (None: not a close)."""
+    """How a support turn reads as a close: resolved, tentative, open or thanks (None: not a close)."""
+    reading = close_reading(sent)
+    return reading[0] if reading else None
+
+
+def close_reading(sent) -> tuple[str, str | None] | None:
+    """(kind, cue) of a support turn read as a close (``close_kind``); for ``open``, the cue is ``again``
+    when only "still"/"again"/"yet" say so, which also reads a restored state ("streaming again"): profiles
+    let the sentiment model settle that one."""
     lemmas = [t.lemma_.lower() for t in sent]
     verbs = [t for t in sent if t.pos_ in ("VERB", "AUX", "ADJ", "ADV", "INTJ", "NOUN")]
     fix_verbs = ("work", "fix", "sort", "solve", "resolve")
@@ -616,13 +624,15 @@ def close_kind(sent) -> str | None:
                and t.lemma_.lower() not in ("thank",) for t in sent)
     waits = any(t.lemma_.lower() == "wait" and t.pos_ == "VERB" for t in sent)
     if future_try:
-        return "tentative"
-    if negated or still or asks or waits:
-        return "open"
+        return "tentative", None
+    if negated or asks or waits:
+        return "open", None
+    if still:
+        return "open", "again"
     if fixed:
-        return "resolved"
+        return "resolved", None
     if thanks:
-        return "thanks"
+        return "thanks", None
     return None
 
 
@@ -764,9 +774,10 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
                 found = {"act": "motive", "object": None, "detail": frame}
         if found:
             rows.append({"sentence_id": sid, "record_id": rid, **found})
-        kind = close_kind(doc)
-        if kind:
-            rows.append({"sentence_id": sid, "record_id": rid, "act": f"close_{kind}", "object": None, "detail": None})
+        reading = close_reading(doc)
+        if reading:
+            rows.append({"sentence_id": sid, "record_id": rid, "act": f"close_{reading[0]}", "object": None,
+                         "detail": reading[1]})
     return pd.DataFrame(rows, columns=ACT_COLUMNS)
 
 

@@ -773,6 +773,18 @@ def _close_turn(turns, raised_ns: int, replies: list[int] | None) -> list | None
     return [r for r in closing if r.record_id == closing[-1].record_id]
 
 
+def _close_kinds(r, acts) -> set[str]:
+    """The close acts and churn talk of one sentence; "still"/"again" alone (``detail`` ``again``) in a
+    sentence the sentiment model reads clearly positive is a state restored ("the camera is streaming
+    again"), so a fix, not a problem that persists."""
+    found = acts.get(r.sentence_id, {})
+    kinds = {k for k in found if k.startswith("close_") or k == "churn"}
+    if "close_open" in kinds and found["close_open"][1] == "again" and r.score is not None \
+            and r.score >= POSITIVE_SENTENCE:
+        kinds = (kinds - {"close_open"}) | {"close_resolved"}
+    return kinds
+
+
 def _close_status(turns, raised_ns: int, acts, replies: list[int] | None = None) -> tuple[str, str, Any]:
     """(status, reason, evidence row) of a support conversation from the customer's close (``_close_turn``).
 
@@ -787,7 +799,7 @@ def _close_status(turns, raised_ns: int, acts, replies: list[int] | None = None)
     if close is None:
         return "unknown", ("the customer did not reply after raising it" if replies is None else
                            "the customer did not reply after the agent's answer"), turns[-1]
-    kinds = {k for r in close for k in acts.get(r.sentence_id, {}) if k.startswith("close_") or k == "churn"}
+    kinds = {k for r in close for k in _close_kinds(r, acts)}
     scores = [r.score for r in close if r.score is not None]
     worst = min(scores) if scores else 0.0
     if "churn" in kinds:
