@@ -334,6 +334,24 @@ def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_sa
     assert (n["status"], n["reason"]) == ("open", "raised again in review on 2026-02-01")
 
 
+def test_a_case_raised_again_in_a_later_support_conversation_is_a_repeat_contact():
+    billing = dict(topic=6, topic_label="charged twice")
+    rows = [
+        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **billing),
+        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **billing),
+        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **billing),
+        voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
+                  conversation="NT", **billing),
+        voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
+        voice_row("n3", "rn3", "N", "support", "2026-02-01 09:00", "Two invoices for one plan again this month.", -0.2,
+                  conversation="NT2", **billing),
+    ]
+    needs = [n for n in _build(rows)["N"]["unstated_needs"] if n["kind"] == "repeat_contact"]
+    assert len(needs) == 1
+    assert needs[0]["why"] == "raised in support on 2026-01-11, then again in support on 2026-02-01"
+    assert [e["sentence_id"] for e in needs[0]["evidence"]] == ["n1", "n3"]
+
+
 def test_rating_text_mismatch_on_a_mixed_sentence_and_on_faint_praise():
     """A 5-star review whose complaint shares a sentence with praise (so it scores only mildly negative),
     and a 2-star review of praise with one misread sentence, are both mismatches; a 5-star review whose

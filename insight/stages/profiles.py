@@ -16,7 +16,9 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
-- ``repeat_contact``: the same theme raised negatively in two or more support conversations;
+- ``repeat_contact``: the same theme raised negatively in two or more support conversations, or a support
+  case that comes up again in a later support conversation (its resolution reads "raised again in
+  support");
 - ``request``: wishes and feature requests ("I wish", "please add", "X would be a huge improvement", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
   phrase pattern, by the churn frames of the parse or by the churn head on the sentence vector
@@ -294,14 +296,16 @@ def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, ident
     voice_part = _voice(voice, aspects)
     voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    _resolve(pains, voice, sentence_pains, acts, related, replies)
-    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related, replies, pain_topics)
+    raised_again: dict[Any, Any] = {}  # conversation id -> the later sentence that raises its problem again
+    _resolve(pains, voice, sentence_pains, acts, related, replies, raised_again)
+    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related, replies, pain_topics, raised_again)
+    again_in_support = _raised_again_in_support(raised_again, voice)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
     churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
     stay_ids = {r.sentence_id for r in voice if "stay" in acts.get(r.sentence_id, {})}
-    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids)
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids, again_in_support)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -472,7 +476,8 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
 
 def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
                     requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
-                    churn_ids: set | None = None, stay_ids: set | None = None) -> list[dict[str, Any]]:
+                    churn_ids: set | None = None, stay_ids: set | None = None,
+                    again_in_support: list | None = None) -> list[dict[str, Any]]:
     """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
     after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
@@ -566,6 +571,17 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
                 ev[:3],
                 why=f"raised in {p['conversations']} support conversations; the latest reads {status}",
             ))
+    # a support case that the customer raises again in a later support conversation (``_raised_again``)
+    if again_in_support and not any(n["kind"] == "repeat_contact" for n in needs):
+        first, again = again_in_support[0]
+        what = f"'{again.topic_label}'" if not _is_missing(again.topic_label) and again.topic_label else "their problem"
+        needs.append(_need(
+            "repeat_contact",
+            f"Needs {what} solved for good, without contacting support again.",
+            0.8,
+            [_evidence_row(first), _evidence_row(again)],
+            why=f"raised in support on {first.date}, then again in support on {again.date}",
+        ))
 
     # requests: what the parse found the customer asking for (``_requests``)
     if requests:
@@ -632,7 +648,7 @@ def _motives(voice, acts, motive_kinds) -> list[dict[str, Any]]:
 
 
 def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | None = None,
-             replies: dict[Any, list[int]] | None = None) -> None:
+             replies: dict[Any, list[int]] | None = None, raised_again: dict[Any, Any] | None = None) -> None:
     """Add ``resolution`` to each pain point raised in support: per conversation, then for the pain point
     (its latest conversation).
 
@@ -664,6 +680,8 @@ def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | 
                 again = _raised_again(voice, conv, end, topics, related)
             if again:
                 status, reason, ev = "open", f"raised again in {again[0].channel} on {again[0].date}", again[0]
+                if raised_again is not None:
+                    raised_again.setdefault(conv, again[0])
             else:
                 status, reason, ev = _close_status(turns, first_mention, acts, _replies_of(replies, conv))
             cases.append({"conversation_id": conv, "status": status, "reason": reason,
@@ -688,7 +706,8 @@ def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | 
 
 
 def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, set[int]] | None = None,
-                             replies: dict[Any, list[int]] | None = None, pain_topics=frozenset()) -> None:
+                             replies: dict[Any, list[int]] | None = None, pain_topics=frozenset(),
+                             raised_again: dict[Any, Any] | None = None) -> None:
     """Give each support conversation on the timeline in which the customer raised a problem its
     ``resolution`` ({status, reason, pain_points}): the case status of its pain points (``_resolve``), or,
     when its complaint belongs to no pain point (a one-off problem), the same reading on the conversation
@@ -731,10 +750,26 @@ def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, se
         again = _raised_again(voice, conv, end, topics, related)
         if again:
             status, reason = "open", f"raised again in {again[0].channel} on {again[0].date}"
+            if raised_again is not None:
+                raised_again.setdefault(conv, again[0])
         else:
             start = min((r.sort_ns or 0) for r in raised)
             status, reason, _ = _close_status(turns, start, acts, _replies_of(replies, conv))
         c["resolution"] = {"status": status, "reason": reason, "pain_points": []}
+
+
+def _raised_again_in_support(raised_again: dict[Any, Any], voice) -> list[tuple[Any, Any]]:
+    """(the case's first customer sentence, the later sentence that raises it again) for each support case
+    that came up again in a later support conversation (``raised_again``: what ``_resolve`` and
+    ``_case_status_on_timeline`` found), oldest case first."""
+    first_of: dict[Any, Any] = {}
+    for r in voice:
+        if r.conversation_id in raised_again:
+            best = first_of.get(r.conversation_id)
+            if best is None or ((r.sort_ns or 0), r.sentence_id) < ((best.sort_ns or 0), best.sentence_id):
+                first_of[r.conversation_id] = r
+    pairs = [(first_of[c], again) for c, again in raised_again.items() if again.channel == "support" and c in first_of]
+    return sorted(pairs, key=lambda pair: ((pair[0].sort_ns or 0), pair[0].sentence_id))
 
 
 def _raised_again(voice, conv, end: int, topics: set[int], related: dict[int, set[int]] | None) -> list:
