@@ -105,6 +105,10 @@ PURCHASE = frozenset({"buy", "get", "purchase", "order", "pick", "choose", "go",
                       "install", "receive"})
 REASON_MARKS = frozenset({"because", "so", "since", "as", "after", "cause", "'cause", "cos"})
 GIFT = frozenset({"gift", "present"})
+# what "get it to V" causes rather than aims at: "got it to work", "got it to connect" are not purposes
+CAUSED = frozenset({"work", "connect", "pair", "load", "sync", "stop", "start", "turn", "run", "show", "play", "record",
+                    "charge", "update", "respond", "appear", "reset", "boot", "restart", "function", "behave",
+                    "recognise", "recognize", "accept", "open", "finish", "install", "link"})
 PAST_FORMS = {"got": "get", "bought": "buy", "picked": "pick", "ordered": "order", "chose": "choose",
               "went": "go", "replaced": "replace"}
 
@@ -529,6 +533,9 @@ def motive_frame(sent) -> str | None:
         if lemma in GIFT and tok.pos_ == "NOUN" and (
                 tok.dep_ in ("attr", "pobj") and (tok.dep_ == "attr" or tok.head.lower_ in ("as", "for"))):
             return "gift"
+        # someone gave the product to the customer: "my son surprised me with it", "she gave it to me"
+        if tok.pos_ == "VERB" and _gave_it_to_me(tok, lemma):
+            return "gift"
     for tok in sent:
         lemma = tok.lemma_.lower()
         if _negated(tok):
@@ -542,11 +549,20 @@ def motive_frame(sent) -> str | None:
                 for c in tok.children)
             if own_cause or reason_clause:
                 return "reason"
+            # "needed something to watch the shop overnight" (past: a purchase, not a support ask)
+            thing = next((c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in ("something", "one", "thing")),
+                         None)
+            if tok.tag_ == "VBD" and thing is not None and any(
+                    c.dep_ in ("relcl", "acl") and _to_infinitive(c) for c in thing.children):
+                return "purpose"
         if causal and lemma == "must" and tok.dep_ == "attr":
             return "reason"
         lemma = PAST_FORMS.get(tok.lower_, lemma)  # the small model mis-lemmatises a sentence-initial "Got"
         if lemma in PURCHASE and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBN", "VB", "VBP") and not _modal(tok):
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is None:  # "got it to keep an eye on ...": the parser makes "it" the infinitive's subject
+                obj = next((g for c in tok.children if c.dep_ == "ccomp" and _to_infinitive(c)
+                            for g in c.children if g.dep_ == "nsubj"), None)
             preps = [c.lower_ for c in tok.children if c.dep_ == "prep"]
             if lemma == "go" and (preps[:1] != ["with"] or not any(
                     c.dep_ == "prep" and c.lower_ == "with" and any(g.pos_ == "PROPN" for g in c.children)
@@ -558,14 +574,20 @@ def motive_frame(sent) -> str | None:
                 continue
             if causal:
                 return "reason"
+            # "got one to watch the driveway": the infinitive hangs on the thing bought
+            if obj is not None and any(c.dep_ in ("relcl", "acl") and _to_infinitive(c)
+                                       and not (lemma == "get" and c.lemma_.lower() in CAUSED) for c in obj.children):
+                return "purpose"
             for c in tok.children:
                 if c.dep_ == "advcl":
                     if any(m.dep_ in ("mark", "advmod") and m.lower_ in REASON_MARKS for m in c.children):
                         return "reason"
                     if any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children):
                         return "purpose"
-                if c.dep_ == "xcomp" and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children) \
-                        and c.lemma_.lower() not in PURCHASE:
+                # "got it to keep an eye on the till" (the parser may hang the infinitive as a ccomp), not
+                # "got it to work", which says what the customer made it do
+                if c.dep_ in ("xcomp", "ccomp") and _to_infinitive(c) and c.lemma_.lower() not in PURCHASE \
+                        and not (lemma == "get" and c.lemma_.lower() in CAUSED):
                     return "purpose"
                 if c.dep_ == "prep" and c.lower_ in ("for", "as", "after", "on"):
                     pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
@@ -577,6 +599,28 @@ def motive_frame(sent) -> str | None:
 PLACE_WORDS = frozenset({"door", "garden", "driveway", "flat", "garage", "hallway", "porch", "office", "room",
                          "house", "stairwell", "balcony", "kitchen", "front", "back", "side", "window", "shop",
                          "store", "yard", "entrance", "hall", "bedroom", "nursery", "attic", "shed"})
+
+
+def _to_infinitive(tok) -> bool:
+    return any(m.dep_ == "aux" and m.lower_ == "to" for m in tok.children)
+
+
+def _gave_it_to_me(tok, lemma: str) -> bool:
+    """A verb of giving whose thing is the product (it, this, one) and whose receiver is the customer."""
+    def product(t):
+        return t is not None and t.lower_ in ("it", "this", "one", "these")
+
+    def me(t):
+        return t is not None and t.lower_ in ("me", "us")
+
+    if lemma in ("surprise", "treat"):
+        return any(c.dep_ == "prep" and c.lower_ == "with" and any(product(g) for g in c.children)
+                   for c in tok.children) and any(me(c) for c in tok.children if c.dep_ == "dobj")
+    if lemma == "give":
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        to = [c for c in tok.children if c.dep_ == "dative"]
+        return product(obj) and any(me(c) or any(me(g) for g in c.children) for c in to)
+    return False
 
 
 def _place(tok) -> bool:
