@@ -72,6 +72,8 @@ def test_statements_and_complaints_are_not_requests(nlp, text):
     ("We got it to keep an eye on the till at our kiosk.", "purpose"),
     ("Got one to watch the driveway.", "purpose"),
     ("Needed something to watch the shop overnight.", "purpose"),
+    ("My brother-in-law has three of these and talked me into it.", "recommendation"),
+    ("A friend convinced me to get one.", "recommendation"),
 ])
 def test_motive_frames(nlp, text, frame):
     assert motive_frame(nlp(text)) == frame
@@ -82,7 +84,7 @@ def test_motive_frames(nlp, text, frame):
                                   # "get it to V" that says what the customer made it do; service, not the product
                                   "I finally got it to work after a reset.", "Got it to connect on the second try.",
                                   "They gave me a refund.", "I need someone to call me back.",
-                                  "The app surprised me with a new layout."])
+                                  "The app surprised me with a new layout.", "Support talked me into a reset."])
 def test_purchases_without_a_reason_are_not_motives(nlp, text):
     assert motive_frame(nlp(text)) is None
 

@@ -527,6 +527,9 @@ def motive_frame(sent) -> str | None:
             continue
         if lemma == "recommend" and tok.pos_ == "VERB":
             return "recommendation"
+        # someone talked the customer into buying it: "talked me into it", "convinced us to get one"
+        if tok.pos_ == "VERB" and _persuaded_me(tok, lemma):
+            return "recommendation"
         if lemma == "replace" and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBN", "VBZ", "VBP"):
             return "replacement"
         # "as a gift", "it was a present from my sister"
@@ -620,6 +623,20 @@ def _gave_it_to_me(tok, lemma: str) -> bool:
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         to = [c for c in tok.children if c.dep_ == "dative"]
         return product(obj) and any(me(c) or any(me(g) for g in c.children) for c in to)
+    return False
+
+
+def _persuaded_me(tok, lemma: str) -> bool:
+    """A verb of persuading whose object is the customer and whose aim is the product or buying it."""
+    if lemma not in ("talk", "convince", "persuade") or not any(
+            c.dep_ == "dobj" and c.lower_ in ("me", "us") for c in tok.children):
+        return False
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "into" and any(
+                g.lower_ in ("it", "this", "one", "these", "them") or g.lemma_.lower() in PURCHASE for g in c.children):
+            return True
+        if c.dep_ == "xcomp" and c.lemma_.lower() in PURCHASE and lemma != "talk":
+            return True
     return False
 
 
