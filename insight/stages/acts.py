@@ -26,9 +26,11 @@ Acts (``act`` column), each with what the parse gives:
   mind", "replaced an old camera", "a friend recommended it"): a purchase verb with a reason or purpose
   (a ``because/so/after`` clause, a ``to``-infinitive, a ``for``/``as`` phrase that is not a place), a
   recommendation, a replacement, or a gift. The kind is assigned later (``insight.stages.motives``).
-- ``close_resolved`` / ``close_tentative`` / ``close_open``: how a customer's turn in a support
-  conversation reads as a close: confirmation ("that worked", "fixed now"), a tentative promise to try
-  ("I'll try that"), or still open (negated fix, "still", waiting).
+- ``close_resolved`` / ``close_tentative`` / ``close_open`` / ``close_thanks``: how a customer's turn in a
+  support conversation reads as a close: confirmation ("that worked", "fixed now", "back to normal"), a
+  tentative promise to try ("I'll try that", "going to reboot it and see", "let me try that"), still open
+  (negated fix, waiting, asking again, or "still"/"again", which ``detail`` marks ``again`` because it
+  also reads a restored state), or thanks alone.
 
 spaCy's small English pipeline (``en_core_web_sm``) runs here, on the customers' sentences only, in one
 ``nlp.pipe`` pass with ids carried as context.
