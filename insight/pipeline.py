@@ -405,7 +405,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
 # -- pain points and profiles ----------------------------------------------------------------------
 def load_frames(store: Store) -> dict[str, Any]:
     """What the pain-point and profile stages read: the customer voice (one row per sentence, with its
-    sentiment, record sentiment and topic), aspects, records, CRM attributes, identities and acts."""
+    sentiment, record sentiment and topic), aspects, records, CRM attributes, identities, acts and
+    the times of agent replies in conversations."""
     voice = store.voice_frame()
     aspects = store.aspects_frame()
     records = store.customer_records()
@@ -413,7 +414,7 @@ def load_frames(store: Store) -> dict[str, Any]:
     identities = store.identities_by_customer()
     acts = store.sentence_acts()
     return {"voice": voice, "aspects": aspects, "records": records, "attributes": attributes, "identities": identities,
-            "acts": acts}
+            "acts": acts, "replies": store.agent_replies()}
 
 
 RELATED_TOPIC_SIMILARITY = DEFAULT_PARAMS.related_topic_similarity
@@ -520,7 +521,8 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
             frames["records"], frames["voice"], frames["aspects"], mentions, pains,
             attributes=frames["attributes"], identities=frames["identities"],
             related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
-            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id,
+            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values,
+            replies=frames["replies"], run_id=run_id,
         )
     with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
         extra["churn_customers"] = churn_customers(profiles, params.churn_levels)

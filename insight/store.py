@@ -901,6 +901,12 @@ ORDER BY r.created_at, s.record_id, s.idx
             "SELECT record_id, customer_id, channel, created_at, rating, conversation_id, platform, product, speaker "
             "FROM records WHERE speaker = 'customer' ORDER BY created_at, record_id")
 
+    def agent_replies(self):
+        """conversation_id, created_at of every agent turn (what a support case's close is read after)."""
+        return self.query(
+            "SELECT conversation_id, created_at FROM records WHERE speaker = 'agent' AND conversation_id IS NOT NULL "
+            "ORDER BY conversation_id, created_at")
+
     def identities_by_customer(self) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
         for ident, kind, platform, cid in self.con.execute(

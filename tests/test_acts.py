@@ -9,6 +9,7 @@ from insight.stages.acts import (
     ActHead,
     churn_frame,
     close_kind,
+    close_reading,
     detect_acts,
     gap_object,
     main_object,
@@ -66,13 +67,25 @@ def test_statements_and_complaints_are_not_requests(nlp, text):
     ("Replaced an old camera with this.", "replacement"),
     ("Bought it mainly for peace of mind when travelling.", "reason"),
     ("Our old camera gave up so I needed something quick.", "reason"),
+    # someone gave it to the customer; a purpose hung on the thing bought or read as a ccomp by the parser
+    ("My son surprised me with it for my birthday.", "gift"),
+    ("My wife gave it to me for Christmas.", "gift"),
+    ("We got it to keep an eye on the till at our kiosk.", "purpose"),
+    ("Got one to watch the driveway.", "purpose"),
+    ("Needed something to watch the shop overnight.", "purpose"),
+    ("My brother-in-law has three of these and talked me into it.", "recommendation"),
+    ("A friend convinced me to get one.", "recommendation"),
 ])
 def test_motive_frames(nlp, text, frame):
     assert motive_frame(nlp(text)) == frame
 
 
 @pytest.mark.parametrize("text", ["Bought two for the front door.", "I got home late and the app had crashed.",
-                                  "Battery went from 90% to 10% after one night with Lumio."])
+                                  "Battery went from 90% to 10% after one night with Lumio.",
+                                  # "get it to V" that says what the customer made it do; service, not the product
+                                  "I finally got it to work after a reset.", "Got it to connect on the second try.",
+                                  "They gave me a refund.", "I need someone to call me back.",
+                                  "The app surprised me with a new layout.", "Support talked me into a reset."])
 def test_purchases_without_a_reason_are_not_motives(nlp, text):
     assert motive_frame(nlp(text)) is None
 
@@ -89,9 +102,26 @@ def test_purchases_without_a_reason_are_not_motives(nlp, text):
     ("So basically nothing. Fine.", "open"),
     ("Still nothing.", "open"),
     ("Nothing else, thanks!", "thanks"),
+    # a promise to try under "will", "going to", "let me", or joined to one; "give it a go", "have a go"
+    ("I'll give that a go tonight.", "tentative"),
+    ("Ok, going to try that and report back.", "tentative"),
+    ("Let me try that and see.", "tentative"),
+    ("Going to reboot it tonight and see.", "tentative"),
+    ("Thanks, I'll have a go at that when I'm home.", "tentative"),
+    ("I won't try that again.", "open"),
+    # "back" is a fix only as a state come back, not "sent it back"; a verb that only describes a thing
+    # ("a working camera") confirms no fix
+    ("Everything's back to normal.", "resolved"),
+    ("I sent the camera back last week.", None),
+    ("Great, another week without a working camera.", None),
 ])
 def test_close_kinds(nlp, text, kind):
     assert close_kind(nlp(text)) == kind
+
+
+def test_close_reading_marks_an_open_read_only_from_still_or_again(nlp):
+    assert close_reading(nlp("The camera is streaming again.")) == ("open", "again")
+    assert close_reading(nlp("It still doesn't work.")) == ("open", None)
 
 
 def test_main_object_is_the_largest_noun_phrase(nlp):

@@ -255,13 +255,101 @@ def test_problem_raised_again_in_a_closely_related_topic_is_open():
     assert status({3: {4}, 4: {3}}) == "open"
 
 
-def test_close_that_confirms_nothing_reads_open_when_negative_else_unknown():
-    rows = _corpus() + _support_story("N", "Okay. Noted.", -0.2) \
-        + _support_story("P", "Okay. Noted.", 0.1)
+def test_close_that_confirms_nothing_is_open_whatever_its_tone():
+    """A problem stands until the customer says it is fixed: a close that confirms nothing reads open, not
+    unknown, even when the sentiment model reads it neutral or mildly positive."""
+    rows = _corpus() + _support_story("N", "Okay. Noted.", -0.2) + _support_story("P", "Okay. Noted.", 0.1)
     profiles = _build(rows)
-    assert _resolution(profiles["N"])["status"] == "open"
-    assert _resolution(profiles["N"])["reason"] == "the customer's last turn confirms nothing and reads negative"
-    assert _resolution(profiles["P"])["status"] == "unknown"
+    for cid in "NP":
+        assert _resolution(profiles[cid])["status"] == "open"
+        assert _resolution(profiles[cid])["reason"] == "the customer's last turn confirms no fix"
+
+
+def test_clearly_positive_close_without_thanks_is_resolved_and_talk_of_leaving_is_open():
+    rows = _corpus() + _support_story("S", "Yes! It finally shows up in the app.", 0.7) \
+        + _support_story("L", "Thinking of switching to another brand.", 0.1)
+    profiles = _build(rows)
+    assert _resolution(profiles["S"])["status"] == "resolved"
+    assert _resolution(profiles["L"])["status"] == "open"
+    assert _resolution(profiles["L"])["reason"] == "the customer's last turn talks of leaving"
+
+
+def test_again_reads_restored_when_the_close_is_clearly_positive():
+    rows = _corpus() + _support_story("G", "Perfect, the camera is streaming again.", 0.9) \
+        + _support_story("H", "The camera is dropping out again.", -0.2)
+    profiles = _build(rows)
+    assert _resolution(profiles["G"])["status"] == "resolved"
+    assert _resolution(profiles["H"])["status"] == "open"
+
+
+def _build_with_replies(rows, replies):
+    v = voice(rows)
+    pains, mentions = find_pain_points(v, no_aspects())
+    frame = build_profiles(records_from(v), v, no_aspects(), mentions, pains, acts=_acts(v),
+                           replies=pd.DataFrame(replies, columns=["conversation_id", "created_at"]).assign(
+                               created_at=lambda f: pd.to_datetime(f["created_at"], utc=True)))
+    return {r.customer_id: r.profile for r in frame.itertuples()}
+
+
+def test_the_close_is_the_customers_last_turn_after_an_agent_reply():
+    """With the agent turns known: a customer who adds a second turn before any reply and never answers the
+    agent has an unknown case; a customer whose only complaint is in the turn after the agent's reply
+    closes on it (open), although that turn is where the problem was first named."""
+    rows = _corpus() + [
+        voice_row("W1", "Wr1", "W", "support", "2026-01-10 10:00", "The login code never arrives.", -0.8,
+                  conversation="WT", **LOGIN),
+        voice_row("W2", "Wr2", "W", "support", "2026-01-10 10:02", "Any idea what is wrong?", -0.6, conversation="WT"),
+        voice_row("V1", "Vr1", "V", "support", "2026-01-11 10:00", "Hi, it's about my account.", 0.0, conversation="VT"),
+        voice_row("V2", "Vr2", "V", "support", "2026-01-11 10:10", "The login code never arrives.", -0.8,
+                  conversation="VT", **LOGIN),
+    ]
+    replies = [("WT", "2026-01-10 10:05"), ("VT", "2026-01-11 10:05")]
+    profiles = _build_with_replies(rows, replies)
+    w, v = _resolution(profiles["W"]), _resolution(profiles["V"])
+    assert (w["status"], w["reason"]) == ("unknown", "the customer did not reply after the agent's answer")
+    assert (v["status"], v["reason"]) == ("open", "the customer's last turn says it is not fixed")
+
+
+def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_same_topic():
+    """A support conversation whose complaint the sentiment model reads only mildly negative is still a case
+    when its theme is a pain point of the corpus; a mildly negative sentence in the same topic later (a
+    review) raises it again."""
+    billing = dict(topic=6, topic_label="charged twice")
+    rows = [
+        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **billing),
+        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **billing),
+        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **billing),
+        voice_row("m1", "rm1", "M", "support", "2026-01-10 10:00", "I was charged twice for the plan this month.", -0.2,
+                  conversation="MT", **billing),
+        voice_row("m2", "rm2", "M", "support", "2026-01-10 10:10", "Brilliant, thanks.", 0.9, conversation="MT"),
+        voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
+                  conversation="NT", **billing),
+        voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
+        voice_row("n3", "rn3", "N", "review", "2026-02-01", "Two invoices for one plan this month.", -0.2, rating=3,
+                  **billing),
+    ]
+    profiles = _build(rows)
+    assert _timeline_case(profiles["M"], "MT")["status"] == "resolved"
+    n = _timeline_case(profiles["N"], "NT")
+    assert (n["status"], n["reason"]) == ("open", "raised again in review on 2026-02-01")
+
+
+def test_a_case_raised_again_in_a_later_support_conversation_is_a_repeat_contact():
+    billing = dict(topic=6, topic_label="charged twice")
+    rows = [
+        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **billing),
+        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **billing),
+        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **billing),
+        voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
+                  conversation="NT", **billing),
+        voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
+        voice_row("n3", "rn3", "N", "support", "2026-02-01 09:00", "Two invoices for one plan again this month.", -0.2,
+                  conversation="NT2", **billing),
+    ]
+    needs = [n for n in _build(rows)["N"]["unstated_needs"] if n["kind"] == "repeat_contact"]
+    assert len(needs) == 1
+    assert needs[0]["why"] == "raised in support on 2026-01-11, then again in support on 2026-02-01"
+    assert [e["sentence_id"] for e in needs[0]["evidence"]] == ["n1", "n3"]
 
 
 def test_rating_text_mismatch_on_a_mixed_sentence_and_on_faint_praise():

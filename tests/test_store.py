@@ -105,6 +105,18 @@ def test_agent_turns_are_never_pending(store):
     assert store.count_pending("nlp") == 0
 
 
+def test_agent_replies_are_the_agent_turns_of_conversations(store):
+    def turn(rid, speaker, minute, conv="T1"):
+        return Record(record_id=rid, channel="support", created_at=datetime(2026, 1, 1, 10, minute, tzinfo=timezone.utc),
+                      text=f"turn {rid}", source="t", source_id=f"{conv}:{minute}", source_file="t.jsonl",
+                      source_line=minute, speaker=speaker, conversation_id=conv, turn=minute, customer_id="C1")
+    store.add_records([turn("c0", "customer", 0), turn("b1", "bot", 1), turn("a2", "agent", 2), turn("c3", "customer", 3),
+                       turn("a9", "agent", 9, conv="T2")], "r1")
+    replies = store.agent_replies()
+    assert list(replies["conversation_id"]) == ["T1", "T2"]
+    assert [t.minute for t in pd.to_datetime(replies["created_at"], utc=True)] == [2, 9]
+
+
 def test_read_only_store_must_exist(tmp_path):
     with pytest.raises(StoreError, match="no insight store here"):
         Store(tmp_path / "missing.duckdb", read_only=True)

@@ -26,9 +26,11 @@ Acts (``act`` column), each with what the parse gives:
   mind", "replaced an old camera", "a friend recommended it"): a purchase verb with a reason or purpose
   (a ``because/so/after`` clause, a ``to``-infinitive, a ``for``/``as`` phrase that is not a place), a
   recommendation, a replacement, or a gift. The kind is assigned later (``insight.stages.motives``).
-- ``close_resolved`` / ``close_tentative`` / ``close_open``: how a customer's turn in a support
-  conversation reads as a close: confirmation ("that worked", "fixed now"), a tentative promise to try
-  ("I'll try that"), or still open (negated fix, "still", waiting).
+- ``close_resolved`` / ``close_tentative`` / ``close_open`` / ``close_thanks``: how a customer's turn in a
+  support conversation reads as a close: confirmation ("that worked", "fixed now", "back to normal"), a
+  tentative promise to try ("I'll try that", "going to reboot it and see", "let me try that"), still open
+  (negated fix, waiting, asking again, or "still"/"again", which ``detail`` marks ``again`` because it
+  also reads a restored state), or thanks alone.
 
 spaCy's small English pipeline (``en_core_web_sm``) runs here, on the customers' sentences only, in one
 ``nlp.pipe`` pass with ids carried as context.
@@ -105,6 +107,10 @@ PURCHASE = frozenset({"buy", "get", "purchase", "order", "pick", "choose", "go",
                       "install", "receive"})
 REASON_MARKS = frozenset({"because", "so", "since", "as", "after", "cause", "'cause", "cos"})
 GIFT = frozenset({"gift", "present"})
+# what "get it to V" causes rather than aims at: "got it to work", "got it to connect" are not purposes
+CAUSED = frozenset({"work", "connect", "pair", "load", "sync", "stop", "start", "turn", "run", "show", "play", "record",
+                    "charge", "update", "respond", "appear", "reset", "boot", "restart", "function", "behave",
+                    "recognise", "recognize", "accept", "open", "finish", "install", "link"})
 PAST_FORMS = {"got": "get", "bought": "buy", "picked": "pick", "ordered": "order", "chose": "choose",
               "went": "go", "replaced": "replace"}
 
@@ -523,11 +529,17 @@ def motive_frame(sent) -> str | None:
             continue
         if lemma == "recommend" and tok.pos_ == "VERB":
             return "recommendation"
+        # someone talked the customer into buying it: "talked me into it", "convinced us to get one"
+        if tok.pos_ == "VERB" and _persuaded_me(tok, lemma):
+            return "recommendation"
         if lemma == "replace" and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBN", "VBZ", "VBP"):
             return "replacement"
         # "as a gift", "it was a present from my sister"
         if lemma in GIFT and tok.pos_ == "NOUN" and (
                 tok.dep_ in ("attr", "pobj") and (tok.dep_ == "attr" or tok.head.lower_ in ("as", "for"))):
+            return "gift"
+        # someone gave the product to the customer: "my son surprised me with it", "she gave it to me"
+        if tok.pos_ == "VERB" and _gave_it_to_me(tok, lemma):
             return "gift"
     for tok in sent:
         lemma = tok.lemma_.lower()
@@ -542,11 +554,20 @@ def motive_frame(sent) -> str | None:
                 for c in tok.children)
             if own_cause or reason_clause:
                 return "reason"
+            # "needed something to watch the shop overnight" (past: a purchase, not a support ask)
+            thing = next((c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in ("something", "one", "thing")),
+                         None)
+            if tok.tag_ == "VBD" and thing is not None and any(
+                    c.dep_ in ("relcl", "acl") and _to_infinitive(c) for c in thing.children):
+                return "purpose"
         if causal and lemma == "must" and tok.dep_ == "attr":
             return "reason"
         lemma = PAST_FORMS.get(tok.lower_, lemma)  # the small model mis-lemmatises a sentence-initial "Got"
         if lemma in PURCHASE and tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBN", "VB", "VBP") and not _modal(tok):
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is None:  # "got it to keep an eye on ...": the parser makes "it" the infinitive's subject
+                obj = next((g for c in tok.children if c.dep_ == "ccomp" and _to_infinitive(c)
+                            for g in c.children if g.dep_ == "nsubj"), None)
             preps = [c.lower_ for c in tok.children if c.dep_ == "prep"]
             if lemma == "go" and (preps[:1] != ["with"] or not any(
                     c.dep_ == "prep" and c.lower_ == "with" and any(g.pos_ == "PROPN" for g in c.children)
@@ -558,14 +579,20 @@ def motive_frame(sent) -> str | None:
                 continue
             if causal:
                 return "reason"
+            # "got one to watch the driveway": the infinitive hangs on the thing bought
+            if obj is not None and any(c.dep_ in ("relcl", "acl") and _to_infinitive(c)
+                                       and not (lemma == "get" and c.lemma_.lower() in CAUSED) for c in obj.children):
+                return "purpose"
             for c in tok.children:
                 if c.dep_ == "advcl":
                     if any(m.dep_ in ("mark", "advmod") and m.lower_ in REASON_MARKS for m in c.children):
                         return "reason"
                     if any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children):
                         return "purpose"
-                if c.dep_ == "xcomp" and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children) \
-                        and c.lemma_.lower() not in PURCHASE:
+                # "got it to keep an eye on the till" (the parser may hang the infinitive as a ccomp), not
+                # "got it to work", which says what the customer made it do
+                if c.dep_ in ("xcomp", "ccomp") and _to_infinitive(c) and c.lemma_.lower() not in PURCHASE \
+                        and not (lemma == "get" and c.lemma_.lower() in CAUSED):
                     return "purpose"
                 if c.dep_ == "prep" and c.lower_ in ("for", "as", "after", "on"):
                     pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
@@ -579,13 +606,57 @@ PLACE_WORDS = frozenset({"door", "garden", "driveway", "flat", "garage", "hallwa
                          "store", "yard", "entrance", "hall", "bedroom", "nursery", "attic", "shed"})
 
 
+def _to_infinitive(tok) -> bool:
+    return any(m.dep_ == "aux" and m.lower_ == "to" for m in tok.children)
+
+
+def _gave_it_to_me(tok, lemma: str) -> bool:
+    """A verb of giving whose thing is the product (it, this, one) and whose receiver is the customer."""
+    def product(t):
+        return t is not None and t.lower_ in ("it", "this", "one", "these")
+
+    def me(t):
+        return t is not None and t.lower_ in ("me", "us")
+
+    if lemma in ("surprise", "treat"):
+        return any(c.dep_ == "prep" and c.lower_ == "with" and any(product(g) for g in c.children)
+                   for c in tok.children) and any(me(c) for c in tok.children if c.dep_ == "dobj")
+    if lemma == "give":
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        to = [c for c in tok.children if c.dep_ == "dative"]
+        return product(obj) and any(me(c) or any(me(g) for g in c.children) for c in to)
+    return False
+
+
+def _persuaded_me(tok, lemma: str) -> bool:
+    """A verb of persuading whose object is the customer and whose aim is the product or buying it."""
+    if lemma not in ("talk", "convince", "persuade") or not any(
+            c.dep_ == "dobj" and c.lower_ in ("me", "us") for c in tok.children):
+        return False
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "into" and any(
+                g.lower_ in ("it", "this", "one", "these", "them") or g.lemma_.lower() in PURCHASE for g in c.children):
+            return True
+        if c.dep_ == "xcomp" and c.lemma_.lower() in PURCHASE and lemma != "talk":
+            return True
+    return False
+
+
 def _place(tok) -> bool:
     """A for-phrase naming where it goes ("for the front door") is not a reason."""
     return tok.lemma_.lower() in PLACE_WORDS
 
 
 def close_kind(sent) -> str | None:
-    """How a support turn reads as a close: resolved, tentative or open (None: not a close)."""
+    """How a support turn reads as a close: resolved, tentative, open or thanks (None: not a close)."""
+    reading = close_reading(sent)
+    return reading[0] if reading else None
+
+
+def close_reading(sent) -> tuple[str, str | None] | None:
+    """(kind, cue) of a support turn read as a close (``close_kind``); for ``open``, the cue is ``again``
+    when only "still"/"again"/"yet" say so, which also reads a restored state ("streaming again"): profiles
+    let the sentiment model settle that one."""
     lemmas = [t.lemma_.lower() for t in sent]
     verbs = [t for t in sent if t.pos_ in ("VERB", "AUX", "ADJ", "ADV", "INTJ", "NOUN")]
     fix_verbs = ("work", "fix", "sort", "solve", "resolve")
@@ -598,14 +669,17 @@ def close_kind(sent) -> str | None:
                              not any(c.lower_ in ("else", "more") for c in t.children) for t in sent)
     # "still" / "again" mean the problem persists, except on a restored state ("working again")
     still = any(t.lower_ in ("still", "again", "yet") and t.head.lemma_.lower() not in fix_verbs for t in sent)
-    future_try = any(t.lemma_.lower() in ("try", "test", "give", "see", "check") and
-                     any(c.dep_ == "aux" and (c.lower_ in ("'ll", "will", "shall") or c.lemma_ == "will")
-                         for c in t.children) for t in sent)
+    # a promise to try the fix: a try verb under "will", "going to", "let me" or "plan to" ("I'll give that
+    # a go", "going to reboot it tonight and see", "let me try that")
+    future_try = any(_try_verb(t) and _intended(t) and not any(c.dep_ == "neg" for c in t.children) for t in sent)
     now = any(t.lower_ == "now" for t in sent)
-    # a fix confirmed by a verb ("that worked", "sorted it"), or a state said to hold now ("fine now")
-    fixed = any(t.lemma_.lower() in fix_verbs and t.pos_ == "VERB" for t in verbs) \
+    # a fix confirmed by a verb ("that worked", "sorted it"; not a verb that only describes a thing: "without
+    # a working camera"), or a state said to hold now ("fine now"), or to be back ("everything's back to
+    # normal"; not "report back" or "sent it back")
+    fixed = any(t.lemma_.lower() in fix_verbs and t.pos_ == "VERB" and t.dep_ not in ("amod", "compound", "pcomp")
+                for t in verbs) \
         or (now and any(t.lemma_.lower() in ("fine", "good", "normal", "ok", "okay") for t in verbs)) \
-        or any(t.lower_ == "back" and t.dep_ in ("advmod", "acomp", "prt") and t.head.pos_ in ("AUX", "VERB")
+        or any(t.lower_ == "back" and t.dep_ in ("advmod", "acomp", "prt") and t.head.lemma_.lower() in BACK_STATE
                and not negated for t in sent)
     thanks = "thank" in lemmas or "thanks" in lemmas or "cheer" in lemmas or "appreciate" in lemmas
     # the customer still asks for something ("please actually fix it", "keep me posted") or waits
@@ -613,14 +687,47 @@ def close_kind(sent) -> str | None:
                and t.lemma_.lower() not in ("thank",) for t in sent)
     waits = any(t.lemma_.lower() == "wait" and t.pos_ == "VERB" for t in sent)
     if future_try:
-        return "tentative"
-    if negated or still or asks or waits:
-        return "open"
+        return "tentative", None
+    if negated or asks or waits:
+        return "open", None
+    if still:
+        return "open", "again"
     if fixed:
-        return "resolved"
+        return "resolved", None
     if thanks:
-        return "thanks"
+        return "thanks", None
     return None
+
+
+# verbs that try a suggested fix, and the nouns that make "give it a go" / "have a go" one
+TRY_VERBS = frozenset({"try", "test", "check", "see", "reboot", "restart", "reset"})
+TRY_NOUNS = frozenset({"go", "shot", "try", "whirl", "bash"})
+# verbs after which "back" is a state come back ("it's back", "came back on"), not "report back" / "sent it back"
+BACK_STATE = frozenset({"be", "come", "get"})
+
+
+def _try_verb(tok) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma in TRY_VERBS and tok.pos_ == "VERB":
+        return True
+    return lemma in ("give", "have") and any(c.dep_ == "dobj" and c.lemma_.lower() in TRY_NOUNS for c in tok.children)
+
+
+def _intended(tok) -> bool:
+    """The verb is said as an intention: under "will"/"shall", "going to", "let me", "plan to", or joined
+    to such a verb ("will test it tonight and see")."""
+    for _ in range(3):
+        if any(c.dep_ == "aux" and (c.lower_ in ("'ll", "will", "shall", "wo", "gon") or c.lemma_ == "will")
+               for c in tok.children):
+            return True
+        head = tok.head
+        if tok.dep_ in ("xcomp", "ccomp") and (head.lemma_.lower() in ("let", "plan", "intend")
+                                               or (head.lemma_.lower() == "go" and head.tag_ == "VBG")):
+            return True
+        if tok.dep_ != "conj" or head is tok:
+            return False
+        tok = head
+    return False
 
 
 def main_object(sent) -> str | None:
@@ -747,9 +854,10 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
                 found = {"act": "motive", "object": None, "detail": frame}
         if found:
             rows.append({"sentence_id": sid, "record_id": rid, **found})
-        kind = close_kind(doc)
-        if kind:
-            rows.append({"sentence_id": sid, "record_id": rid, "act": f"close_{kind}", "object": None, "detail": None})
+        reading = close_reading(doc)
+        if reading:
+            rows.append({"sentence_id": sid, "record_id": rid, "act": f"close_{reading[0]}", "object": None,
+                         "detail": reading[1]})
     return pd.DataFrame(rows, columns=ACT_COLUMNS)
 
 

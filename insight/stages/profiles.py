@@ -16,7 +16,9 @@ Unstated-need signals (``kind``), each with a statement, a confidence in [0, 1] 
 - ``cross_channel_gap``: reviews average 4–5 stars, yet support or social complaints about a
   theme never raised in a review (nor in a closely related topic: ``related_topics``); churn talk
   alone is not a theme (it is the ``churn`` signal);
-- ``repeat_contact``: the same theme raised negatively in two or more support conversations;
+- ``repeat_contact``: the same theme raised negatively in two or more support conversations, or a support
+  case that comes up again in a later support conversation (its resolution reads "raised again in
+  support");
 - ``request``: wishes and feature requests ("I wish", "please add", "X would be a huge improvement", ...);
 - ``churn``: effort and churn talk ("third time I'm contacting you", "switching to", "cancel my plan"), by
   phrase pattern, by the churn frames of the parse or by the churn head on the sentence vector
@@ -48,6 +50,7 @@ PROFILE_KEYS = (
 RESOLUTION_STATUSES = ("resolved", "open", "unknown")
 NEGATIVE_SENTENCE = -0.5  # a sentence this negative counts as a clear complaint
 POSITIVE_SENTENCE = 0.5
+SATISFIED_FLOOR = -0.2  # a close with thanks or praise counts as satisfied when no sentence in it is below this
 MILD_NEGATIVE = -0.1  # a sentence that carries a complaint cue counts from this score down
 
 # The same talk of leaving in the other supported languages: cancelling the plan, switching to another
@@ -98,6 +101,7 @@ def build_profiles(
     acts=None,
     motive_kinds: dict[str, str] | None = None,
     term_values: dict[str, str] | None = None,
+    replies=None,
     run_id: str = "",
 ):
     """Frames from the store -> profiles frame (customer_id, profile dict, churn_risk).
@@ -106,6 +110,9 @@ def build_profiles(
     support-case closes); without it a profile has no requests, motives or resolution beyond "raised
     again". ``motive_kinds``: sentence id -> motive kind (``insight.stages.motives``). ``term_values``:
     aspect term -> value category (``insight.stages.values``); without it ``voice.values`` is empty.
+    ``replies``: conversation_id, created_at of the agent turns (``Store.agent_replies``): a support case's
+    close is the customer's last turn after an agent replied; without it, the customer's last turn after
+    the one that raised the problem.
     """
     import pandas as pd
 
@@ -130,6 +137,9 @@ def build_profiles(
     by_customer_voice = _by_customer(_voice_rows(voice))
     by_customer_aspects = _by_customer(_aspect_rows(aspects))
     motive_kinds = motive_kinds or {}
+    reply_times = _reply_times(replies)
+    # themes the corpus complains about: a support turn leaning negative on one of them raises a problem
+    pain_topics = {int(t) for _, t, _ in pain_label.values() if not _is_missing(t)}
     customer_ids = sorted(set(by_customer_records) | set(attributes))
     rows = []
     for cid in customer_ids:
@@ -146,6 +156,8 @@ def build_profiles(
             sentence_acts,
             motive_kinds,
             term_values or {},
+            reply_times,
+            pain_topics,
         )
         rows.append({"customer_id": cid, "profile": profile, "churn_risk": profile["churn_risk"]["score"], "run_id": run_id})
     return pd.DataFrame(rows, columns=["customer_id", "profile", "churn_risk", "run_id"])
@@ -153,6 +165,20 @@ def build_profiles(
 
 # ---------------------------------------------------------------------------------------------------
 # frames -> plain rows (once, column by column)
+
+
+def _reply_times(replies) -> dict[Any, list[int]] | None:
+    """conversation id -> sorted times (ns) of its agent turns; None when the turns are not known."""
+    if replies is None:
+        return None
+    out: dict[Any, list[int]] = defaultdict(list)
+    if len(replies):
+        for conv, ns in zip(_column(replies, "conversation_id"), _sort_ns(replies, "created_at"), strict=True):
+            if ns is not None:
+                out[conv].append(ns)
+    for times in out.values():
+        times.sort()
+    return out
 
 
 def _column(frame, name) -> list:
@@ -263,21 +289,23 @@ def _sorted_by_time(rows: list) -> list:
 
 
 def _profile(cid, recs, voice, aspects, sentence_pains, pain_label, attrs, idents, related, acts,
-             motive_kinds, term_values) -> dict[str, Any]:
+             motive_kinds, term_values, replies=None, pain_topics=frozenset()) -> dict[str, Any]:
     from insight.stages.values import customer_values
 
     behaviour = _behaviour(recs, voice)
     voice_part = _voice(voice, aspects)
     voice_part["values"] = customer_values(aspects, term_values)
     pains = _pain_points(voice, sentence_pains, pain_label)
-    _resolve(pains, voice, sentence_pains, acts, related)
-    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related)
+    raised_again: dict[Any, Any] = {}  # conversation id -> the later sentence that raises its problem again
+    _resolve(pains, voice, sentence_pains, acts, related, replies, raised_again)
+    _case_status_on_timeline(behaviour["timeline"], pains, voice, acts, related, replies, pain_topics, raised_again)
+    again_in_support = _raised_again_in_support(raised_again, voice)
     requests = _requests(voice, acts)
     motives = _motives(voice, acts, motive_kinds)
     motive_ids = {r.sentence_id for r in voice if "motive" in acts.get(r.sentence_id, {})}
     churn_ids = {r.sentence_id for r in voice if "churn" in acts.get(r.sentence_id, {})}
     stay_ids = {r.sentence_id for r in voice if "stay" in acts.get(r.sentence_id, {})}
-    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids)
+    needs = _unstated_needs(recs, voice, pains, related, requests, motive_ids, churn_ids, stay_ids, again_in_support)
     churn = _churn_risk(voice, needs, pains, behaviour)
     quote = _quote(voice)
     profile = {
@@ -448,7 +476,8 @@ def _pain_points(voice, sentence_pains, pain_label) -> list[dict[str, Any]]:
 
 def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = None,
                     requests: list[dict[str, Any]] | None = None, motive_ids: set | None = None,
-                    churn_ids: set | None = None, stay_ids: set | None = None) -> list[dict[str, Any]]:
+                    churn_ids: set | None = None, stay_ids: set | None = None,
+                    again_in_support: list | None = None) -> list[dict[str, Any]]:
     """The signals in the module docstring. A sentence that says why the customer bought ("needed a new one
     after the old doorbell stopped working") is a motive, not a complaint, whatever its sentiment."""
     needs: list[dict[str, Any]] = []
@@ -542,6 +571,17 @@ def _unstated_needs(recs, voice, pains, related: dict[int, set[int]] | None = No
                 ev[:3],
                 why=f"raised in {p['conversations']} support conversations; the latest reads {status}",
             ))
+    # a support case that the customer raises again in a later support conversation (``_raised_again``)
+    if again_in_support and not any(n["kind"] == "repeat_contact" for n in needs):
+        first, again = again_in_support[0]
+        what = f"'{again.topic_label}'" if not _is_missing(again.topic_label) and again.topic_label else "their problem"
+        needs.append(_need(
+            "repeat_contact",
+            f"Needs {what} solved for good, without contacting support again.",
+            0.8,
+            [_evidence_row(first), _evidence_row(again)],
+            why=f"raised in support on {first.date}, then again in support on {again.date}",
+        ))
 
     # requests: what the parse found the customer asking for (``_requests``)
     if requests:
@@ -607,16 +647,14 @@ def _motives(voice, acts, motive_kinds) -> list[dict[str, Any]]:
     return out
 
 
-def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | None = None) -> None:
+def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | None = None,
+             replies: dict[Any, list[int]] | None = None, raised_again: dict[Any, Any] | None = None) -> None:
     """Add ``resolution`` to each pain point raised in support: per conversation, then for the pain point
     (its latest conversation).
 
     A conversation is ``open`` when the pain comes up again later (another contact, a review, a post; a clear
-    complaint in the same or a closely related topic, ``related``, counts), else
-    it reads the customer's closing turns after the complaint: a confirmed fix ("that worked", "fixed now")
-    is ``resolved``, a turn that is still negative or says it is not fixed is ``open``, a promise to try is
-    ``unknown``; thanks alone count as resolved when the turn is not negative. Pain points never raised
-    in support get no ``resolution``.
+    complaint in the same or a closely related topic, ``related``, counts), else it reads the customer's
+    close (``_close_status``). Pain points never raised in support get no ``resolution``.
     """
     by_conversation: dict[Any, list] = defaultdict(list)
     for r in voice:
@@ -636,15 +674,16 @@ def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | 
             first_mention = min((r.sort_ns or 0) for r in mentions if r.conversation_id == conv)
             # raised again later: the same pain point, or a clear complaint in the same topic
             again = [r for r in mentions if r.conversation_id != conv and (r.sort_ns or 0) > end]
-            if not again and p["topic_id"] is not None:
-                same = {p["topic_id"]} | set((related or {}).get(p["topic_id"], ()))
-                again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end
-                         and r.topic_id is not None and int(r.topic_id) in same
-                         and r.score is not None and r.score <= NEGATIVE_SENTENCE]
+            if not again:
+                topics = {int(r.topic_id) for r in mentions if r.conversation_id == conv and r.topic_id is not None}
+                topics |= {p["topic_id"]} if p["topic_id"] is not None else set()
+                again = _raised_again(voice, conv, end, topics, related)
             if again:
                 status, reason, ev = "open", f"raised again in {again[0].channel} on {again[0].date}", again[0]
+                if raised_again is not None:
+                    raised_again.setdefault(conv, again[0])
             else:
-                status, reason, ev = _close_status([r for r in turns if (r.sort_ns or 0) >= first_mention], acts)
+                status, reason, ev = _close_status(turns, first_mention, acts, _replies_of(replies, conv))
             cases.append({"conversation_id": conv, "status": status, "reason": reason,
                           "evidence": _evidence_row(ev) if ev is not None else None})
         p["resolution"] = {"cases": cases}
@@ -666,7 +705,9 @@ def _resolve(pains, voice, sentence_pains, acts, related: dict[int, set[int]] | 
                            "cases": cases}
 
 
-def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, set[int]] | None = None) -> None:
+def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, set[int]] | None = None,
+                             replies: dict[Any, list[int]] | None = None, pain_topics=frozenset(),
+                             raised_again: dict[Any, Any] | None = None) -> None:
     """Give each support conversation on the timeline in which the customer raised a problem its
     ``resolution`` ({status, reason, pain_points}): the case status of its pain points (``_resolve``), or,
     when its complaint belongs to no pain point (a one-off problem), the same reading on the conversation
@@ -689,48 +730,126 @@ def _case_status_on_timeline(timeline, pains, voice, acts, related: dict[int, se
             c["resolution"] = placed[conv]
             continue
         turns = sorted(by_conversation.get(conv, ()), key=lambda r: (r.sort_ns or 0, r.sentence_id))
-        # a problem was raised: a clearly negative sentence, or a close that says fixed or not fixed
-        raised = [r for r in turns if r.score is not None and r.score <= NEGATIVE_SENTENCE]
-        closes = {k for r in turns for k in acts.get(r.sentence_id, {}) if k in ("close_resolved", "close_open")}
+        # a problem was raised: a clearly negative sentence, one leaning negative on a theme that is a pain
+        # point of the corpus ("I was charged twice for Protect this month.", which the sentiment model reads
+        # mild), or a later turn that says fixed or not fixed
+        raised = [r for r in turns if r.score is not None and (r.score <= NEGATIVE_SENTENCE or (
+            r.score <= MILD_NEGATIVE and r.topic_id is not None and int(r.topic_id) in pain_topics))]
+        # a close is a turn after the first: the opening turn says what it is about, not how it ended
+        closes = {k for r in turns if r.record_id != turns[0].record_id for k in acts.get(r.sentence_id, {})
+                  if k in ("close_resolved", "close_open")}
         if not raised and not closes:
             continue  # a question, not a problem
         raised = raised or turns[:1]
         end = max((r.sort_ns or 0) for r in turns)
-        topics = {int(r.topic_id) for r in raised if r.topic_id is not None and int(r.topic_id) >= 0}
-        topics |= {t for tid in list(topics) for t in (related or {}).get(tid, ())}
-        again = [r for r in voice if r.conversation_id != conv and (r.sort_ns or 0) > end and r.topic_id is not None
-                 and int(r.topic_id) in topics and r.score is not None and r.score <= NEGATIVE_SENTENCE]
+        # what the conversation was about: its complaint and the customer's other turns that lean negative
+        # (details of the problem), not the close ("Problem solved, cheers.")
+        about = raised + [r for r in turns if r.score is not None and r.score < 0
+                          and not any(k.startswith("close_") for k in acts.get(r.sentence_id, {}))]
+        topics = {int(r.topic_id) for r in about if r.topic_id is not None}
+        again = _raised_again(voice, conv, end, topics, related)
         if again:
             status, reason = "open", f"raised again in {again[0].channel} on {again[0].date}"
+            if raised_again is not None:
+                raised_again.setdefault(conv, again[0])
         else:
             start = min((r.sort_ns or 0) for r in raised)
-            status, reason, _ = _close_status([r for r in turns if (r.sort_ns or 0) >= start], acts)
+            status, reason, _ = _close_status(turns, start, acts, _replies_of(replies, conv))
         c["resolution"] = {"status": status, "reason": reason, "pain_points": []}
 
 
-def _close_status(turns, acts) -> tuple[str, str, Any]:
-    """(status, reason, evidence row) from a conversation's customer sentences after the complaint."""
-    # the customer's last turn after the one that raised the problem is the close
-    closing = [r for r in turns if r.record_id != turns[0].record_id]
+def _raised_again_in_support(raised_again: dict[Any, Any], voice) -> list[tuple[Any, Any]]:
+    """(the case's first customer sentence, the later sentence that raises it again) for each support case
+    that came up again in a later support conversation (``raised_again``: what ``_resolve`` and
+    ``_case_status_on_timeline`` found), oldest case first."""
+    first_of: dict[Any, Any] = {}
+    for r in voice:
+        if r.conversation_id in raised_again:
+            best = first_of.get(r.conversation_id)
+            if best is None or ((r.sort_ns or 0), r.sentence_id) < ((best.sort_ns or 0), best.sentence_id):
+                first_of[r.conversation_id] = r
+    pairs = [(first_of[c], again) for c, again in raised_again.items() if again.channel == "support" and c in first_of]
+    return sorted(pairs, key=lambda pair: ((pair[0].sort_ns or 0), pair[0].sentence_id))
+
+
+def _raised_again(voice, conv, end: int, topics: set[int], related: dict[int, set[int]] | None) -> list:
+    """The customer's later sentences (after ``end``, outside conversation ``conv``) that raise the problem
+    again: in one of its ``topics`` and leaning negative, or in a closely related topic (``related``) and
+    clearly negative."""
+    same = {t for t in topics if t >= 0}
+    near = {n for t in same for n in (related or {}).get(t, ())} - same
+    out = []
+    for r in voice:
+        if r.conversation_id == conv or (r.sort_ns or 0) <= end or r.topic_id is None or r.score is None:
+            continue
+        tid = int(r.topic_id)
+        if (tid in same and r.score <= MILD_NEGATIVE) or (tid in near and r.score <= NEGATIVE_SENTENCE):
+            out.append(r)
+    return out
+
+
+def _replies_of(replies: dict[Any, list[int]] | None, conv) -> list[int] | None:
+    return None if replies is None else replies.get(conv, [])
+
+
+def _close_turn(turns, raised_ns: int, replies: list[int] | None) -> list | None:
+    """The customer's close: the sentences of their last turn after an agent replied to the conversation
+    (``replies``: agent turn times), or, when agent turns are not known, of their last turn after the one
+    that raised the problem at ``raised_ns``. None: the customer never replied."""
+    if replies is not None:
+        first_ns = min((r.sort_ns or 0) for r in turns)
+        answered = next((t for t in replies if t > first_ns), None)
+        closing = [r for r in turns if answered is not None and (r.sort_ns or 0) > answered]
+    else:
+        after = [r for r in turns if (r.sort_ns or 0) >= raised_ns]
+        closing = [r for r in after if r.record_id != after[0].record_id] if after else []
     if not closing:
-        return "unknown", "the customer did not reply after raising it", turns[-1]
-    last_record = closing[-1].record_id
-    close = [r for r in closing if r.record_id == last_record]
-    kinds = {k for r in close for k in acts.get(r.sentence_id, {}) if k.startswith("close_")}
+        return None
+    return [r for r in closing if r.record_id == closing[-1].record_id]
+
+
+def _close_kinds(r, acts) -> set[str]:
+    """The close acts and churn talk of one sentence; "still"/"again" alone (``detail`` ``again``) in a
+    sentence the sentiment model reads clearly positive is a state restored ("the camera is streaming
+    again"), so a fix, not a problem that persists."""
+    found = acts.get(r.sentence_id, {})
+    kinds = {k for k in found if k.startswith("close_") or k == "churn"}
+    if "close_open" in kinds and found["close_open"][1] == "again" and r.score is not None \
+            and r.score >= POSITIVE_SENTENCE:
+        kinds = (kinds - {"close_open"}) | {"close_resolved"}
+    return kinds
+
+
+def _close_status(turns, raised_ns: int, acts, replies: list[int] | None = None) -> tuple[str, str, Any]:
+    """(status, reason, evidence row) of a support conversation from the customer's close (``_close_turn``).
+
+    Talk of leaving, a turn that says it is not fixed (``close_open``) or a clearly negative one is
+    ``open``; a confirmed fix is ``resolved``; a promise to try is ``unknown``; thanks, or a clearly
+    positive turn, with nothing negative count as ``resolved``. A close that confirms nothing is ``open``:
+    the problem stands until the customer says it is fixed (on the tune banks' planted cases and the
+    real support threads of ``scripts/eval_resolution.py``, such closes are mostly open cases; ``unknown``
+    is kept for a customer who never replied or only promised to try).
+    """
+    close = _close_turn(turns, raised_ns, replies)
+    if close is None:
+        return "unknown", ("the customer did not reply after raising it" if replies is None else
+                           "the customer did not reply after the agent's answer"), turns[-1]
+    kinds = {k for r in close for k in _close_kinds(r, acts)}
     scores = [r.score for r in close if r.score is not None]
     worst = min(scores) if scores else 0.0
+    if "churn" in kinds:
+        return "open", "the customer's last turn talks of leaving", close[-1]
     if "close_open" in kinds or (worst <= NEGATIVE_SENTENCE and "close_resolved" not in kinds):
         return "open", "the customer's last turn says it is not fixed", close[-1]
     if "close_resolved" in kinds:
         return "resolved", "the customer confirms the fix", close[-1]
     if "close_tentative" in kinds:
         return "unknown", "the customer will try the suggested fix", close[-1]
-    if "close_thanks" in kinds and worst > -0.2:
+    if "close_thanks" in kinds and worst > SATISFIED_FLOOR:
         return "resolved", "the customer thanks the agent and raises nothing more", close[-1]
-    # no thanks, no fix, no promise to try, and a tone below neutral: the customer leaves unsatisfied
-    if scores and _mean(scores) < 0:
-        return "open", "the customer's last turn confirms nothing and reads negative", close[-1]
-    return "unknown", "nothing in the customer's last turn says whether it was fixed", close[-1]
+    if scores and worst > SATISFIED_FLOOR and _mean(scores) >= POSITIVE_SENTENCE:
+        return "resolved", "the customer's last turn reads satisfied and raises nothing more", close[-1]
+    return "open", "the customer's last turn confirms no fix", close[-1]
 
 
 def _churn_risk(voice, needs, pains, behaviour) -> dict[str, Any]:
