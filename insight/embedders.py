@@ -122,7 +122,8 @@ def encode_on_cores(model, texts: list[str], *, batch_size: int = 64, threads: i
     try:
         first = [] if model in _WARM else [run(batches[0])]
         _WARM.add(model)
-        with ThreadPoolExecutor(max(1, min(threads, len(batches) - len(first))), thread_name_prefix="insight-embed") as pool:
+        workers = max(1, min(threads, len(batches) - len(first)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="insight-embed") as pool:
             parts = first + list(pool.map(run, batches[len(first):]))
     finally:
         torch.set_num_threads(before)

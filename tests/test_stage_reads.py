@@ -14,8 +14,9 @@ N = 40
 
 
 def _records() -> list[Record]:
-    return [Record(record_id=f"r{i:03d}", channel="review", created_at=datetime(2026, 1, 1 + i % 28, tzinfo=timezone.utc),
-                   text=f"text {i}", source="reviews", source_id=f"R{i}", source_file="reviews.csv", source_line=i + 2)
+    return [Record(record_id=f"r{i:03d}", channel="review", text=f"text {i}", source="reviews", source_id=f"R{i}",
+                   created_at=datetime(2026, 1, 1 + i % 28, tzinfo=timezone.utc), source_file="reviews.csv",
+                   source_line=i + 2)
             for i in range(N)]
 
 

@@ -85,7 +85,8 @@ class AspectExtractor:
                 found[t] = sp
                 self._cache.put(t, sp)
             spans = [found[t] for t in texts]
-        return [[{"term": text[a:b], "start": a, "end": b} for a, b in sp] for text, sp in zip(texts, spans, strict=True)]
+        return [[{"term": text[a:b], "start": a, "end": b} for a, b in sp]
+                for text, sp in zip(texts, spans, strict=True)]
 
     def _spans(self, texts: list[str], batch_size: int) -> list[tuple[tuple[int, int], ...]]:
         """Per text, the (start, end) character spans of its aspect terms, in order."""
