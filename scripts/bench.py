@@ -11,6 +11,8 @@ sentences (tokenisation included) and profile building from the store.
 Absolute times on a shared machine are noisy: compare ratios within one run. The "cpu ms/item"
 column is this process's CPU time (all its threads) per item: other people's jobs on the same cores
 stretch the seconds but hardly move it, so it is the column to compare between runs and sizes.
+"peak MB" is the process's max RSS at the end of each stage (so the stage where it rises is the one
+that needed the memory).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def main() -> None:
 
         timings: dict[str, float] = {}
         cpu: dict[str, float] = {}  # CPU seconds of this process (all its threads): steady when others share the cores
+        peak: dict[str, float] = {}  # max RSS so far, at the end of each stage
 
         def timed(fn, name=None):
             def wrapper(*a, **kw):
@@ -87,6 +90,7 @@ def main() -> None:
                 out = fn(*a, **kw)
                 timings[name or a[1]] = time.perf_counter() - t0  # _per_batch(store, stage, ...)
                 cpu[name or a[1]] = time.process_time() - c0
+                peak[name or a[1]] = peak_mb()
                 return out
             return wrapper
 
@@ -95,11 +99,12 @@ def main() -> None:
         pipeline.refresh_insights = timed(pipeline.refresh_insights, "pain points + profiles")
         t, c = time.perf_counter(), time.process_time()
         counts = pipeline.analyze(store, models=models, progress=False, stop_after="nlp")
-        timings["nlp"], cpu["nlp"] = time.perf_counter() - t, time.process_time() - c
+        timings["nlp"], cpu["nlp"], peak["nlp"] = time.perf_counter() - t, time.process_time() - c, peak_mb()
         t, c = time.perf_counter(), time.process_time()
         counts.update(pipeline.analyze(store, models=models, progress=False))
         analyze_s = time.perf_counter() - t + timings["nlp"]
         analyze_cpu = time.process_time() - c + cpu["nlp"]
+        peak["analyze, all stages"] = peak_mb()
         n_sent = int(store.scalar("SELECT count(*) FROM sentences"))
         n_distinct = int(store.scalar("SELECT count(DISTINCT text) FROM sentences"))
         n_voice = int(store.scalar("SELECT count(*) FROM records WHERE speaker = 'customer'"))
@@ -126,9 +131,10 @@ def main() -> None:
     print(f"insight bench: {len(records)} records from {source.relative_to(ROOT)} ({n_voice} customer-voice records, "
           f"{n_sent} sentences, {n_distinct} distinct); {platform.processor() or platform.machine()}, "
           f"{__import__('os').cpu_count()} cores; models loaded in {load_s:.1f}s", file=sys.stdout)
-    print(f"{'stage':<26} {'items':>7} {'seconds':>8} {'items/s':>9} {'cpu ms/item':>12}")
+    print(f"{'stage':<26} {'items':>7} {'seconds':>8} {'items/s':>9} {'cpu ms/item':>12} {'peak MB':>8}")
     for name, n, s, c in rows:
-        print(f"{name:<26} {n:>7} {s:>8.2f} {n / s if s == s and s > 0 else float('nan'):>9.1f} {1e3 * c / n:>12.2f}")
+        print(f"{name:<26} {n:>7} {s:>8.2f} {n / s if s == s and s > 0 else float('nan'):>9.1f} {1e3 * c / n:>12.2f} "
+              f"{peak.get(name, float('nan')):>8.0f}")
     print(f"{'sentence sentiment (20 w)':<26} {len(sentences):>7} {sent_s:>8.2f} {len(sentences) / sent_s:>9.1f} "
           f"{1e3 * sent_cpu / len(sentences):>12.2f}")
     print(f"{'end to end (incl. loads)':<26} {len(records):>7} {total_s:>8.2f} {len(records) / total_s:>9.1f} "
