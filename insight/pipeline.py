@@ -103,11 +103,11 @@ def analyze(
         # 1. sentences, each record by its language's pipeline
         from insight.stages.nlp import unsupported_languages
 
-        total = store.count_pending("nlp")
+        todo = store.pending_ids("nlp")
         done = 0
         skipped: dict[str, int] = {}
-        with shown.bar(total, "sentences") as bar:
-            while len(batch := store.pending("nlp", limit=batch_size)):
+        with shown.bar(len(todo), "sentences") as bar:
+            for _, batch in _batches(todo, batch_size, store.records_by_id):
                 frame = run.apply("nlp", batch)
                 store.commit_stage("nlp", batch["record_id"], run_id, {"sentences": frame})
                 for lang, n in unsupported_languages(batch).items():
@@ -145,7 +145,8 @@ def analyze(
         # 4b. speech acts: requests and their objects, purchase motives, support-case closes (parse, plus
         # the request head on the vectors just stored)
         counts["acts"] = _per_batch(store, "acts", run_id, batch_size, shown,
-                                    lambda sents: {"sentence_acts": run.apply("acts", _with_vectors(store, sents))})
+                                    lambda sents: {"sentence_acts": run.apply("acts", sents)},
+                                    read=lambda ids: _with_vectors(store, sentences_for(store, ids)))
         # 5. topics
         with shown.step("topics"):
             counts["topics"] = update_topics(store, run_id, topic_params, progress=False,
@@ -249,17 +250,35 @@ def stale_models(store: Store, current: dict[str, str], *, skip=()) -> dict[str,
     return out
 
 
+#: stage batches whose rows one store query reads: each such query scans the whole store, so one per
+#: batch would make a run's store reads grow with the square of its size
+READ_BATCHES = 16
+
+
+def _batches(ids: list[str], batch_size: int, read):
+    """``(ids, rows)`` per batch of ``batch_size`` of ``ids``, in order: ``read(ids)`` (a frame with a
+    ``record_id`` column) is called once per READ_BATCHES batches, and each batch gets its records' rows
+    in ``read``'s order, as a fresh frame."""
+    step = max(1, batch_size) * READ_BATCHES
+    for start in range(0, len(ids), step):
+        chunk = ids[start:start + step]
+        rows = read(chunk)
+        for b in range(0, len(chunk), max(1, batch_size)):
+            part = chunk[b:b + batch_size]
+            yield part, rows[rows["record_id"].isin(part)].reset_index(drop=True)
+
+
 def _per_batch(store: Store, stage: str, run_id: str, batch_size: int, progress: Progress | bool, make_frames,
-               *, model: str | None = None, rescore: bool = False) -> int:
+               *, model: str | None = None, rescore: bool = False, read=None) -> int:
     """Run ``stage`` over the records pending for it, batch by batch; with ``rescore``, also over those
-    it did with a model other than ``model`` (their rows are replaced in the same transaction)."""
+    it did with a model other than ``model`` (their rows are replaced in the same transaction).
+    ``make_frames`` gets each batch's sentences (``read(record_ids)``, default ``sentences_for``)."""
     wanted = model if rescore else None
-    total = store.count_pending(stage, after="nlp", model=wanted)
+    todo = store.pending_ids(stage, after="nlp", model=wanted)  # read once: the store has one writer, this run
+    read = read or (lambda ids: sentences_for(store, ids))
     done = 0
-    with _progress(progress).bar(total, stage) as bar:
-        while len(batch := store.pending(stage, after="nlp", limit=batch_size, model=wanted)):
-            ids = list(batch["record_id"])
-            sents = sentences_for(store, ids)
+    with _progress(progress).bar(len(todo), stage) as bar:
+        for ids, sents in _batches(todo, batch_size, read):
             store.commit_stage(stage, ids, run_id, make_frames(sents), model=model)
             done += len(ids)
             bar.update(len(ids))

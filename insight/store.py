@@ -621,6 +621,16 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return self.query(sql, params)
 
+    def pending_ids(self, stage: str, *, after: str | None = None, model: str | None = None) -> list[str]:
+        """The ids of what :meth:`pending` returns, in the same order, all of them (one scan of the store)."""
+        sql, params = self._pending_sql("r.record_id", stage, after, model)
+        return [r[0] for r in self.con.execute(sql + " ORDER BY r.created_at, r.record_id", params).fetchall()]
+
+    def records_by_id(self, record_ids: list[str]):
+        """These records (every column), in :meth:`pending`'s order."""
+        return self.query("SELECT r.* FROM records r WHERE list_contains(?, r.record_id) "
+                          "ORDER BY r.created_at, r.record_id", [record_ids])
+
     def count_pending(self, stage: str, *, after: str | None = None, model: str | None = None) -> int:
         sql, params = self._pending_sql("count(*)", stage, after, model)
         return int(self.scalar(sql, params))

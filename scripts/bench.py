@@ -8,7 +8,11 @@ The corpus is the bundled demo corpus (corpora/demo), records drawn with replace
 given fresh ids so nothing deduplicates. Every stage runs with the real models, in one process,
 through the same code as `insight analyze`. Also measured: sentence sentiment on ~20-word
 sentences (tokenisation included) and profile building from the store.
-Absolute times on a shared machine are noisy: compare ratios within one run.
+Absolute times on a shared machine are noisy: compare ratios within one run. The "cpu ms/item"
+column is this process's CPU time (all its threads) per item: other people's jobs on the same cores
+stretch the seconds but hardly move it, so it is the column to compare between runs and sizes.
+"peak MB" is the process's max RSS at the end of each stage (so the stage where it rises is the one
+that needed the memory).
 """
 
 from __future__ import annotations
@@ -61,14 +65,14 @@ def main() -> None:
     from insight import pipeline
     from insight.store import Store
 
-    rows: list[tuple[str, int, float]] = []
+    rows: list[tuple[str, int, float, float]] = []
     t_all = time.perf_counter()
     records, source = load_corpus(args.records, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         store.add_records(records, "bench")
-        rows.append(("store records", len(records), time.perf_counter() - t))
+        rows.append(("store records", len(records), time.perf_counter() - t, time.process_time() - c))
 
         models = pipeline.Models()
         t = time.perf_counter()
@@ -77,29 +81,36 @@ def main() -> None:
         load_s = time.perf_counter() - t
 
         timings: dict[str, float] = {}
+        cpu: dict[str, float] = {}  # CPU seconds of this process (all its threads): steady when others share the cores
+        peak: dict[str, float] = {}  # max RSS so far, at the end of each stage
 
         def timed(fn, name=None):
             def wrapper(*a, **kw):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 out = fn(*a, **kw)
                 timings[name or a[1]] = time.perf_counter() - t0  # _per_batch(store, stage, ...)
+                cpu[name or a[1]] = time.process_time() - c0
+                peak[name or a[1]] = peak_mb()
                 return out
             return wrapper
 
         pipeline._per_batch = timed(pipeline._per_batch)
         pipeline.update_topics = timed(pipeline.update_topics, "topics")
         pipeline.refresh_insights = timed(pipeline.refresh_insights, "pain points + profiles")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         counts = pipeline.analyze(store, models=models, progress=False, stop_after="nlp")
-        timings["nlp"] = time.perf_counter() - t
-        t = time.perf_counter()
+        timings["nlp"], cpu["nlp"], peak["nlp"] = time.perf_counter() - t, time.process_time() - c, peak_mb()
+        t, c = time.perf_counter(), time.process_time()
         counts.update(pipeline.analyze(store, models=models, progress=False))
         analyze_s = time.perf_counter() - t + timings["nlp"]
+        analyze_cpu = time.process_time() - c + cpu["nlp"]
+        peak["analyze, all stages"] = peak_mb()
         n_sent = int(store.scalar("SELECT count(*) FROM sentences"))
+        n_distinct = int(store.scalar("SELECT count(DISTINCT text) FROM sentences"))
         n_voice = int(store.scalar("SELECT count(*) FROM records WHERE speaker = 'customer'"))
         for stage in ("nlp", "sentiment", "aspects", "embed", "topics", "pain points + profiles"):
-            rows.append((stage, n_voice, timings.get(stage, float("nan"))))
-        rows.append(("analyze, all stages", n_voice, analyze_s))
+            rows.append((stage, n_voice, timings.get(stage, float("nan")), cpu.get(stage, float("nan"))))
+        rows.append(("analyze, all stages", n_voice, analyze_s, analyze_cpu))
         store.close()
 
     # sentence sentiment on ~20-word sentences, end to end from text to label
@@ -108,22 +119,26 @@ def main() -> None:
     rng = random.Random(args.seed)
     words = ("the battery drains overnight and support never answered my emails about the refund but "
              "the camera picture is sharp and setup was easy though the app crashes after every update").split()
+    warm = [" ".join(rng.choice(words) for _ in range(20)) for _ in range(64)]
     sentences = [" ".join(rng.choice(words) for _ in range(20)) for _ in range(args.sentences)]
     model = models.get("sentiment")
-    model.predict(sentences[:64])
-    t = time.perf_counter()
+    model.predict(warm)  # other sentences than the timed ones, so none of those is a cached result
+    t, c = time.perf_counter(), time.process_time()
     model.predict(sentences, batch_size=64)
-    sent_s = time.perf_counter() - t
+    sent_s, sent_cpu = time.perf_counter() - t, time.process_time() - c
     total_s = time.perf_counter() - t_all
 
     print(f"insight bench: {len(records)} records from {source.relative_to(ROOT)} ({n_voice} customer-voice records, "
-          f"{n_sent} sentences); {platform.processor() or platform.machine()}, "
+          f"{n_sent} sentences, {n_distinct} distinct); {platform.processor() or platform.machine()}, "
           f"{__import__('os').cpu_count()} cores; models loaded in {load_s:.1f}s", file=sys.stdout)
-    print(f"{'stage':<26} {'items':>7} {'seconds':>8} {'items/s':>9}")
-    for name, n, s in rows:
-        print(f"{name:<26} {n:>7} {s:>8.2f} {n / s if s == s and s > 0 else float('nan'):>9.1f}")
-    print(f"{'sentence sentiment (20 w)':<26} {len(sentences):>7} {sent_s:>8.2f} {len(sentences) / sent_s:>9.1f}")
-    print(f"{'end to end (incl. loads)':<26} {len(records):>7} {total_s:>8.2f} {len(records) / total_s:>9.1f}")
+    print(f"{'stage':<26} {'items':>7} {'seconds':>8} {'items/s':>9} {'cpu ms/item':>12} {'peak MB':>8}")
+    for name, n, s, c in rows:
+        print(f"{name:<26} {n:>7} {s:>8.2f} {n / s if s == s and s > 0 else float('nan'):>9.1f} {1e3 * c / n:>12.2f} "
+              f"{peak.get(name, float('nan')):>8.0f}")
+    print(f"{'sentence sentiment (20 w)':<26} {len(sentences):>7} {sent_s:>8.2f} {len(sentences) / sent_s:>9.1f} "
+          f"{1e3 * sent_cpu / len(sentences):>12.2f}")
+    print(f"{'end to end (incl. loads)':<26} {len(records):>7} {total_s:>8.2f} {len(records) / total_s:>9.1f} "
+          f"{1e3 * time.process_time() / len(records):>12.2f}")
     print(f"peak memory (max RSS): {peak_mb():.0f} MB; topics: {counts.get('topics')}; pain points: {counts.get('pain_points')}")
     if args.profiles:  # in its own process, so its peak memory is its own
         import subprocess

@@ -22,7 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from insight.errors import InputError
-from insight.modelling._loading import make_runner, pick_device, read_meta, resolve_model_dir
+from insight.modelling._loading import cache_for, make_runner, pick_device, read_meta, resolve_model_dir
 
 DEFAULT_DIR = "aspects-minilm"
 TRAIN_SCRIPT = "scripts/train_aspects.py"
@@ -43,6 +43,7 @@ class AspectExtractor:
         self.name: str = meta.get("name", type(self).name)
         self.device = device
         self._run = runner
+        self._cache = cache_for(runner)  # text -> its spans, on the per-text ONNX path only
         self._labels = list(meta["labels"])  # ["O", "B-ASP", "I-ASP"]
         self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tok.no_padding()
@@ -72,6 +73,23 @@ class AspectExtractor:
                 raise InputError(f"AspectExtractor.extract: texts[{i}] must be a str (got {t!r}).")
         if not texts:
             return []
+        if self._cache is None:
+            spans = self._spans(texts, batch_size)
+        else:  # each distinct text runs once, and only if no earlier call ran it
+            found = {}
+            for t in dict.fromkeys(texts):
+                if (hit := self._cache.get(t)) is not None:
+                    found[t] = hit
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
+            for t, sp in zip(missing, self._spans(missing, batch_size) if missing else [], strict=True):
+                found[t] = sp
+                self._cache.put(t, sp)
+            spans = [found[t] for t in texts]
+        return [[{"term": text[a:b], "start": a, "end": b} for a, b in sp]
+                for text, sp in zip(texts, spans, strict=True)]
+
+    def _spans(self, texts: list[str], batch_size: int) -> list[tuple[tuple[int, int], ...]]:
+        """Per text, the (start, end) character spans of its aspect terms, in order."""
         # one row per window: (text index, Encoding); overflow windows carry offsets into the same text
         rows = []
         for ti, enc in enumerate(self._tok.encode_batch(texts)):
@@ -92,8 +110,7 @@ class AspectExtractor:
             for k, r in enumerate(idx):
                 ti, e = rows[r]
                 found[ti].update(_decode(e, pred[k], texts[ti]))
-        return [[{"term": texts[i][a:b], "start": a, "end": b} for a, b in _dedupe(sp)]
-                for i, sp in enumerate(found)]
+        return [tuple(_dedupe(sp)) for sp in found]
 
 
 def _decode(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:

@@ -29,8 +29,8 @@ from typing import Sequence
 import numpy as np
 
 from insight.errors import InputError
-from insight.modelling._loading import (Encoder, make_runner, pick_device, read_meta, resolve_model_dir,
-                                        softmax)
+from insight.modelling._loading import (Encoder, cache_for, make_runner, pick_device, read_meta,
+                                        resolve_model_dir, softmax)
 from insight.modelling._text import normalise
 
 LABELS = ("negative", "neutral", "positive")
@@ -51,6 +51,8 @@ class SentimentModel:
         self.device = device
         self._enc = encoder
         self._run = runner
+        #: (normalised text, target) -> (probabilities, emotions), on the per-text ONNX path only
+        self._cache = cache_for(runner)
         labels = list(meta["labels"])
         self._order = [labels.index(l) for l in LABELS]
         self.emotions: list[str] = list(meta.get("emotions") or [])
@@ -102,6 +104,27 @@ class SentimentModel:
             if not isinstance(t, str):
                 raise InputError(f"SentimentModel.predict: texts[{i}] must be a str (got {t!r}).")
         texts = [normalise(t) for t in texts]
+        if self._cache is None:
+            return self._run_texts(texts, targets, batch_size)
+        # each distinct (text, target) runs once, and only if no earlier call ran it
+        keys = list(zip(texts, targets)) if targets else [(t, None) for t in texts]
+        found = {}
+        for key in dict.fromkeys(keys):
+            if (hit := self._cache.get(key)) is not None:
+                found[key] = hit
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        if missing:
+            P, E = self._run_texts([k[0] for k in missing], [k[1] for k in missing] if targets else None, batch_size)
+            for key, p, e in zip(missing, P, E, strict=True):
+                found[key] = (p.copy(), e.copy())
+                self._cache.put(key, found[key])
+        out = np.stack([found[k][0] for k in keys]).astype(np.float32, copy=False)
+        emo = np.stack([found[k][1] for k in keys]).reshape(len(keys), n_emo).astype(np.float32, copy=False)
+        return out, emo
+
+    def _run_texts(self, texts, targets, batch_size) -> tuple[np.ndarray, np.ndarray]:
+        """Run the encoder over normalised ``texts`` (and ``targets``): probabilities and emotions."""
+        n_emo = len(self.emotions)
         out = np.zeros((len(texts), 3), dtype=np.float32)
         emo = np.zeros((len(texts), n_emo), dtype=np.float32)
         # sort by length so each batch pads little; results go back by index, never by position

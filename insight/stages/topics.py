@@ -65,12 +65,9 @@ def default_min_samples(min_topic_size: int) -> int:
 
 def embed(texts: list[str], *, embedder, batch_size: int = 64) -> np.ndarray:
     """Unit-normalised sentence embeddings (float32, one row per text)."""
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    vecs = embedder.encode(
-        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
-    )
-    return np.asarray(vecs, dtype=np.float32)
+    from insight.embedders import encode
+
+    return encode(embedder, texts, batch_size=batch_size)
 
 
 @dataclass
