@@ -310,23 +310,31 @@ def test_the_close_is_the_customers_last_turn_after_an_agent_reply():
     assert (v["status"], v["reason"]) == ("open", "the customer's last turn says it is not fixed")
 
 
+BILLING = dict(topic=6, topic_label="charged twice")
+
+
+def _billing_complaints():
+    """Three clearly negative reviews that make "charged twice" a pain point of the corpus."""
+    return [
+        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **BILLING),
+        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **BILLING),
+        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **BILLING),
+    ]
+
+
 def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_same_topic():
     """A support conversation whose complaint the sentiment model reads only mildly negative is still a case
     when its theme is a pain point of the corpus; a mildly negative sentence in the same topic later (a
     review) raises it again."""
-    billing = dict(topic=6, topic_label="charged twice")
-    rows = [
-        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **billing),
-        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **billing),
-        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **billing),
+    rows = _billing_complaints() + [
         voice_row("m1", "rm1", "M", "support", "2026-01-10 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="MT", **billing),
+                  conversation="MT", **BILLING),
         voice_row("m2", "rm2", "M", "support", "2026-01-10 10:10", "Brilliant, thanks.", 0.9, conversation="MT"),
         voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="NT", **billing),
+                  conversation="NT", **BILLING),
         voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
         voice_row("n3", "rn3", "N", "review", "2026-02-01", "Two invoices for one plan this month.", -0.2, rating=3,
-                  **billing),
+                  **BILLING),
     ]
     profiles = _build(rows)
     assert _timeline_case(profiles["M"], "MT")["status"] == "resolved"
@@ -335,16 +343,12 @@ def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_sa
 
 
 def test_a_case_raised_again_in_a_later_support_conversation_is_a_repeat_contact():
-    billing = dict(topic=6, topic_label="charged twice")
-    rows = [
-        voice_row("b1", "rb1", "B1", "review", "2026-01-01", "Charged twice this month, awful.", -0.9, rating=1, **billing),
-        voice_row("b2", "rb2", "B2", "review", "2026-01-02", "Got charged twice again, terrible.", -0.9, rating=1, **billing),
-        voice_row("b3", "rb3", "B2", "review", "2026-01-03", "Double charge on my card, awful.", -0.9, rating=1, **billing),
+    rows = _billing_complaints() + [
         voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="NT", **billing),
+                  conversation="NT", **BILLING),
         voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
         voice_row("n3", "rn3", "N", "support", "2026-02-01 09:00", "Two invoices for one plan again this month.", -0.2,
-                  conversation="NT2", **billing),
+                  conversation="NT2", **BILLING),
     ]
     needs = [n for n in _build(rows)["N"]["unstated_needs"] if n["kind"] == "repeat_contact"]
     assert len(needs) == 1
