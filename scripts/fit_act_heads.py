@@ -134,7 +134,8 @@ def fit(kind: str, out: Path, seed: int, embedder: str | None = None) -> None:
     texts = positives + negatives
     y = np.array([1] * len(positives) + [0] * len(negatives))
     model = load_embedder(name=embedder)
-    X = embed([theme_text(t) or t for t in texts], embedder=model)
+    # the tune data is English: an embedder that centres each language gets that, as ingest would give it
+    X = embed([theme_text(t) or t for t in texts], embedder=model, languages=["en"] * len(texts))
     clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
     p = cross_val_predict(clf, X, y, cv=cv, method="predict_proba")[:, 1]

@@ -38,7 +38,10 @@ def sample(per_language: int, seed: int) -> list[str]:
             if len(row["text"]) >= 12:
                 by_lang.setdefault(row["lang"], []).append(row["text"])
     rng = random.Random(seed)
-    return [t for lang in ("en", "fi", "tr", "de", "es", "fr") for t in rng.sample(by_lang[lang], per_language)]
+    return [t for lang in LANGUAGES for t in rng.sample(by_lang[lang], per_language)]
+
+
+LANGUAGES = ("en", "fi", "tr", "de", "es", "fr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     ap.add_argument("--out", default=str(HERE.parent / "insight" / "data" / "e5_small_center.npy"),
                     help="where to write the centre (.npy, float32, 384 values)")
+    ap.add_argument("--language-centers", default=str(HERE.parent / "insight" / "data" / "e5_small_language_centers.npz"),
+                    help="where to write each language's centre (.npz, one float32 array of 384 values per language "
+                         "code): the mean of that language's lines after the common centre is subtracted and the "
+                         "vectors renormalised, i.e. in the space embed.multilingual-e5-small-q4.v1 stores")
     args = ap.parse_args(argv)
     from insight.embedders import E5Embedder
 
@@ -57,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     center = vecs.mean(axis=0).astype(np.float32)
     np.save(args.out, center)
     print(f"wrote {args.out}: norm {np.linalg.norm(center):.3f}")
+    stored = vecs - center
+    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    by_lang = {lang: stored[i * args.per_language:(i + 1) * args.per_language].mean(axis=0).astype(np.float32)
+               for i, lang in enumerate(LANGUAGES)}
+    np.savez(args.language_centers, **by_lang)
+    print(f"wrote {args.language_centers}: norms " + ", ".join(f"{k} {np.linalg.norm(v):.3f}" for k, v in by_lang.items()))
     return 0
 
 

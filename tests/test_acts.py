@@ -168,6 +168,8 @@ def test_each_embedder_reads_its_own_heads(kind):
     assert not np.allclose(minilm.coef_, e5.coef_)
     assert json.loads(head_file(kind, "embed.multilingual-e5-small-q4.v1").read_text())["embedder"] == (
         "embed.multilingual-e5-small-q4.v1")
+    e5_v2 = ActHead(kind, embedder="embed.multilingual-e5-small-q4.v2")  # fitted on the language-centred vectors
+    assert not np.allclose(e5_v2.coef_, e5.coef_)
     assert head_file(kind, None) == head_file(kind, "embed.all-minilm-l6-v2.v1")
     assert head_file(kind, "embed.some-other.v1") is None
     with pytest.raises(ConfigError, match="no .* head was fitted"):

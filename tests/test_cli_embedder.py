@@ -45,4 +45,4 @@ def test_mixed_language_lines_choose_the_multilingual_embedder(monkeypatch):
     monkeypatch.delenv("INSIGHT_EMBEDDER", raising=False)
     english = ["The login code never arrives by text message."] * 19
     assert embedder_for_texts(english + ["The battery dies by noon."]) == "embed.all-minilm-l6-v2.v1"
-    assert embedder_for_texts(english + ["Giriş kodu SMS ile hiç gelmiyor."]) == "embed.multilingual-e5-small-q4.v1"
+    assert embedder_for_texts(english + ["Giriş kodu SMS ile hiç gelmiyor."]) == "embed.multilingual-e5-small-q4.v2"

@@ -21,7 +21,7 @@ from tests_paths import MINI
 
 DATA = MINI.parent
 
-E5 = "embed.multilingual-e5-small-q4.v1"
+E5 = "embed.multilingual-e5-small-q4.v2"  # the default for a mixed-language store
 pytestmark = pytest.mark.e2e
 
 

@@ -212,7 +212,7 @@ def _present(value: Any) -> bool:
 #: (short English texts misrouted by the language guess stay well below it: 3.3 % of XED English lines)
 MULTILINGUAL_SHARE = 0.05
 ENGLISH_EMBEDDER = "embed.all-minilm-l6-v2.v1"
-MULTILINGUAL_EMBEDDER = "embed.multilingual-e5-small-q4.v1"
+MULTILINGUAL_EMBEDDER = "embed.multilingual-e5-small-q4.v2"
 
 
 def embedder_for_languages(counts: Mapping[str | None, int]) -> str:

@@ -745,7 +745,8 @@ def main_object(sent) -> str | None:
 
 
 #: the embedders act heads were fitted for, and the suffix of their files (``<kind>_head<suffix>.json``)
-HEAD_EMBEDDERS = {"embed.all-minilm-l6-v2.v1": "", "embed.multilingual-e5-small-q4.v1": ".e5"}
+HEAD_EMBEDDERS = {"embed.all-minilm-l6-v2.v1": "", "embed.multilingual-e5-small-q4.v1": ".e5",
+                  "embed.multilingual-e5-small-q4.v2": ".e5v2"}
 
 
 def head_file(kind: str, embedder: str | None = None):

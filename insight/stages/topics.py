@@ -63,11 +63,12 @@ def default_min_samples(min_topic_size: int) -> int:
     return max(2, min_topic_size // 8)
 
 
-def embed(texts: list[str], *, embedder, batch_size: int = 64) -> np.ndarray:
-    """Unit-normalised sentence embeddings (float32, one row per text)."""
+def embed(texts: list[str], *, embedder, batch_size: int = 64, languages=None) -> np.ndarray:
+    """Unit-normalised sentence embeddings (float32, one row per text); ``languages``: each text's
+    language, for an embedder that centres each language (``insight.embedders``)."""
     from insight.embedders import encode
 
-    return encode(embedder, texts, batch_size=batch_size)
+    return encode(embedder, texts, batch_size=batch_size, languages=languages)
 
 
 @dataclass
