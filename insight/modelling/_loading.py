@@ -131,6 +131,20 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def results(self, keys: list, compute) -> list:
+        """The result of each key, in order: each distinct key not cached yet is computed once, all of them
+        in one ``compute(missing_keys)`` call (a list of results in the same order), and kept."""
+        found = {}
+        for key in dict.fromkeys(keys):
+            if (hit := self.get(key)) is not None:
+                found[key] = hit
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        if missing:
+            for key, value in zip(missing, compute(missing), strict=True):
+                found[key] = value
+                self.put(key, value)
+        return [found[key] for key in keys]
+
 
 def cache_for(runner) -> ResultCache | None:
     """A result cache for ``runner`` when its results depend on each text alone (the ONNX per-text

@@ -76,15 +76,7 @@ class AspectExtractor:
         if self._cache is None:
             spans = self._spans(texts, batch_size)
         else:  # each distinct text runs once, and only if no earlier call ran it
-            found = {}
-            for t in dict.fromkeys(texts):
-                if (hit := self._cache.get(t)) is not None:
-                    found[t] = hit
-            missing = [t for t in dict.fromkeys(texts) if t not in found]
-            for t, sp in zip(missing, self._spans(missing, batch_size) if missing else [], strict=True):
-                found[t] = sp
-                self._cache.put(t, sp)
-            spans = [found[t] for t in texts]
+            spans = self._cache.results(texts, lambda missing: self._spans(missing, batch_size))
         return [[{"term": text[a:b], "start": a, "end": b} for a, b in sp]
                 for text, sp in zip(texts, spans, strict=True)]
 

@@ -108,18 +108,14 @@ class SentimentModel:
             return self._run_texts(texts, targets, batch_size)
         # each distinct (text, target) runs once, and only if no earlier call ran it
         keys = list(zip(texts, targets)) if targets else [(t, None) for t in texts]
-        found = {}
-        for key in dict.fromkeys(keys):
-            if (hit := self._cache.get(key)) is not None:
-                found[key] = hit
-        missing = [key for key in dict.fromkeys(keys) if key not in found]
-        if missing:
+
+        def run(missing):
             P, E = self._run_texts([k[0] for k in missing], [k[1] for k in missing] if targets else None, batch_size)
-            for key, p, e in zip(missing, P, E, strict=True):
-                found[key] = (p.copy(), e.copy())
-                self._cache.put(key, found[key])
-        out = np.stack([found[k][0] for k in keys]).astype(np.float32, copy=False)
-        emo = np.stack([found[k][1] for k in keys]).reshape(len(keys), n_emo).astype(np.float32, copy=False)
+            return [(p.copy(), e.copy()) for p, e in zip(P, E, strict=True)]
+
+        found = self._cache.results(keys, run)
+        out = np.stack([f[0] for f in found]).astype(np.float32, copy=False)
+        emo = np.stack([f[1] for f in found]).reshape(len(keys), n_emo).astype(np.float32, copy=False)
         return out, emo
 
     def _run_texts(self, texts, targets, batch_size) -> tuple[np.ndarray, np.ndarray]:

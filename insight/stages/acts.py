@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from insight.embedders import E5_SMALL, E5_SMALL_BY_LANGUAGE, MINILM
+
 ACT_COLUMNS = ["sentence_id", "record_id", "act", "object", "detail"]
 
 # prepositions whose phrase, right after the object, belongs to it even when hung on the verb
@@ -745,8 +747,7 @@ def main_object(sent) -> str | None:
 
 
 #: the embedders act heads were fitted for, and the suffix of their files (``<kind>_head<suffix>.json``)
-HEAD_EMBEDDERS = {"embed.all-minilm-l6-v2.v1": "", "embed.multilingual-e5-small-q4.v1": ".e5",
-                  "embed.multilingual-e5-small-q4.v2": ".e5v2"}
+HEAD_EMBEDDERS = {MINILM: "", E5_SMALL: ".e5", E5_SMALL_BY_LANGUAGE: ".e5v2"}
 
 
 def head_file(kind: str, embedder: str | None = None):
@@ -754,7 +755,7 @@ def head_file(kind: str, embedder: str | None = None):
     or None when no head was fitted on that embedder's vectors."""
     from pathlib import Path
 
-    suffix = HEAD_EMBEDDERS.get(embedder or "embed.all-minilm-l6-v2.v1")
+    suffix = HEAD_EMBEDDERS.get(embedder or MINILM)
     return None if suffix is None else Path(__file__).with_name(f"{kind}_head{suffix}.json")
 
 

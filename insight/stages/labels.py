@@ -161,7 +161,8 @@ def _with_a_noun(found: list[tuple[str, int]], texts: list[str]) -> list[tuple[s
 
 def _names(texts: list[str], suspects: set[str], nlp, languages=None) -> set[str]:
     """The suspects (words written capitalised mid-sentence) that may be names, by the language of the
-    sentences that write them (detected confidently; otherwise English). English sentences: those spaCy's English entity recogniser tags PERSON.
+    sentences that write them (detected confidently; otherwise English). English sentences: those
+    spaCy's English entity recogniser tags PERSON.
     German capitalises every noun ("Zug", "Verspätung"), which the English recogniser tags PERSON, so
     German sentences ban none (numbers, handles and e-mails are still kept out). Turkish, Finnish,
     Spanish and French capitalise names and brands but no parser for them ships here, so every suspect

@@ -65,7 +65,7 @@ from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
 from insight.stages.nlp import stop_words
 from insight.stages.words import (
-    CAPITALISED_NOUNS, COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, THEMELESS, noun_lexicon,
+    CAPITALISED_NOUNS, COMPLAINT_CUE, CONVERSATIONAL, EVALUATIVE_NOUNS, NOT_WORDS, THEMELESS, noun_lexicon,
 )
 
 PAIN_COLUMNS = [
@@ -75,7 +75,6 @@ PAIN_COLUMNS = [
 ]
 LTV_FIELDS = ("lifetime_value", "ltv", "clv", "customer_lifetime_value", "value")
 _LEMMA = re.compile(r"[^\W\d_][\w'-]+")
-_NOT_WORDS = re.compile(r"@\S+|https?://\S+|www\.\S+|\S+@\S+")
 
 
 def pain_id_for(kind: str, key: str) -> str:
@@ -93,7 +92,7 @@ def customer_value(attributes: dict[str, Any]) -> float | None:
 
 def _words(text) -> list[str]:
     """Lower-cased words of a text, handles, URLs and emails removed, contraction pieces cut off."""
-    return [w.split("'")[0].strip("-") for w in _LEMMA.findall(_NOT_WORDS.sub(" ", str(text or "").lower()))]
+    return [w.split("'")[0].strip("-") for w in _LEMMA.findall(NOT_WORDS.sub(" ", str(text or "").lower()))]
 
 
 def _has_content_word(text, excluded: tuple[frozenset, ...]) -> bool:

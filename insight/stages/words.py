@@ -80,7 +80,9 @@ EVALUATIVE_NOUNS = frozenset({
 #: languages that write every noun capitalised, so a word written capitalised after a sentence's first
 #: word is a noun (or a name)
 CAPITALISED_NOUNS = frozenset({"de"})
-_NOT_NOUN = re.compile(r"@\S+|#\S+|https?://\S+|www\.\S+|\S+@\S+")
+#: handles, links and e-mails: never words of a theme
+NOT_WORDS = re.compile(r"@\S+|https?://\S+|www\.\S+|\S+@\S+")
+_HASHTAG = re.compile(r"#\S+")
 _CAP_WORD = re.compile(r"(?<![\w@#])([^\W\d_][\w-]*)")
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
 
@@ -98,7 +100,7 @@ def noun_lexicon(texts, language: str = "de") -> frozenset[str]:
     upper: Counter = Counter()
     lower: Counter = Counter()
     for text in texts:
-        text = _NOT_NOUN.sub(" ", str(text or ""))
+        text = NOT_WORDS.sub(" ", _HASHTAG.sub(" ", str(text or "")))
         for m in _CAP_WORD.finditer(text):
             word = m.group(1)
             if word.isupper() or len(word) < 3:
