@@ -79,6 +79,9 @@ class AnalysisParams:
     shared_customer_share: float = 0.5
     shared_customer_lift: float = 2.0
     shared_customer_min: int = 3
+    #: a pain point said mostly beside another one (in the same record) is ranked down by this weight:
+    #: score * (1 - weight * co_mention_share).
+    co_mention_weight: float = 1.0
     #: trend windows: the last ``window_days`` ending at the newest record, against the ones before.
     window_days: int = 30
     #: a rise counts only when a one-sided exact Poisson test of recent vs previous mentions gives

@@ -230,7 +230,15 @@ def find_pain_points(
     covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
     if len(aspects):
         neg_aspects = aspects[aspects["label"] == NEGATIVE_LABEL]
+        # the topic gate, on the term: at least min_negative_share of the sentences that name it are
+        # negative mentions. "setup" is named in 183 demo sentences, mostly praise ("Setup was a breeze."),
+        # and the pair model reads "Setup was painless." as a complaint about it.
+        named = voice[["sentence_id", "label"]].merge(aspects[["sentence_id", "norm"]].drop_duplicates(),
+                                                      on="sentence_id")
+        negative_share = (named["label"] == NEGATIVE_LABEL).groupby(named["norm"]).mean()
         for norm, group in neg_aspects.groupby("norm"):
+            if negative_share.get(norm, 0.0) < params.min_negative_share:
+                continue
             mentions = neg[neg["sentence_id"].isin(set(group["sentence_id"]))]
             if len(mentions) == 0:
                 mentions = voice[voice["sentence_id"].isin(set(group["sentence_id"]))]
@@ -240,14 +248,17 @@ def find_pain_points(
             if len(ids & covered) >= 0.5 * len(ids):
                 continue
             candidates.append(("aspect", str(norm), str(norm), None, mentions, []))
+    candidates = _fold_aspects(candidates, params)
 
     all_value = sum(ltv.values())
+    candidates = [c for c in candidates if len(c[4]) >= params.min_mentions
+                  and c[4]["customer_id"].nunique() >= params.min_customers]
+    co_shares = _co_mention_shares([c[4] for c in candidates])
     rows, mention_rows = [], []
-    for kind, key, label, topic_id, mentions, subs in candidates:
+    for (kind, key, label, topic_id, mentions, subs), co_share in zip(candidates, co_shares, strict=True):
         customers = set(mentions["customer_id"].dropna())
-        if len(mentions) < params.min_mentions or len(customers) < params.min_customers:
-            continue
-        row = _measure(mentions, customers, as_of, params, happy, ltv, ratings, churn_customers, all_value)
+        row = _measure(mentions, customers, as_of, params, happy, ltv, ratings, churn_customers, all_value,
+                       co_share)
         row["parts"]["sub_themes"] = subs
         pain_id = pain_id_for(kind, key)
         row.update(
@@ -268,6 +279,56 @@ def find_pain_points(
     ).drop_duplicates()
 
 
+def _joins(host: set, guest: set, reach: float, params: AnalysisParams) -> dict[str, Any] | None:
+    """The shared-customer test: more than ``shared_customer_share`` of ``guest``'s customers also raise
+    ``host``, at least ``shared_customer_lift`` times the host's ``reach`` (its share of all customers
+    with a pain point), and at least ``shared_customer_min`` of them."""
+    shared = len(host & guest)
+    share = shared / max(len(guest), 1)
+    if shared >= params.shared_customer_min and share > params.shared_customer_share \
+            and share >= params.shared_customer_lift * reach:
+        return {"shared": shared, "share": round(share, 3), "lift": round(share / max(reach, 1e-12), 2)}
+    return None
+
+
+def _fold_aspects(candidates: list, params: AnalysisParams) -> list:
+    """An aspect-term candidate whose customers are, by the shared-customer test, the customers of a
+    topic candidate is that problem said with one word ("cache" in "Reinstalled it and cleared the cache,
+    still crashing", of the app-crash customers): its mentions join the topic's and it becomes one of the
+    topic's sub-themes ({"aspect": term, "mentions": n}) instead of a row of its own."""
+    topical = [c for c in candidates if c[0] == "topic"]
+    if not topical or len(topical) == len(candidates):
+        return candidates
+    who = {i: set(c[4]["customer_id"].dropna()) for i, c in enumerate(candidates)}
+    everyone = set().union(*(who[i] for i, c in enumerate(candidates) if c[0] == "topic"))
+    if not everyone:
+        return candidates
+    hosts = sorted((i for i, c in enumerate(candidates) if c[0] == "topic"), key=lambda i: (-len(who[i]), i))
+    folded: dict[int, list[int]] = {}
+    for j, c in enumerate(candidates):
+        if c[0] != "aspect":
+            continue
+        tests = [(m["share"], -len(who[i]), i) for i in hosts
+                 if (m := _joins(who[i], who[j], len(who[i]) / len(everyone), params))]
+        if tests:
+            folded.setdefault(max(tests)[2], []).append(j)
+    if not folded:
+        return candidates
+    import pandas as pd
+
+    gone = {j for js in folded.values() for j in js}
+    out = []
+    for i, (kind, key, label, topic_id, mentions, subs) in enumerate(candidates):
+        if i in gone:
+            continue
+        if i in folded:
+            extra = [candidates[j] for j in folded[i]]
+            mentions = pd.concat([mentions] + [e[4] for e in extra]).drop_duplicates("sentence_id")
+            subs = subs + [{"aspect": e[1], "label": e[2], "mentions": int(len(e[4]))} for e in extra]
+        out.append((kind, key, label, topic_id, mentions, subs))
+    return out
+
+
 def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFAULT) -> list[dict[str, Any]]:
     """Topic pain points that are one problem by their customers: B joins A when more than
     ``params.shared_customer_share`` of B's customers also raise A, that share is at least
@@ -284,24 +345,29 @@ def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFA
     customers = {}
     for pain_id, group in mentions.groupby("pain_id"):
         customers[pain_id] = {c for c in (who.get(s) for s in group["sentence_id"]) if isinstance(c, str) and c}
-    rows = [(int(r.topic_id), customers.get(r.pain_id, set())) for r in topical.itertuples()]
-    everyone = set().union(*(c for _, c in rows))
+    groups = {int(r.topic_id): set(customers.get(r.pain_id, set())) for r in topical.itertuples()}
+    everyone = set().union(*groups.values())
     if not everyone:
         return []
-    order = sorted(rows, key=lambda r: (-len(r[1]), r[0]))
-    best: dict[int, dict[str, Any]] = {}
-    for i, (a, ca) in enumerate(order):
-        reach = len(ca) / len(everyone)
-        for b, cb in order[i + 1:]:
-            shared = len(ca & cb)
-            share = shared / max(len(cb), 1)
-            if (shared >= params.shared_customer_min and share > params.shared_customer_share
-                    and share >= params.shared_customer_lift * reach):
-                if b not in best or share > best[b]["share"]:
-                    best[b] = {"topic_id": b, "into": a, "shared": shared, "share": round(share, 3),
-                               "lift": round(share / reach, 2)}
-    hosts = {m["into"] for m in best.values()}
-    return [m for b, m in sorted(best.items()) if b not in hosts]
+    # to a fixed point: a group that took others in reaches more customers, which can make a third one
+    # pass (merged one round at a time, a re-run of the same store merged again)
+    out: list[dict[str, Any]] = []
+    while True:
+        order = sorted(groups.items(), key=lambda r: (-len(r[1]), r[0]))
+        best: dict[int, dict[str, Any]] = {}
+        for i, (a, ca) in enumerate(order):
+            reach = len(ca) / len(everyone)
+            for b, cb in order[i + 1:]:
+                m = _joins(ca, cb, reach, params)
+                if m and (b not in best or m["share"] > best[b]["share"]):
+                    best[b] = {"topic_id": b, "into": a, **m}
+        hosts = {m["into"] for m in best.values()}
+        done = [m for b, m in sorted(best.items()) if b not in hosts]
+        if not done:
+            return out
+        for m in done:
+            groups[m["into"]] |= groups.pop(m["topic_id"])
+        out += done
 
 
 def _customer_ratings(voice) -> dict[str, float]:
@@ -376,8 +442,23 @@ def _negativity(mentions):
     return neg.clip(0, 1)
 
 
+def _co_mention_shares(groups: list) -> list[float]:
+    """Per candidate (its mentions frame), the share of its mentions whose record also holds a mention
+    of a candidate raised by more customers: how rarely it is said other than beside a bigger problem.
+    "Lumio has lost me as a customer." and "Sort it out, Lumio." come beside the problem they follow
+    from; "The login code never arrives." is the whole message, and stays so when a consequence is said
+    beside it."""
+    reach = [m["customer_id"].nunique() for m in groups]
+    owners: dict[str, set[int]] = {}
+    for i, m in enumerate(groups):
+        for r in set(m["record_id"]):
+            owners.setdefault(r, set()).add(i)
+    return [float(m["record_id"].map(lambda r, i=i: any(reach[j] > reach[i] for j in owners[r])).mean())
+            if len(m) else 0.0 for i, m in enumerate(groups)]
+
+
 def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set, ltv: dict, ratings: dict,
-             churn_customers: set | None, all_value: float) -> dict[str, Any]:
+             churn_customers: set | None, all_value: float, co_share: float = 0.0) -> dict[str, Any]:
     import pandas as pd
 
     created = pd.to_datetime(mentions["created_at"], utc=True)
@@ -401,6 +482,7 @@ def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set
     score = (
         math.sqrt(len(customers)) * (0.5 + severity) * (1 + 0.5 * tr["rise"])
         * (1 + repeat_share) * (1 + 0.5 * hidden) * (1 + 0.5 * impact_term) * (1 + 0.25 * (churn_share or 0.0))
+        * (1 - params.co_mention_weight * co_share)
     )
     channels = mentions["channel"].value_counts().sort_index()
     return {
@@ -425,6 +507,7 @@ def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set
             **impact,
             "rating_impact": round(impact_term, 4),
             "churn_share": None if churn_share is None else round(churn_share, 4),
+            "co_mention_share": round(co_share, 4),
             "value_share": round(value_at_stake / all_value, 4) if value_at_stake and all_value else None,
         },
     }
