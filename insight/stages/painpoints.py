@@ -2,7 +2,9 @@
 
 A pain point is a group of topics (the topic stage's consolidation: ``topics.merged_into``; a topic
 with no parent is its own group) or an aspect term not already covered by a topic, that customers
-talk about negatively, more than once and by more than one customer. The parameters live in
+talk about negatively, more than once and by more than one customer. An aspect term passes the same
+negative-share gate over the sentences that name it, and a term whose customers are a topic pain
+point's (the shared-customer test) joins that pain point as a sub-theme. The parameters live in
 ``insight.params.AnalysisParams``. Three gates decide what may be a pain point:
 
 - **negative**: at least ``min_negative_share`` of the topic's sentences are negative (the sentiment
@@ -28,6 +30,7 @@ For each one we compute its parts and one ranking score:
 
     score = sqrt(customers) * (0.5 + severity) * (1 + 0.5 * rise) * (1 + repeat_share)
             * (1 + 0.5 * hidden_share) * (1 + 0.5 * rating_impact) * (1 + 0.25 * churn_share)
+            * (1 - co_mention_weight * co_mention_share)
 
 - customers      distinct customer ids with a negative mention (reach; the main driver: the square root
                  lets a problem of 60 customers outrank one of 8 whatever its other parts, which
@@ -47,6 +50,9 @@ For each one we compute its parts and one ranking score:
 - churn_share    share of affected customers whose profile churn risk is high (``params.churn_levels``);
                  weighted lightly because churn talk ("cancel my plan") is itself what cancellation
                  themes are made of
+- co_mention_share  share of mentions whose record also holds a mention of a pain point raised by more
+                 customers (``_co_mention_shares``): an echo or consequence of a bigger problem ("Lumio
+                 has lost me as a customer.") sinks, the bigger problem keeps its score
 Also reported, not scored: mentions, channels, first and last seen, value at stake (summed lifetime
 value of affected customers, when the customers file carries one), the trend counts and p-value,
 and the sub-themes (the group's topics, largest first).
