@@ -502,7 +502,43 @@ def pain_inputs(store: Store) -> dict[str, Any]:
     ignored, group_labels = curation.group_state(store)
     profiles = store.profiles_frame()
     return {"ignored": ignored, "group_labels": group_labels,
-            "churn_customers": churn_customers(profiles) if len(profiles) else None}
+            "churn_customers": churn_customers(profiles) if len(profiles) else None,
+            "label_chooser": central_label_chooser(store, lambda: resources.load_embedder(name=store_embedder(store)))}
+
+
+def central_label_chooser(store: Store, embedder_loader):
+    """A pain point made of several topics is named by the sub-theme label closest (cosine of the label's
+    embedding) to the mean stored vector of the pain point's own mentions, as a topic is named by the
+    phrase closest to its centroid. The largest sub-theme is not always what the group is about: on the
+    four-language demo the login group was headed by "there's no manage button" (a cancel complaint
+    that joined it) and is now "code never reaches my phone". ``embedder_loader`` is called once, on
+    first use. A group whose mentions have no stored vectors keeps its largest sub-theme's label."""
+    from insight.stages.labels import embed_phrases
+
+    vectors: dict[str, np.ndarray] = {}
+    phrases: dict[str, np.ndarray] = {}
+    embedder = []
+
+    def choose(subs: list[dict], mentions) -> str:
+        labels = [str(s["label"]) for s in subs]
+        wanted = [i for i in dict.fromkeys(mentions["sentence_id"]) if i not in vectors]
+        if wanted:
+            stored = store.vectors_for(wanted)
+            vectors.update(zip(stored["sentence_id"], _load_vectors(stored), strict=True))
+        have = [vectors[i] for i in mentions["sentence_id"] if i in vectors]
+        if not have:
+            return labels[0]
+        centre = np.mean(have, axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        new = [lab for lab in dict.fromkeys(labels) if lab not in phrases]
+        if new:
+            if not embedder:
+                embedder.append(embedder_loader())
+            phrases.update(zip(new, embed_phrases(new, embedder[0]), strict=True))
+        sims = [float(phrases[lab] @ centre) for lab in labels]
+        return labels[int(np.argmax(sims))]  # ties: the larger sub-theme (subs come largest first)
+
+    return choose
 
 
 def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None,

@@ -99,3 +99,26 @@ def test_merges_by_shared_customers_go_to_a_fixed_point():
             who.append({"sentence_id": f"s{g}-{i}", "customer_id": cid})
     merges = shared_customer_merges(pains, pd.DataFrame(mentions), pd.DataFrame(who))
     assert [(m["topic_id"], m["into"]) for m in merges] == [(2, 1), (3, 1)]
+
+
+def test_a_group_is_named_by_the_sub_theme_closest_to_its_mentions(tmp_path):
+    from insight import resources
+    from insight.pipeline import central_label_chooser
+    from insight.stages.topics import embed
+    from insight.store import Store
+
+    embedder = resources.load_embedder()
+    said = ["The login code never reaches my phone.", "I never got the two-factor code by SMS.",
+            "Still no verification code, so I can't log in.", "Where is my login code?"]
+    subs = [{"topic_id": 3, "label": "there's no manage button", "mentions": 9},  # the larger sub-theme
+            {"topic_id": 5, "label": "code never reaches my phone", "mentions": 4}]
+    mentions = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(4)]})
+    loads = []
+    with Store(tmp_path / "l.duckdb") as store:
+        choose = central_label_chooser(store, lambda: loads.append(1) or embedder)
+        assert choose(subs, mentions) == "there's no manage button"  # no stored vectors: the largest
+        store._insert_frame("embeddings", pd.DataFrame({"sentence_id": mentions["sentence_id"],
+                                                        "vector": [v.tolist() for v in embed(said, embedder=embedder)]}))
+        choose = central_label_chooser(store, lambda: loads.append(1) or embedder)
+        assert choose(subs, mentions) == "code never reaches my phone"
+        assert choose(subs, mentions) == "code never reaches my phone" and loads == [1]  # loaded once

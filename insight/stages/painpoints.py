@@ -162,6 +162,7 @@ def find_pain_points(
     ignored: set[int] | frozenset[int] = frozenset(),
     group_labels: dict[int, str] | None = None,
     churn_customers: set[str] | None = None,
+    label_chooser=None,
     run_id: str = "",
 ):
     """voice: one row per customer-voice sentence (sentence_id, record_id, customer_id, channel,
@@ -170,6 +171,9 @@ def find_pain_points(
     aspects: one row per aspect mention joined with its record (norm, label, score, sentence_id, ...).
     ignored: topic ids an analyst marked as no pain point; group_labels: analyst labels per group id;
     churn_customers: customer ids at churn risk (from the profiles), for ``churn_share``.
+    label_chooser: ``(sub_themes, mentions) -> label`` for a group of several topics (the pipeline's
+    ``central_label_chooser``: the sub-theme label closest to the group's mentions); without one, the
+    label of the sub-theme with the most mentions.
 
     Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id]).
     """
@@ -230,7 +234,8 @@ def find_pain_points(
         mentions = pd.concat([sub_negatives[t] for t in tids])
         subs = [{"topic_id": t, "label": str(sub_negatives[t]["topic_label"].iloc[0]),
                  "mentions": int(len(sub_negatives[t]))} for t in tids]
-        label = group_labels.get(gid) or subs[0]["label"]
+        label = group_labels.get(gid) or (
+            label_chooser(subs, mentions) if label_chooser is not None and len(subs) > 1 else subs[0]["label"])
         candidates.append(("topic", str(gid), label, gid, mentions, subs))
 
     covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
