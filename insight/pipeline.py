@@ -436,18 +436,25 @@ def load_frames(store: Store) -> dict[str, Any]:
             "acts": acts, "replies": store.agent_replies()}
 
 
-RELATED_TOPIC_SIMILARITY = DEFAULT_PARAMS.related_topic_similarity
-
-
-def related_topics(store: Store, threshold: float = RELATED_TOPIC_SIMILARITY) -> dict[int, set[int]]:
-    """Topic id -> ids of topics whose centroids are at least ``threshold`` cosine-similar."""
+def related_topics(store: Store, quantile: float = DEFAULT_PARAMS.related_topic_quantile,
+                   min_similarity: float = DEFAULT_PARAMS.related_topic_min_similarity) -> dict[int, set[int]]:
+    """Topic id -> ids of the topics whose centroids are related to it: a cosine at least the ``quantile``
+    of all centroid-pair cosines of the store (``related_threshold``), and at least ``min_similarity``."""
     topics = store.active_topics(centroids=True)
     if len(topics) == 0:
         return {}
     vectors = _load_vectors(topics)
     sims = vectors @ vectors.T
+    threshold = related_threshold(sims, quantile, min_similarity)
     ids = [int(t) for t in topics["topic_id"]]
     return {ids[i]: {ids[j] for j in np.where(sims[i] >= threshold)[0] if j != i} for i in range(len(ids))}
+
+
+def related_threshold(sims: np.ndarray, quantile: float, min_similarity: float) -> float:
+    """The cosine from which two topics are related, given their centroid cosine matrix ``sims``: the
+    ``quantile`` of its off-diagonal pairs, or ``min_similarity`` when that is higher (or no pair exists)."""
+    pairs = sims[np.triu_indices(len(sims), 1)]
+    return max(float(min_similarity), float(np.quantile(pairs, quantile)) if len(pairs) else float(min_similarity))
 
 
 def value_terms(store: Store, aspects, embedder=None) -> tuple[dict[str, str], list[dict[str, Any]]]:
@@ -575,7 +582,8 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
         profiles = build_profiles(
             frames["records"], frames["voice"], frames["aspects"], mentions, pains,
             attributes=frames["attributes"], identities=frames["identities"],
-            related_topics=related_topics(store, params.related_topic_similarity), acts=frames["acts"],
+            related_topics=related_topics(store, params.related_topic_quantile,
+                                          params.related_topic_min_similarity), acts=frames["acts"],
             motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values,
             replies=frames["replies"], run_id=run_id,
         )

@@ -4,8 +4,9 @@
     python scripts/bench.py --records 2000 --json out/bench.json
     python scripts/bench.py --records 2000 --profiles 100000   # plus 100k profiles from the demo store
 
-The corpus is the bundled demo corpus (corpora/demo), records drawn with replacement (seeded) and
-given fresh ids so nothing deduplicates. Every stage runs with the real models, in one process,
+The corpus is the bundled demo corpus (corpora/demo), its English customers' records only (the demo's
+Turkish, Finnish and German customers would switch the store to the multilingual embedder: that case is
+scripts/bench_languages.py), drawn with replacement (seeded) and given fresh ids so nothing deduplicates. Every stage runs with the real models, in one process,
 through the same code as `insight analyze`. Also measured: sentence sentiment on ~20-word
 sentences (tokenisation included) and profile building from the store.
 Absolute times on a shared machine are noisy: compare ratios within one run. The "cpu ms/item"
@@ -47,9 +48,25 @@ def load_corpus(n: int, seed: int):
     records = []
     for kind, name in (("reviews", "reviews.csv"), ("transcripts", "transcripts.jsonl"), ("social", "social.jsonl")):
         records += read_source(kind, str(demo / name)).records
+    other = _other_language_writers(demo)
+    records = [r for r in records if r.customer_id not in other and r.handle not in other]
     rng = random.Random(seed)
     picked = [rng.choice(records) for _ in range(n)]
     return [replace(r, record_id=stable_id("bench", str(i), r.record_id), source_id=f"b{i}") for i, r in enumerate(picked)], demo
+
+
+def _other_language_writers(demo: Path) -> set[str]:
+    """Customer ids and social handles of the demo customers who write in another language than English
+    (truth.json ``languages``; none for a corpus without a truth file)."""
+    import csv
+
+    truth = demo / "truth.json"
+    if not truth.exists():
+        return set()
+    ids = {c for c, lang in json.loads(truth.read_text(encoding="utf-8")).get("languages", {}).items() if lang != "en"}
+    with open(demo / "identities.csv", encoding="utf-8", newline="") as f:
+        handles = {row["identifier"] for row in csv.DictReader(f) if row["kind"] == "handle" and row["customer_id"] in ids}
+    return ids | handles
 
 
 def main() -> None:

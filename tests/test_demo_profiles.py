@@ -20,12 +20,14 @@ TRUTH = json.loads((Path(__file__).resolve().parents[1] / "corpora" / "demo" / "
 # through its ask, "Hope the next update brings email instead of SMS for the login code.", read as a
 # login complaint; CU-10171's ask, "Is HomeKit support on the roadmap?", is found by the plans frame)
 NAMED = ["CU-10061", "CU-10305", "CU-10171", "CU-10227"]
+# customers who write German (churn + repeat), Turkish (gap) and Finnish (gap): the demo's --per-language 16
+FOREIGN = ["CU-10403", "CU-10431", "CU-10442"]
 CLEAN = ["CU-10004", "CU-10006", "CU-10013"]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo run end to end; under .ci/run, the store the installed wheel's `insight demo` wrote
+    """Profiles, record id -> source ids and record id -> language of the demo run end to end; under .ci/run, the store the installed wheel's `insight demo` wrote
     (INSIGHT_DEMO_DB, from .ci/wheel-check: same code, so CI runs the demo once, not twice)."""
     import os
     import shutil
@@ -43,12 +45,13 @@ def demo(tmp_path_factory):
         profiles = {cid: json.loads(p) for cid, p in store.con.execute("SELECT customer_id, profile FROM profiles").fetchall()}
         source_ids = {rid: {sid, conv} for rid, sid, conv in
                       store.con.execute("SELECT record_id, source_id, conversation_id FROM records").fetchall()}
-    return profiles, source_ids
+        languages = dict(store.con.execute("SELECT record_id, language FROM records").fetchall())
+    return profiles, source_ids, languages
 
 
-@pytest.mark.parametrize("cid", NAMED)
+@pytest.mark.parametrize("cid", NAMED + FOREIGN)
 def test_planted_signals_appear_with_their_evidence(demo, cid):
-    profiles, source_ids = demo
+    profiles, source_ids, _ = demo
     truth = TRUTH["customers"][cid]
     needs = profiles[cid]["unstated_needs"]
     assert sorted({n["kind"] for n in needs}) == sorted(truth["signals"])
@@ -59,24 +62,31 @@ def test_planted_signals_appear_with_their_evidence(demo, cid):
 
 @pytest.mark.parametrize("cid", CLEAN)
 def test_customer_with_nothing_hidden_gets_no_flag(demo, cid):
-    profiles, _ = demo
+    profiles, _, _ = demo
     assert profiles[cid]["unstated_needs"] == []
     assert profiles[cid]["churn_risk"]["level"] == "low"
 
 
 def test_request_keeps_its_object(demo):
-    profiles, _ = demo
+    profiles, _, _ = demo
     assert [r["object"] for r in profiles["CU-10305"]["requests"]] == ["HomeKit support"]
 
 
 def test_motives_with_their_kinds(demo):
-    profiles, _ = demo
+    profiles, _, _ = demo
     assert sorted(m["kind"] for m in profiles["CU-10061"]["motives"]) == ["replacement", "research"]
 
 
 def test_resolved_and_open_support_cases(demo):
-    profiles, _ = demo
+    profiles, _, _ = demo
     resolved = [p["resolution"]["status"] for p in profiles["CU-10034"]["pain_points"] if p.get("resolution")]
     still_open = [p["resolution"]["status"] for p in profiles["CU-10061"]["pain_points"] if p.get("resolution")]
     assert resolved and set(resolved) == {"resolved"}
     assert still_open and set(still_open) == {"open"}
+
+
+@pytest.mark.parametrize("cid", FOREIGN)
+def test_needs_of_a_customer_in_another_language_quote_their_own_words(demo, cid):
+    profiles, _, languages = demo
+    needs = profiles[cid]["unstated_needs"]
+    assert needs and {languages[e["record_id"]] for n in needs for e in n["evidence"]} == {TRUTH["languages"][cid]}
