@@ -314,6 +314,30 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
 
 
+def fit_sample(n: int, max_fit: int | None, seed: int) -> np.ndarray:
+    """Indices (sorted) of the texts a topic fit runs on: all ``n`` up to ``max_fit``, else a seeded
+    sample of ``max_fit`` of them (the rest is assigned to the fitted centroids: ``fit_sampled``)."""
+    if max_fit is None or n <= max_fit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, max_fit, replace=False))
+
+
+def fit_sampled(discovery: TopicDiscovery, texts: list[str], embeddings: np.ndarray, *, max_fit: int | None,
+                seed: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """``discovery.fit`` on ``fit_sample(len(texts), max_fit, seed)``, then every text not fitted on goes to
+    the nearest fitted centroid (``assign`` at ``threshold``). Returns (labels, similarities), one per
+    text (the similarity is to the nearest centroid); a fitted text keeps the label the fit gave it. The fit materialises its sample, not the corpus:
+    UMAP and HDBSCAN cost grows faster than linearly, ``assign`` linearly."""
+    idx = fit_sample(len(texts), max_fit, seed)
+    discovery.fit([texts[i] for i in idx], embeddings[idx])
+    topics = discovery.topics_
+    ids = [t.topic_id for t in topics]
+    cents = np.stack([t.centroid for t in topics]) if topics else np.zeros((0, embeddings.shape[1]), np.float32)
+    labels, sims = assign(embeddings, ids, cents, threshold=threshold)
+    labels[idx] = discovery.labels_
+    return labels, sims
+
+
 def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, *, threshold: float):
     """Nearest stored topic per embedding, or -1 below ``threshold``. Returns (ids, similarities)."""
     n = len(embeddings)
@@ -327,8 +351,10 @@ def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, 
 
 
 def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | None = None, seed: int = 42,
-                   fast: bool = False) -> list[dict[str, Any]]:
-    """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text."""
+                   fast: bool = False, max_fit: int | None = None) -> list[dict[str, Any]]:
+    """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text.
+    ``max_fit``: fit on a seeded sample of at most this many texts and assign the rest (``fit_sampled``);
+    None fits on all of them."""
     themed = [(i, tt) for i, t in enumerate(texts) if (tt := theme_text(t)) is not None]
     if len(themed) < MIN_DISCOVER_TEXTS:
         from insight.errors import InputError
@@ -343,9 +369,16 @@ def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | Non
         embedder = load_embedder()
     vectors = embed([tt for _, tt in themed], embedder=embedder)
     td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder)
-    td.fit([tt for _, tt in themed], vectors)
+    themed_texts = [tt for _, tt in themed]
+    if max_fit is None or len(themed) <= max_fit:
+        td.fit(themed_texts, vectors)
+        found, probabilities = td.labels_, td.probabilities_
+    else:
+        found, probabilities = fit_sampled(td, themed_texts, vectors, max_fit=max_fit, seed=seed,
+                                           threshold=td.outlier_threshold)
+        probabilities[fit_sample(len(themed), max_fit, seed)] = td.probabilities_  # as a full fit gives them
     labels = {t.topic_id: t.label for t in td.topics_}
     out = [{"topic_id": NO_THEME, "label": None, "probability": 0.0} for _ in texts]
-    for (i, _), t, p in zip(themed, td.labels_, td.probabilities_, strict=True):
+    for (i, _), t, p in zip(themed, found, probabilities, strict=True):
         out[i] = {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
     return out
