@@ -94,6 +94,9 @@ class TopicDiscovery:
     ``probabilities_`` (cosine to the assigned topic's centroid) and ``topics_``.
 
     ``fast=True`` swaps UMAP+HDBSCAN for PCA+KMeans (unit tests); the product uses the real path.
+    ``neighbors``: how UMAP finds each text's nearest neighbours: "exact" (default; ``exact_cosine_knn``,
+    blocked matrix products, handed to UMAP as ``precomputed_knn``) or "umap" (UMAP's own: exact below
+    4,096 texts, NN-descent above, whose numba kernels compile in every new process).
     ``min_samples`` (HDBSCAN; default ``default_min_samples``) and ``cluster_selection`` ("eom" or
     "leaf") are exposed for tuning; defaults measured with scripts/eval_issues.py.
     """
@@ -114,7 +117,11 @@ class TopicDiscovery:
         label_embedder=None,
         nlp=None,
         languages=None,
+        neighbors: str = "exact",
     ) -> None:
+        if neighbors not in ("exact", "umap"):
+            raise ValueError(f"TopicDiscovery: neighbors must be 'exact' or 'umap' (got {neighbors!r}).")
+        self.neighbors = neighbors
         self.languages = languages
         self.label_embedder = label_embedder
         self.nlp = nlp
@@ -174,6 +181,8 @@ class TopicDiscovery:
         labels = None
         for min_df in (min(2, n), 1):  # on a few short texts min_df=2 can prune every term
             reducer, clusterer = self._submodels(n)
+            if not self.fast and self.neighbors == "exact":
+                reducer.precomputed_knn = exact_cosine_knn(embeddings, reducer.n_neighbors)
             vectorizer = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=min_df)
             model = BERTopic(
                 umap_model=reducer,
@@ -298,6 +307,37 @@ def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float,
         root = min(members)
         parent.update({m: root for m in members})
     return parent
+
+
+#: similarity-matrix cells computed at once by ``exact_cosine_knn`` (float32: 64 MB)
+KNN_BLOCK_CELLS = 16_000_000
+
+
+def exact_cosine_knn(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit vector's ``k`` nearest neighbours by cosine, itself first: (indices, cosine distances),
+    both (n, k), nearest first, as UMAP's ``precomputed_knn`` takes them. Exact: ``vectors @ vectors.T``
+    in row blocks of bounded memory, so the cost is n² dot products (BLAS, about 20 CPU s for 20,000
+    texts here) and no compiled index. UMAP's own search is exact only below 4,096 texts and compiles
+    NN-descent's numba kernels in every new process above that (45 CPU s to embed 10,003 banking77
+    texts against 18 with this, kNN included, on the shared 2 cores)."""
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    n = len(x)
+    k = max(1, min(k, n))
+    indices = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    step = max(1, KNN_BLOCK_CELLS // max(n, 1))
+    for start in range(0, n, step):
+        sims = x[start:start + step] @ x.T
+        rows = np.arange(len(sims))
+        sims[rows, start + rows] = np.inf  # itself first, even beside an exact duplicate
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(sims, part, axis=1)
+        order = np.argsort(-top, axis=1, kind="stable")
+        indices[start:start + step] = np.take_along_axis(part, order, axis=1)
+        dist = 1.0 - np.take_along_axis(top, order, axis=1)
+        dist[:, 0] = 0.0
+        distances[start:start + step] = np.maximum(dist, 0.0)
+    return indices, distances
 
 
 def _centroids(labels: np.ndarray, embeddings: np.ndarray, ids: list[int]) -> np.ndarray:
