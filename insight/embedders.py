@@ -113,13 +113,14 @@ def encode(embedder, texts: list[str], *, batch_size: int = 64, threads: int | N
     ``languages`` (one per text) reaches an embedder that centres each language (``v2``); the others
     ignore it.
 
-    A sentence-transformers model on CPU runs its batches side by side, one core each
-    (``encode_on_cores``); anything else (CUDA, e5's own engine) gets one ``encode`` call."""
+    A sentence-transformers model on CPU gives each distinct text the vector it gets alone, its unpadded
+    batches side by side, one core each (``encode_on_cores``); anything else (CUDA, e5's own engine) gets
+    one ``encode`` call."""
     texts = list(texts)
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     threads = threads if threads is not None else (os.cpu_count() or 1)
-    if threads > 1 and _on_cpu(embedder) and hasattr(embedder, "_input_length"):
+    if _on_cpu(embedder) and hasattr(embedder, "_input_length"):
         return encode_on_cores(embedder, texts, batch_size=batch_size, threads=threads)
     extra = {"languages": list(languages)} if languages is not None and getattr(embedder, "language_centers", None) else {}
     vecs = embedder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
@@ -133,25 +134,65 @@ def _on_cpu(embedder) -> bool:
 
 #: models that have encoded once here (their tokenizer settings are set)
 _WARM: weakref.WeakSet = weakref.WeakSet()
+#: each CPU sentence-transformers model's vectors by text (``encode_on_cores``)
+_VECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: texts whose vectors are kept per model: 50,000 x 384 float32, about 80 MB
+VECTOR_CACHE_SIZE = 50_000
+#: texts tokenised at once to find their lengths
+_LENGTH_CHUNK = 1024
 
 
 def encode_on_cores(model, texts: list[str], *, batch_size: int = 64, threads: int = 2) -> np.ndarray:
-    """``model.encode(texts, batch_size=...)`` for a sentence-transformers model on CPU, bit for bit, with
-    each of its batches run whole on one core, ``threads`` batches at a time.
+    """Unit-normalised vectors of ``texts`` from a sentence-transformers model on CPU: each text gets the
+    vector it gets encoded alone on one torch thread (``model.encode([text])``), bit for bit, whatever
+    stands beside it (torch's two threads on one text already move it by up to 1.4e-7).
 
-    The batches are the ones ``encode`` itself makes (texts sorted by its length key, cut every
-    ``batch_size``), so every text is padded with the same neighbours and gets the same vector. One
-    intra-op thread per batch instead of torch's threads on one batch: on the shared 2-core machine, 600
-    demo sentences got the same vectors for a third of the CPU time (3.7 s against 10.4 s) in about a third
-    of the wall time, as no thread waits at torch's per-operator barriers for the other. A model's first
-    call runs its first batch alone: that sets the tokenizer's truncation and padding, which must not
-    happen in two threads at once."""
+    - **Nothing is padded.** Texts run in batches of equal token length (at most ``batch_size`` each), so
+      no padding enters a text's arithmetic: on this CPU a text's vector is then the same in a batch of
+      any size. (``model.encode`` pads each batch to its longest text, which moves a vector by up to
+      2e-7 with its neighbours.)
+    - **Each distinct text runs once**, and a text this model encoded before in this process is not run
+      again (the last ``VECTOR_CACHE_SIZE`` texts are kept): exports repeat short texts ("Thanks!",
+      "Still not fixed."), and the bench's resampled corpus repeats most of its sentences.
+    - **Batches run side by side, one core each**, ``threads`` at a time, with one intra-op thread per
+      batch: on the shared 2-core machine, 600 demo sentences cost a third of the CPU time (3.7 s
+      against 10.4 s) of torch's threads on one batch, as no thread waits at torch's per-operator
+      barriers for the other. A model's first call runs its first batch alone: that sets the
+      tokenizer's truncation and padding, which must not happen in two threads at once."""
+    from insight.modelling._loading import ResultCache
+
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    cache = _VECTORS.get(model)
+    if cache is None:
+        cache = _VECTORS[model] = ResultCache(VECTOR_CACHE_SIZE)
+    rows = cache.results(texts, lambda missing: [row.copy() for row in _encode_unpadded(model, missing, batch_size,
+                                                                                          threads)])
+    return np.stack(rows).astype(np.float32, copy=False)
+
+
+def _token_lengths(model, texts: list[str]) -> list[int]:
+    """Tokens per text as ``model.encode`` counts them (its own tokenisation: special tokens, truncation)."""
+    prepare = getattr(model, "preprocess", None) or model.tokenize
+    out: list[int] = []
+    for i in range(0, len(texts), _LENGTH_CHUNK):
+        out += prepare(texts[i:i + _LENGTH_CHUNK])["attention_mask"].sum(dim=1).tolist()
+    return out
+
+
+def _encode_unpadded(model, texts: list[str], batch_size: int, threads: int) -> np.ndarray:
+    """Vectors of distinct ``texts`` (rows in their order), in batches of equal token length."""
     import torch
 
-    order = np.argsort([-model._input_length(t) for t in texts])  # SentenceTransformer.encode's order
-    if getattr(model, "_can_flatten_inputs", lambda: False)():
-        order = model._interleave_sorted_indices(order)
-    batches = [order[s:s + batch_size] for s in range(0, len(order), max(1, batch_size))]
+    lengths = _token_lengths(model, texts)
+    order = sorted(range(len(texts)), key=lambda i: (-lengths[i], i))  # longest first, as encode does
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < batch_size and lengths[batches[-1][0]] == lengths[i]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
 
     def run(batch) -> np.ndarray:
         return np.asarray(model.encode([texts[i] for i in batch], batch_size=len(batch), normalize_embeddings=True,

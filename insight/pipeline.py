@@ -311,7 +311,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     import pandas as pd
 
     from insight.stages.labels import class_keywords, readable_label
-    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, theme_text
+    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, fit_sampled, theme_text
 
     new = store.sentences_without_topic()
     existing = store.active_topics(centroids=True)
@@ -343,18 +343,14 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
     if len(existing) == 0:
         if len(new) < 20:  # too few to find themes yet; themeless ones are settled above
             return {"assigned": 0, "topics": 0, "new_topics": 0, "waiting": len(new)}
-        fit_idx = np.arange(len(new))
-        if len(new) > params.max_fit:  # fit on a seeded sample, assign the rest
-            fit_idx = np.sort(np.random.default_rng(params.seed).choice(len(new), params.max_fit, replace=False))
-        td = discoverer(len(fit_idx)).fit([texts[i] for i in fit_idx], vectors[fit_idx])
+        # fit on a seeded sample of at most max_fit sentences, assign the rest to its centroids
+        td = discoverer(min(len(new), params.max_fit))
+        labels, sims = fit_sampled(td, texts, vectors, max_fit=params.max_fit, seed=params.seed,
+                                   threshold=params.assign_threshold)
         for t in td.topics_:
             topic_rows.append({**t.as_row(), "status": "active", "created_run": run_id, "updated_run": run_id,
                                "merged_into": None})
             changes.append({"topic_id": t.topic_id, "change": "new", "detail": {"label": t.label, "size": t.size}})
-        ids = [t.topic_id for t in td.topics_]
-        cents = np.stack([t.centroid for t in td.topics_]) if td.topics_ else np.zeros((0, 384), np.float32)
-        labels, sims = assign(vectors, ids, cents, threshold=params.assign_threshold)
-        labels[fit_idx] = td.labels_
     else:
         ids = list(existing["topic_id"])
         cents = _load_vectors(existing)

@@ -37,6 +37,10 @@ and two measures of the pain points themselves (the whole product: ingest, analy
              mentions, the share of them in pain points shared with English customers of the same
              theme, and the routing of their records (``cross_lingual``).
 
+``--max-fit N`` fits topics on a seeded sample of N texts and assigns the rest to the nearest fitted centroid
+(``insight.stages.topics.fit_sampled``, what the pipeline does above ``max_fit``), to show what a sampled fit
+costs against the full one.
+
 ``--refit`` clears the stored topics and pain points of those stores and re-runs only the topic
 and pain-point stages on the stored embeddings and sentiment (what a parameter change needs).
 
@@ -51,7 +55,7 @@ with the embeddings already cached (the embedding pass runs once per corpus and 
                                   [--airline-db /tmp/insight-airline/insight.duckdb] [--demo-db out/demo/insight.duckdb]
                                   [--demo-truth corpora/demo/truth.json]
                                   [--germeval-db /tmp/insight-germeval/insight.duckdb]
-                                  [--refit [--topic-seed 42]]
+                                  [--refit [--topic-seed 42]] [--max-fit N]
 
 Reference (DSTC11 Task 1, test-banking; all-mpnet-base-v2 + k-means baseline / best team T05):
 NMI 0.603 / 0.785, ARI 0.461 / 0.707, ACC 0.597 / 0.752.
@@ -193,7 +197,7 @@ def scores(gold: list[str], pred: np.ndarray) -> dict[str, float]:
 
 # ------------------------------------------------------------------ run
 
-def evaluate(name: str, *, limit: int | None, seed: int, embedder: CachedEmbedder) -> dict:
+def evaluate(name: str, *, limit: int | None, seed: int, embedder: CachedEmbedder, max_fit: int | None = None) -> dict:
     from insight.stages.topics import discover_texts
 
     texts, gold = LOADERS[name]()
@@ -203,13 +207,13 @@ def evaluate(name: str, *, limit: int | None, seed: int, embedder: CachedEmbedde
     embedder.encode(texts, batch_size=64, show_progress_bar=False, convert_to_numpy=True)  # warm the cache
     log(f"{name}: fitting topics on {len(texts):,} texts ...")
     t0 = time.perf_counter()
-    results = discover_texts(texts, embedder=embedder, seed=seed)
+    results = discover_texts(texts, embedder=embedder, seed=seed, max_fit=max_fit)
     fit_s = time.perf_counter() - t0
     pred = np.asarray([r["topic_id"] for r in results], dtype=int)
     labels = {r["topic_id"]: r["label"] for r in results if r["topic_id"] != -1}
     sizes = Counter(pred[pred != -1].tolist())
     return {
-        "corpus": name, "n_texts": len(texts), "n_gold": len(set(gold)), "n_topics": len(labels),
+        "corpus": name, "max_fit": max_fit, "n_texts": len(texts), "n_gold": len(set(gold)), "n_topics": len(labels),
         "outlier_share": float((pred == -1).mean()), **scores(gold, pred), "fit_s": fit_s,
         "example_labels": [(labels[t], n) for t, n in sizes.most_common(10)],
     }
@@ -233,6 +237,7 @@ def table(rows: list[dict]) -> str:
 AIRLINE_REASON_MIN = 30
 
 
+MAX_FIT = None  # --max-fit: the topic fit's sample size (None: the shipped default)
 TOPIC_SEED = 42  # --topic-seed: the topic fit's seed on --refit (UMAP/HDBSCAN), to see the spread of a figure
 
 
@@ -245,7 +250,8 @@ def _refit(db: str) -> None:
         for table in ("topics", "sentence_topics", "topic_changes", "pain_points", "pain_mentions"):
             store.con.execute(f"DELETE FROM {table}")
         run_id = store.start_run("eval refit", {})
-        counts = pipeline.update_topics(store, run_id, pipeline.TopicParams(seed=TOPIC_SEED), progress=False,
+        topic_params = pipeline.TopicParams(seed=TOPIC_SEED, **({"max_fit": MAX_FIT} if MAX_FIT else {}))
+        counts = pipeline.update_topics(store, run_id, topic_params, progress=False,
                                         embedder=resources.load_embedder(), nlp=resources.load_spacy())
         counts.update(pipeline.refresh_insights(store, run_id))
         store.end_run(run_id, counts)
@@ -486,13 +492,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--topic-seed", type=int, default=42,
                     help="seed of the topic fit on --refit; run several to see how much a figure moves by chance")
     ap.add_argument("--limit", type=int, default=None, help="seeded sample of N texts per corpus")
+    ap.add_argument("--max-fit", type=int, default=None, metavar="N",
+                    help="fit topics on a seeded sample of at most N texts and assign the rest to its centroids "
+                         "(discovery corpora; with --refit also the pain-point stores); default: fit on all texts "
+                         "(discovery) or the shipped max_fit (--refit)")
     ap.add_argument("--cache-dir", default="/tmp/insight-emb", help="where embeddings are cached (.npy)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--json", default=None, help="also write the rows here")
     args = ap.parse_args(argv)
 
-    global TOPIC_SEED
+    global TOPIC_SEED, MAX_FIT
     TOPIC_SEED = args.topic_seed
+    MAX_FIT = args.max_fit
     embedder = CachedEmbedder(Path(args.cache_dir))
     names = list(LOADERS) if args.corpus == "all" else [n for n in [args.corpus] if n in LOADERS]
     pain = [] if args.corpus not in ("airline", "germeval", "demo", "all") else (
@@ -504,14 +515,15 @@ def main(argv: list[str] | None = None) -> int:
              else evaluate_demo(args.demo_db, refit=args.refit, truth_path=args.demo_truth))
         print(pain_report(r) + "\n")
         results.append(r)
-    rows = [evaluate(n, limit=args.limit, seed=args.seed, embedder=embedder) for n in names]
+    rows = [evaluate(n, limit=args.limit, seed=args.seed, embedder=embedder, max_fit=args.max_fit) for n in names]
     if not rows:
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2, default=str))
         return 0
 
     print("Topic discovery vs gold intents (insight.stages.topics.discover_texts, shipped defaults, seed "
-          f"{args.seed}{', limit ' + str(args.limit) if args.limit else ''})")
+          f"{args.seed}{', limit ' + str(args.limit) if args.limit else ''}"
+          f"{', fit on a sample of ' + str(args.max_fit) if args.max_fit else ''})")
     print("NMI / ARI / ACC over all texts, outliers (-1) as one cluster of their own and never matched in ACC;")
     print("NMI* / ARI* over non-outlier texts only. fit s = discover_texts wall time, embeddings cached.\n")
     print(table(rows))

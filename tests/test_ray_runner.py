@@ -61,5 +61,6 @@ def test_every_model_stage_on_two_ray_workers_matches_the_local_run(mini_run, tm
         ra = remote.query("SELECT sentence_id, vector FROM embeddings ORDER BY sentence_id")
         lo = local.query("SELECT sentence_id, vector FROM embeddings ORDER BY sentence_id")
         assert list(ra["sentence_id"]) == list(lo["sentence_id"]) and len(ra)
-        assert np.allclose(np.stack(ra["vector"].to_numpy()), np.stack(lo["vector"].to_numpy()), atol=1e-4)
+        # each text's vector is the one it gets alone (insight.embedders.encode_on_cores): the same in any block
+        np.testing.assert_array_equal(np.stack(ra["vector"].to_numpy()), np.stack(lo["vector"].to_numpy()))
         assert remote.query("SELECT params FROM runs WHERE command = 'analyze'")["params"].str.contains('"ray"').all()

@@ -83,7 +83,9 @@ def test_cache_drops_the_least_recently_used_past_its_size():
     assert c.get("b") is None and c.get("a") == 1 and c.get("c") == 3 and len(c) == 2
 
 
-def test_embedder_batches_side_by_side_give_encode_s_vectors():
+def test_embedder_gives_each_text_its_vector_alone_and_runs_each_distinct_text_once():
+    """On CPU each text gets the vector it gets encoded alone (one torch thread), bit for bit: its batch holds
+    texts of its own token length, so nothing is padded; a repeated text runs once, a later call not at all."""
     import torch
 
     from insight.embedders import encode, encode_on_cores
@@ -93,9 +95,26 @@ def test_embedder_batches_side_by_side_give_encode_s_vectors():
     words = "the battery drains overnight and support never answered my emails about the refund".split()
     rng = np.random.default_rng(3)
     texts = [" ".join(rng.choice(words, size=int(rng.integers(1, 30)))) for _ in range(40)]
-    want = model.encode(texts, batch_size=8, normalize_embeddings=True, show_progress_bar=False,
-                        convert_to_numpy=True)
+    texts += texts[:10]  # repeats
     threads = torch.get_num_threads()
-    np.testing.assert_array_equal(encode_on_cores(model, texts, batch_size=8, threads=2), want)
-    np.testing.assert_array_equal(encode(model, texts, batch_size=8, threads=2), want)
+    torch.set_num_threads(1)
+    try:
+        alone = np.stack([model.encode([t], normalize_embeddings=True, convert_to_numpy=True)[0] for t in texts])
+    finally:
+        torch.set_num_threads(threads)
+    calls: list[int] = []
+    original = model.encode
+
+    def counting(batch, **kw):
+        calls.append(len(batch))
+        return original(batch, **kw)
+
+    model.encode = counting
+    try:
+        np.testing.assert_array_equal(encode_on_cores(model, texts, batch_size=8, threads=2), alone)
+        assert sum(calls) == len(set(texts)) == 40
+        np.testing.assert_array_equal(encode(model, texts[::-1], batch_size=8, threads=2), alone[::-1])
+        assert sum(calls) == 40  # all kept from the first call
+    finally:
+        del model.encode
     assert torch.get_num_threads() == threads  # restored

@@ -806,6 +806,8 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
     """
     import pandas as pd
 
+    from insight.stages.nlp import pipe_once
+
     if not len(sentences):
         return pd.DataFrame(columns=ACT_COLUMNS)
     scores: list[float | None] = [None] * len(sentences)
@@ -821,7 +823,7 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
     items = [(str(t), (sid, rid, sc, ch)) for t, sid, rid, sc, ch in
              zip(sentences["text"], sentences["sentence_id"], sentences["record_id"], scores, churn, strict=True)]
     rows: list[dict[str, Any]] = []
-    for doc, (sid, rid, score, churn_score) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+    for doc, (sid, rid, score, churn_score) in pipe_once(nlp, items, batch_size=batch_size):
         frame = next((f for f in map(churn_frame, doc.sents) if f), None)
         # the head's reading stands unless the parse says the customer stays
         churn_talk = churn_score is not None and churn_score >= churn_head.threshold and (

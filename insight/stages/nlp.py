@@ -112,10 +112,23 @@ def split_sentences(records, *, nlp, batch_size: int = 256):
         pipeline = nlp.for_language(lang) if isinstance(nlp, LanguageRouter) else nlp
         if pipeline is None:
             continue
-        for doc, record_id in pipeline.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        for doc, record_id in pipe_once(pipeline, pairs, batch_size=batch_size):
             by_record[record_id] = _rows(doc, record_id)
     rows = [row for rid in records["record_id"] for row in by_record.get(rid, [])]
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+
+
+def pipe_once(pipeline, pairs, *, batch_size: int = 256):
+    """``pipeline.pipe(pairs, as_tuples=True)`` with each distinct text parsed once: yields ``(doc, context)``
+    for every ``(text, context)`` pair, in order; pairs with the same text share one Doc (read it, never
+    change it). spaCy parses each doc on its own, so a text's Doc is the same whatever else is in the
+    batch; exports repeat texts ("Thanks!", retweets, template replies) and the parse is the nlp and
+    acts stages' main cost."""
+    pairs = list(pairs)
+    distinct = list(dict.fromkeys(text for text, _ in pairs))
+    docs = dict(zip(distinct, pipeline.pipe(distinct, batch_size=batch_size), strict=True))
+    for text, context in pairs:
+        yield docs[text], context
 
 
 def _rows(doc, record_id: str) -> list[dict[str, Any]]:

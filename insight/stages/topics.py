@@ -94,6 +94,9 @@ class TopicDiscovery:
     ``probabilities_`` (cosine to the assigned topic's centroid) and ``topics_``.
 
     ``fast=True`` swaps UMAP+HDBSCAN for PCA+KMeans (unit tests); the product uses the real path.
+    ``neighbors``: how UMAP finds each text's nearest neighbours: "exact" (default; ``exact_cosine_knn``,
+    blocked matrix products, handed to UMAP as ``precomputed_knn``) or "umap" (UMAP's own: exact below
+    4,096 texts, NN-descent above, whose numba kernels compile in every new process).
     ``min_samples`` (HDBSCAN; default ``default_min_samples``) and ``cluster_selection`` ("eom" or
     "leaf") are exposed for tuning; defaults measured with scripts/eval_issues.py.
     """
@@ -114,7 +117,11 @@ class TopicDiscovery:
         label_embedder=None,
         nlp=None,
         languages=None,
+        neighbors: str = "exact",
     ) -> None:
+        if neighbors not in ("exact", "umap"):
+            raise ValueError(f"TopicDiscovery: neighbors must be 'exact' or 'umap' (got {neighbors!r}).")
+        self.neighbors = neighbors
         self.languages = languages
         self.label_embedder = label_embedder
         self.nlp = nlp
@@ -174,6 +181,8 @@ class TopicDiscovery:
         labels = None
         for min_df in (min(2, n), 1):  # on a few short texts min_df=2 can prune every term
             reducer, clusterer = self._submodels(n)
+            if not self.fast and self.neighbors == "exact":
+                reducer.precomputed_knn = exact_cosine_knn(embeddings, reducer.n_neighbors)
             vectorizer = CountVectorizer(ngram_range=(1, 3), stop_words="english", min_df=min_df)
             model = BERTopic(
                 umap_model=reducer,
@@ -300,6 +309,37 @@ def consolidate(topic_ids: list[int], centroids: np.ndarray, *, distance: float,
     return parent
 
 
+#: similarity-matrix cells computed at once by ``exact_cosine_knn`` (float32: 64 MB)
+KNN_BLOCK_CELLS = 16_000_000
+
+
+def exact_cosine_knn(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit vector's ``k`` nearest neighbours by cosine, itself first: (indices, cosine distances),
+    both (n, k), nearest first, as UMAP's ``precomputed_knn`` takes them. Exact: ``vectors @ vectors.T``
+    in row blocks of bounded memory, so the cost is n² dot products (BLAS, about 20 CPU s for 20,000
+    texts here) and no compiled index. UMAP's own search is exact only below 4,096 texts and compiles
+    NN-descent's numba kernels in every new process above that (45 CPU s to embed 10,003 banking77
+    texts against 18 with this, kNN included, on the shared 2 cores)."""
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    n = len(x)
+    k = max(1, min(k, n))
+    indices = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    step = max(1, KNN_BLOCK_CELLS // max(n, 1))
+    for start in range(0, n, step):
+        sims = x[start:start + step] @ x.T
+        rows = np.arange(len(sims))
+        sims[rows, start + rows] = np.inf  # itself first, even beside an exact duplicate
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(sims, part, axis=1)
+        order = np.argsort(-top, axis=1, kind="stable")
+        indices[start:start + step] = np.take_along_axis(part, order, axis=1)
+        dist = 1.0 - np.take_along_axis(top, order, axis=1)
+        dist[:, 0] = 0.0
+        distances[start:start + step] = np.maximum(dist, 0.0)
+    return indices, distances
+
+
 def _centroids(labels: np.ndarray, embeddings: np.ndarray, ids: list[int]) -> np.ndarray:
     cents = np.stack([embeddings[labels == tid].mean(axis=0) for tid in ids])
     norms = np.linalg.norm(cents, axis=1, keepdims=True)
@@ -312,6 +352,30 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     ids.sort(key=lambda t: (-(labels == t).sum(), t))
     mapping = {old: new for new, old in enumerate(ids)}
     return np.asarray([mapping.get(int(x), OUTLIER) for x in labels], dtype=int)
+
+
+def fit_sample(n: int, max_fit: int | None, seed: int) -> np.ndarray:
+    """Indices (sorted) of the texts a topic fit runs on: all ``n`` up to ``max_fit``, else a seeded
+    sample of ``max_fit`` of them (the rest is assigned to the fitted centroids: ``fit_sampled``)."""
+    if max_fit is None or n <= max_fit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, max_fit, replace=False))
+
+
+def fit_sampled(discovery: TopicDiscovery, texts: list[str], embeddings: np.ndarray, *, max_fit: int | None,
+                seed: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """``discovery.fit`` on ``fit_sample(len(texts), max_fit, seed)``, then every text not fitted on goes to
+    the nearest fitted centroid (``assign`` at ``threshold``). Returns (labels, similarities), one per
+    text (the similarity is to the nearest centroid); a fitted text keeps the label the fit gave it. The fit materialises its sample, not the corpus:
+    UMAP and HDBSCAN cost grows faster than linearly, ``assign`` linearly."""
+    idx = fit_sample(len(texts), max_fit, seed)
+    discovery.fit([texts[i] for i in idx], embeddings[idx])
+    topics = discovery.topics_
+    ids = [t.topic_id for t in topics]
+    cents = np.stack([t.centroid for t in topics]) if topics else np.zeros((0, embeddings.shape[1]), np.float32)
+    labels, sims = assign(embeddings, ids, cents, threshold=threshold)
+    labels[idx] = discovery.labels_
+    return labels, sims
 
 
 def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, *, threshold: float):
@@ -327,8 +391,10 @@ def assign(embeddings: np.ndarray, topic_ids: list[int], centroids: np.ndarray, 
 
 
 def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | None = None, seed: int = 42,
-                   fast: bool = False) -> list[dict[str, Any]]:
-    """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text."""
+                   fast: bool = False, max_fit: int | None = None) -> list[dict[str, Any]]:
+    """The whole topic stage on plain texts, nothing stored: one {topic_id, label, probability} per text.
+    ``max_fit``: fit on a seeded sample of at most this many texts and assign the rest (``fit_sampled``);
+    None fits on all of them."""
     themed = [(i, tt) for i, t in enumerate(texts) if (tt := theme_text(t)) is not None]
     if len(themed) < MIN_DISCOVER_TEXTS:
         from insight.errors import InputError
@@ -343,9 +409,16 @@ def discover_texts(texts: list[str], *, embedder=None, min_topic_size: int | Non
         embedder = load_embedder()
     vectors = embed([tt for _, tt in themed], embedder=embedder)
     td = TopicDiscovery(min_topic_size=min_topic_size, seed=seed, fast=fast, label_embedder=embedder)
-    td.fit([tt for _, tt in themed], vectors)
+    themed_texts = [tt for _, tt in themed]
+    if max_fit is None or len(themed) <= max_fit:
+        td.fit(themed_texts, vectors)
+        found, probabilities = td.labels_, td.probabilities_
+    else:
+        found, probabilities = fit_sampled(td, themed_texts, vectors, max_fit=max_fit, seed=seed,
+                                           threshold=td.outlier_threshold)
+        probabilities[fit_sample(len(themed), max_fit, seed)] = td.probabilities_  # as a full fit gives them
     labels = {t.topic_id: t.label for t in td.topics_}
     out = [{"topic_id": NO_THEME, "label": None, "probability": 0.0} for _ in texts]
-    for (i, _), t, p in zip(themed, td.labels_, td.probabilities_, strict=True):
+    for (i, _), t, p in zip(themed, found, probabilities, strict=True):
         out[i] = {"topic_id": int(t), "label": labels.get(int(t)), "probability": round(float(p), 4)}
     return out
