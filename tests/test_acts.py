@@ -146,6 +146,21 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
     assert list(acts.columns) == ["sentence_id", "record_id", "act", "object", "detail"]
 
 
+def test_a_motive_frame_outranks_the_head_alone(nlp, tmp_path):
+    """The head read "needed something to watch the shop overnight" as an ask (it wants something); the parse
+    says why it was bought. A frame the parse reads as an ask still wins over a motive."""
+    head_file = tmp_path / "head.json"
+    head_file.write_text('{"name": "test", "threshold": 0.5, "intercept": 10.0, "coef": [0.0, 0.0]}')
+    sents = pd.DataFrame({
+        "sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"],
+        "text": ["Needed something to watch the kiosk overnight.", "Please add a dark mode."],
+        "vector": [[0.0, 0.0], [0.0, 0.0]],
+    })
+    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
+    found = {(r.sentence_id, r.act, r.detail) for r in acts.itertuples() if r.act in ("request", "motive")}
+    assert found == {("s1", "motive", "purpose"), ("s2", "request", "imperative")}
+
+
 def test_shipped_head_loads():
     head = ActHead("churn")
     assert head.coef_.shape == (384,) and 0 < head.threshold < 1

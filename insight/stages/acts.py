@@ -845,15 +845,16 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
             if gap and names_a_feature(gap[0]) and (gap[2] or (score is not None and score >= HEAD_SUPPORT)):
                 found = {"act": "request", "object": gap[0], "detail": gap[1]}
                 break
-        if found is None and not churn_talk and score is not None and score >= head.threshold:
+        # a motive frame ("needed something to watch the shop overnight") outranks the head alone: the
+        # head reads wanting something, the parse says it was bought for that
+        motive = motive_frame(doc) if found is None else None
+        if found is None and motive is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
             obj = main_object(sent)
             if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent):
                 found = {"act": "request", "object": obj, "detail": "head"}
-        if found is None:
-            frame = motive_frame(doc)
-            if frame:
-                found = {"act": "motive", "object": None, "detail": frame}
+        if found is None and motive:
+            found = {"act": "motive", "object": None, "detail": motive}
         if found:
             rows.append({"sentence_id": sid, "record_id": rid, **found})
         reading = close_reading(doc)
