@@ -7,6 +7,7 @@ import pytest
 from insight.stages.acts import (
     HEAD_SUPPORT,
     ActHead,
+    narrates,
     churn_frame,
     close_kind,
     close_reading,
@@ -144,6 +145,23 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
     assert requests.loc["s2", "detail"] == "head"
     assert "s3" not in requests.index
     assert list(acts.columns) == ["sentence_id", "record_id", "act", "object", "detail"]
+
+
+@pytest.mark.parametrize("text, narrated", [
+    ("I mainly use it to see who's at the door.", True), ("We set it up in the hall.", True),
+    ("I really miss a dark mode.", False), ("I keep hoping for a dark mode.", False),
+    ("I think a dark mode would be great.", False), ("We'd love a dark mode.", False),
+    ("Do you plan to offer a dark mode?", False),
+])
+def test_a_narration_is_no_ask_for_the_head_alone(nlp, tmp_path, text, narrated):
+    """The request head read "I mainly use it to see who's at the door" as an ask; a first-person
+    statement of what the customer does is not one, however the head scores it."""
+    head_file = tmp_path / "head.json"
+    head_file.write_text('{"name": "test", "threshold": 0.5, "intercept": 10.0, "coef": [0.0, 0.0]}')
+    assert narrates(_sent(nlp, text)) is narrated
+    sents = pd.DataFrame({"sentence_id": ["s1"], "record_id": ["r1"], "text": [text], "vector": [[0.0, 0.0]]})
+    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
+    assert (acts["act"] == "request").any() is not narrated
 
 
 def test_a_motive_frame_outranks_the_head_alone(nlp, tmp_path):

@@ -732,6 +732,24 @@ def _intended(tok) -> bool:
     return False
 
 
+# first-person verbs that still ask: "I really miss X", "I suggest X", "I'm begging for X"
+ASK_VERBS = DESIRE | {"miss", "suggest", "request", "propose", "beg", "vote", "pray", "hope"}
+
+
+def narrates(sent) -> bool:
+    """The sentence tells what the customer does or did ("I mainly use it to see who's at the door", "we
+    set it up in the hall"): a first-person statement with no modal, not a question, whose verb is no
+    verb of asking (``ASK_VERBS``). The request head alone does not make such a sentence an ask."""
+    root = sent.root
+    subj = _subject(root)
+    if subj is None or subj.lower_ not in ("i", "we") or root.pos_ not in ("VERB", "AUX") \
+            or sent.text.rstrip().endswith("?"):
+        return False
+    # the verb and the clause it governs ("I keep hoping for X", "I think X would be great")
+    verbs = [root] + [c for c in root.children if c.dep_ in ("xcomp", "ccomp")]
+    return not any(_modal(v) or any(c.lower_ == "'d" for c in v.children) or _lemmas(v) & ASK_VERBS for v in verbs)
+
+
 def main_object(sent) -> str | None:
     """The thing a sentence is about when the parse gives no ask frame: the largest noun phrase that is
     an object, attribute or subject complement (never a pronoun), with its prepositional tail."""
@@ -800,7 +818,7 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
 
     A request is a sentence the parse finds an ask frame in, or (with ``head`` and a ``vector`` column)
     one the request head scores at or above its threshold whose parse still gives an object and that is
-    not negated; its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
+    not negated, not a motive (``motive_frame``) and not a first-person narration (``narrates``); its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
     ``noun``) or ``head``. A sentence the churn head reads as churn talk is never a request. ``churn`` (with ``churn_head``): the churn head scores the sentence at or above its
     threshold (``detail``: the score).
     """
@@ -851,7 +869,7 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
         if found is None and motive is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
             obj = main_object(sent)
-            if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent):
+            if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent) and not narrates(sent):
                 found = {"act": "request", "object": obj, "detail": "head"}
         if found is None and motive:
             found = {"act": "motive", "object": None, "detail": motive}
