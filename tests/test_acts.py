@@ -323,7 +323,7 @@ def test_head_support_decides_the_shared_frames(nlp, tmp_path):
     ("Not going to renew next year.", "stop"),
     ("I can't keep paying for this.", "stop"),
     ("I will never buy from Lumio again.", "stop"),
-    ("You've lost a customer.", "lost"),
+    ("You've lost a customer.", "lost"), ("Lumio has lost me as a customer.", "lost"),
     ("I've called you five times about this.", "effort"),
     ("Fourth email about the same fault.", "effort"),
     ("How many times do I need to explain this?", "effort"),
@@ -339,7 +339,7 @@ def test_churn_frames(nlp, text, frame):
     "Should I return it for a replacement?", "I'll be moving the camera to the porch.", "I want to upgrade to Premium.",
     "i'm going to canada soon, do i need a visa", "i want to change your name to adam", "quit talking",
     "I'll be returning it.", "I was returning some things when i saw these jeans.", "I can't trust it anymore.",
-    "Will not stay down.", "how many times have i used my annual leave",
+    "Will not stay down.", "I lost my keys.", "We lost the customer's parcel.", "how many times have i used my annual leave",
     "i'm looking for a back and forth flight from lax to portland for w to sunday",
 ])
 def test_narrated_or_other_leaving_is_not_churn(nlp, text):

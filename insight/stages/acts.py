@@ -900,6 +900,7 @@ CONTACT = frozenset({"contact", "write", "call", "email", "message", "chase", "r
 CONTACT_NOUNS = frozenset({"email", "call", "chat", "message", "ticket", "complaint", "attempt", "letter", "tweet"})
 ORDINALS = frozenset({"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "umpteenth",
                       "nth", "2nd", "3rd", "4th", "5th", "6th"})
+CUSTOMER = frozenset({"customer", "client", "business", "custom", "subscriber", "user"})
 MANY = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "multiple", "many",
                   "countless", "numerous", "dozen", "twenty", "fifteen", "twelve"})
 
@@ -1046,8 +1047,13 @@ def churn_frame(sent) -> str | None:
             return "leave"
         if tok.pos_ in ("VERB", "AUX") and _stops_staying(tok) and _first_person_or_none(tok):
             return "stop"
+        # "you've lost a customer", "Lumio has lost me as a customer"
         if lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok) and any(
-                c.dep_ == "dobj" and c.lemma_.lower() in ("customer", "client", "business", "custom") for c in tok.children):
+                c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER for c in tok.children) or (
+                lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok)
+                and any(c.dep_ == "dobj" and c.lower_ in ("me", "us") for c in tok.children)
+                and any(c.dep_ == "prep" and c.lower_ == "as" and any(g.lemma_.lower() in CUSTOMER for g in c.children)
+                        for c in tok.children)):
             return "lost"
         # contacting again and again
         if lemma in CONTACT and tok.pos_ == "VERB":
