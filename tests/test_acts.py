@@ -324,6 +324,7 @@ def test_head_support_decides_the_shared_frames(nlp, tmp_path):
     ("I can't keep paying for this.", "stop"),
     ("I will never buy from Lumio again.", "stop"),
     ("You've lost a customer.", "lost"), ("Lumio has lost me as a customer.", "lost"),
+    ("Honestly done with Lumio.", "leave"), ("I'm so done with this company.", "leave"),
     ("I've called you five times about this.", "effort"),
     ("Fourth email about the same fault.", "effort"),
     ("How many times do I need to explain this?", "effort"),
@@ -339,7 +340,8 @@ def test_churn_frames(nlp, text, frame):
     "Should I return it for a replacement?", "I'll be moving the camera to the porch.", "I want to upgrade to Premium.",
     "i'm going to canada soon, do i need a visa", "i want to change your name to adam", "quit talking",
     "I'll be returning it.", "I was returning some things when i saw these jeans.", "I can't trust it anymore.",
-    "Will not stay down.", "I lost my keys.", "We lost the customer's parcel.", "how many times have i used my annual leave",
+    "Will not stay down.", "I lost my keys.", "We lost the customer's parcel.", "I'm done with the setup.",
+    "Once I was done with John, it worked.", "how many times have i used my annual leave",
     "i'm looking for a back and forth flight from lax to portland for w to sunday",
 ])
 def test_narrated_or_other_leaving_is_not_churn(nlp, text):

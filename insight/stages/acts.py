@@ -1047,6 +1047,15 @@ def churn_frame(sent) -> str | None:
             return "leave"
         if tok.pos_ in ("VERB", "AUX") and _stops_staying(tok) and _first_person_or_none(tok):
             return "stop"
+        # "I'm done with Lumio", "honestly done with you" (not "done with setup in five minutes")
+        if tok.lower_ == "done" and tok.dep_ in ("ROOT", "acomp") and _first_person_or_none(
+                tok.head if tok.dep_ == "acomp" else tok) and any(
+                c.dep_ == "prep" and c.lower_ == "with" and any(
+                    g.dep_ == "pobj" and (g.lower_ in ("you", "u") or (g.pos_ == "PROPN" and g.ent_type_ not in (
+                        "PERSON", "GPE", "LOC", "DATE", "TIME")) or _names_provider(g)
+                                            or g.lemma_.lower() in ("company", "brand", "firm")) for g in c.children)
+                for c in tok.children):
+            return "leave"
         # "you've lost a customer", "Lumio has lost me as a customer"
         if lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok) and any(
                 c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER for c in tok.children) or (
