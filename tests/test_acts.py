@@ -7,6 +7,7 @@ import pytest
 from insight.stages.acts import (
     HEAD_SUPPORT,
     ActHead,
+    narrates,
     churn_frame,
     close_kind,
     close_reading,
@@ -144,6 +145,38 @@ def test_detect_acts_carries_ids_and_uses_the_head(nlp, tmp_path):
     assert requests.loc["s2", "detail"] == "head"
     assert "s3" not in requests.index
     assert list(acts.columns) == ["sentence_id", "record_id", "act", "object", "detail"]
+
+
+@pytest.mark.parametrize("text, narrated", [
+    ("I mainly use it to see who's at the door.", True), ("We set it up in the hall.", True),
+    ("I really miss a dark mode.", False), ("I keep hoping for a dark mode.", False),
+    ("I think a dark mode would be great.", False), ("We'd love a dark mode.", False),
+    ("Do you plan to offer a dark mode?", False),
+])
+def test_a_narration_is_no_ask_for_the_head_alone(nlp, tmp_path, text, narrated):
+    """The request head read "I mainly use it to see who's at the door" as an ask; a first-person
+    statement of what the customer does is not one, however the head scores it."""
+    head_file = tmp_path / "head.json"
+    head_file.write_text('{"name": "test", "threshold": 0.5, "intercept": 10.0, "coef": [0.0, 0.0]}')
+    assert narrates(_sent(nlp, text)) is narrated
+    sents = pd.DataFrame({"sentence_id": ["s1"], "record_id": ["r1"], "text": [text], "vector": [[0.0, 0.0]]})
+    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
+    assert (acts["act"] == "request").any() is not narrated
+
+
+def test_a_motive_frame_outranks_the_head_alone(nlp, tmp_path):
+    """The head read "needed something to watch the shop overnight" as an ask (it wants something); the parse
+    says why it was bought. A frame the parse reads as an ask still wins over a motive."""
+    head_file = tmp_path / "head.json"
+    head_file.write_text('{"name": "test", "threshold": 0.5, "intercept": 10.0, "coef": [0.0, 0.0]}')
+    sents = pd.DataFrame({
+        "sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"],
+        "text": ["Needed something to watch the kiosk overnight.", "Please add a dark mode."],
+        "vector": [[0.0, 0.0], [0.0, 0.0]],
+    })
+    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
+    found = {(r.sentence_id, r.act, r.detail) for r in acts.itertuples() if r.act in ("request", "motive")}
+    assert found == {("s1", "motive", "purpose"), ("s2", "request", "imperative")}
 
 
 def test_shipped_head_loads():
@@ -290,7 +323,8 @@ def test_head_support_decides_the_shared_frames(nlp, tmp_path):
     ("Not going to renew next year.", "stop"),
     ("I can't keep paying for this.", "stop"),
     ("I will never buy from Lumio again.", "stop"),
-    ("You've lost a customer.", "lost"),
+    ("You've lost a customer.", "lost"), ("Lumio has lost me as a customer.", "lost"),
+    ("Honestly done with Lumio.", "leave"), ("I'm so done with this company.", "leave"),
     ("I've called you five times about this.", "effort"),
     ("Fourth email about the same fault.", "effort"),
     ("How many times do I need to explain this?", "effort"),
@@ -306,7 +340,8 @@ def test_churn_frames(nlp, text, frame):
     "Should I return it for a replacement?", "I'll be moving the camera to the porch.", "I want to upgrade to Premium.",
     "i'm going to canada soon, do i need a visa", "i want to change your name to adam", "quit talking",
     "I'll be returning it.", "I was returning some things when i saw these jeans.", "I can't trust it anymore.",
-    "Will not stay down.", "how many times have i used my annual leave",
+    "Will not stay down.", "I lost my keys.", "We lost the customer's parcel.", "I'm done with the setup.",
+    "Once I was done with John, it worked.", "how many times have i used my annual leave",
     "i'm looking for a back and forth flight from lax to portland for w to sunday",
 ])
 def test_narrated_or_other_leaving_is_not_churn(nlp, text):

@@ -732,6 +732,24 @@ def _intended(tok) -> bool:
     return False
 
 
+# first-person verbs that still ask: "I really miss X", "I suggest X", "I'm begging for X"
+ASK_VERBS = DESIRE | {"miss", "suggest", "request", "propose", "beg", "vote", "pray", "hope"}
+
+
+def narrates(sent) -> bool:
+    """The sentence tells what the customer does or did ("I mainly use it to see who's at the door", "we
+    set it up in the hall"): a first-person statement with no modal, not a question, whose verb is no
+    verb of asking (``ASK_VERBS``). The request head alone does not make such a sentence an ask."""
+    root = sent.root
+    subj = _subject(root)
+    if subj is None or subj.lower_ not in ("i", "we") or root.pos_ not in ("VERB", "AUX") \
+            or sent.text.rstrip().endswith("?"):
+        return False
+    # the verb and the clause it governs ("I keep hoping for X", "I think X would be great")
+    verbs = [root] + [c for c in root.children if c.dep_ in ("xcomp", "ccomp")]
+    return not any(_modal(v) or any(c.lower_ == "'d" for c in v.children) or _lemmas(v) & ASK_VERBS for v in verbs)
+
+
 def main_object(sent) -> str | None:
     """The thing a sentence is about when the parse gives no ask frame: the largest noun phrase that is
     an object, attribute or subject complement (never a pronoun), with its prepositional tail."""
@@ -800,7 +818,7 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
 
     A request is a sentence the parse finds an ask frame in, or (with ``head`` and a ``vector`` column)
     one the request head scores at or above its threshold whose parse still gives an object and that is
-    not negated; its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
+    not negated, not a motive (``motive_frame``) and not a first-person narration (``narrates``); its ``detail`` is the frame (``imperative``, ``modal``, ``desire``, ``conditional``,
     ``noun``) or ``head``. A sentence the churn head reads as churn talk is never a request. ``churn`` (with ``churn_head``): the churn head scores the sentence at or above its
     threshold (``detail``: the score).
     """
@@ -847,15 +865,16 @@ def detect_acts(sentences, *, nlp, head: ActHead | None = None, churn_head: ActH
             if gap and names_a_feature(gap[0]) and (gap[2] or (score is not None and score >= HEAD_SUPPORT)):
                 found = {"act": "request", "object": gap[0], "detail": gap[1]}
                 break
-        if found is None and not churn_talk and score is not None and score >= head.threshold:
+        # a motive frame ("needed something to watch the shop overnight") outranks the head alone: the
+        # head reads wanting something, the parse says it was bought for that
+        motive = motive_frame(doc) if found is None else None
+        if found is None and motive is None and not churn_talk and score is not None and score >= head.threshold:
             sent = max(doc.sents, key=len)
             obj = main_object(sent)
-            if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent):
+            if obj and names_a_feature(obj) and not any(t.dep_ == "neg" for t in sent) and not narrates(sent):
                 found = {"act": "request", "object": obj, "detail": "head"}
-        if found is None:
-            frame = motive_frame(doc)
-            if frame:
-                found = {"act": "motive", "object": None, "detail": frame}
+        if found is None and motive:
+            found = {"act": "motive", "object": None, "detail": motive}
         if found:
             rows.append({"sentence_id": sid, "record_id": rid, **found})
         reading = close_reading(doc)
@@ -883,6 +902,7 @@ CONTACT = frozenset({"contact", "write", "call", "email", "message", "chase", "r
 CONTACT_NOUNS = frozenset({"email", "call", "chat", "message", "ticket", "complaint", "attempt", "letter", "tweet"})
 ORDINALS = frozenset({"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "umpteenth",
                       "nth", "2nd", "3rd", "4th", "5th", "6th"})
+CUSTOMER = frozenset({"customer", "client", "business", "custom", "subscriber", "user"})
 MANY = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "multiple", "many",
                   "countless", "numerous", "dozen", "twenty", "fifteen", "twelve"})
 
@@ -1029,8 +1049,22 @@ def churn_frame(sent) -> str | None:
             return "leave"
         if tok.pos_ in ("VERB", "AUX") and _stops_staying(tok) and _first_person_or_none(tok):
             return "stop"
+        # "I'm done with Lumio", "honestly done with you" (not "done with setup in five minutes")
+        if tok.lower_ == "done" and tok.dep_ in ("ROOT", "acomp") and _first_person_or_none(
+                tok.head if tok.dep_ == "acomp" else tok) and any(
+                c.dep_ == "prep" and c.lower_ == "with" and any(
+                    g.dep_ == "pobj" and (g.lower_ in ("you", "u") or (g.pos_ == "PROPN" and g.ent_type_ not in (
+                        "PERSON", "GPE", "LOC", "DATE", "TIME")) or _names_provider(g)
+                                            or g.lemma_.lower() in ("company", "brand", "firm")) for g in c.children)
+                for c in tok.children):
+            return "leave"
+        # "you've lost a customer", "Lumio has lost me as a customer"
         if lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok) and any(
-                c.dep_ == "dobj" and c.lemma_.lower() in ("customer", "client", "business", "custom") for c in tok.children):
+                c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER for c in tok.children) or (
+                lemma == "lose" and tok.pos_ == "VERB" and not _first_person_or_none(tok)
+                and any(c.dep_ == "dobj" and c.lower_ in ("me", "us") for c in tok.children)
+                and any(c.dep_ == "prep" and c.lower_ == "as" and any(g.lemma_.lower() in CUSTOMER for g in c.children)
+                        for c in tok.children)):
             return "lost"
         # contacting again and again
         if lemma in CONTACT and tok.pos_ == "VERB":
