@@ -136,6 +136,7 @@ def analyze(
                                        model=current["aspects"], rescore="aspects" in rescoring)
         # 4. sentence embeddings (kept, so topics can be refitted without re-encoding), all by one embedder
         chosen = store_embedder(store, models.embedder, record=bool(store.count_pending("embed", after="nlp")))
+        _warn_embedder_mix(store, chosen, explicit=bool(models.embedder or os.environ.get("INSIGHT_EMBEDDER")))
         if getattr(models._cache.get("embedder"), "name", chosen) != chosen:
             for name in ("embedder", "request_head", "churn_head"):  # loaded before the store's choice was known
                 models._cache.pop(name, None)
@@ -188,6 +189,20 @@ def store_embedder(store: Store, wanted: str | None = None, *, record: bool = Fa
     if record:
         store.set_meta(EMBEDDER_KEY, chosen)
     return chosen
+
+
+def _warn_embedder_mix(store: Store, chosen: str, *, explicit: bool) -> None:
+    """A store keeps the embedder it started with. When the customer voice it holds now calls for another
+    one (an English store that received German, Finnish or Turkish records: all-MiniLM does not place
+    them beside English), say so on stderr, with the fix; the run goes on with the stored embedder."""
+    if explicit:
+        return
+    wanted = auto_embedder(store)
+    if wanted != chosen:
+        print(f"warning: {store.path} embeds with {chosen}, chosen when its customer voice was of another "
+              f"language mix; what it holds now calls for {wanted}. Sentences in other languages will not "
+              f"share topics with English ones. Analyse into a fresh store (--db, or delete this one) to "
+              f"switch.", file=sys.stderr)
 
 
 def auto_embedder(store: Store) -> str:
