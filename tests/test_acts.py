@@ -1,5 +1,7 @@
 """Speech acts from the dependency parse: requests with their object, purchase motives, support closes."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -164,17 +166,24 @@ def test_a_narration_is_no_ask_for_the_head_alone(nlp, tmp_path, text, narrated)
     assert (acts["act"] == "request").any() is not narrated
 
 
+def _test_head(tmp_path, kind: str, *, intercept: float, coef: list[float]) -> ActHead:
+    """A logistic head over 2-d test vectors (threshold 0.5)."""
+    path = tmp_path / f"{kind}.json"
+    path.write_text(json.dumps({"name": "test", "threshold": 0.5, "intercept": intercept, "coef": coef}))
+    return ActHead(kind, path)
+
+
+def _two_sentences(texts: list[str], vectors: list[list[float]]):
+    return pd.DataFrame({"sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"], "text": texts, "vector": vectors})
+
+
 def test_a_motive_frame_outranks_the_head_alone(nlp, tmp_path):
     """The head read "needed something to watch the shop overnight" as an ask (it wants something); the parse
     says why it was bought. A frame the parse reads as an ask still wins over a motive."""
-    head_file = tmp_path / "head.json"
-    head_file.write_text('{"name": "test", "threshold": 0.5, "intercept": 10.0, "coef": [0.0, 0.0]}')
-    sents = pd.DataFrame({
-        "sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"],
-        "text": ["Needed something to watch the kiosk overnight.", "Please add a dark mode."],
-        "vector": [[0.0, 0.0], [0.0, 0.0]],
-    })
-    acts = detect_acts(sents, nlp=nlp, head=ActHead("request", head_file))
+    head = _test_head(tmp_path, "request", intercept=10.0, coef=[0.0, 0.0])  # fires on everything
+    sents = _two_sentences(["Needed something to watch the kiosk overnight.", "Please add a dark mode."],
+                           [[0.0, 0.0], [0.0, 0.0]])
+    acts = detect_acts(sents, nlp=nlp, head=head)
     found = {(r.sentence_id, r.act, r.detail) for r in acts.itertuples() if r.act in ("request", "motive")}
     assert found == {("s1", "motive", "purpose"), ("s2", "request", "imperative")}
 
@@ -212,15 +221,9 @@ def test_each_embedder_reads_its_own_heads(kind):
 
 
 def test_churn_talk_is_never_a_request(nlp, tmp_path):
-    churn_file = tmp_path / "churn.json"
-    # a churn head that fires on the first vector component only
-    churn_file.write_text('{"name": "test", "threshold": 0.5, "intercept": -5.0, "coef": [10.0, 0.0]}')
-    sents = pd.DataFrame({
-        "sentence_id": ["s1", "s2"], "record_id": ["r1", "r2"],
-        "text": ["Give me one reason to stay.", "Give us a dark mode, please."],
-        "vector": [[1.0, 0.0], [0.0, 1.0]],
-    })
-    acts = detect_acts(sents, nlp=nlp, churn_head=ActHead("churn", churn_file))
+    churn = _test_head(tmp_path, "churn", intercept=-5.0, coef=[10.0, 0.0])  # fires on the first component only
+    sents = _two_sentences(["Give me one reason to stay.", "Give us a dark mode, please."], [[1.0, 0.0], [0.0, 1.0]])
+    acts = detect_acts(sents, nlp=nlp, churn_head=churn)
     assert "churn" in set(acts[acts["sentence_id"] == "s1"]["act"])
     assert list(acts[acts["act"] == "request"]["sentence_id"]) == ["s2"]
 
