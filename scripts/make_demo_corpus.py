@@ -1866,6 +1866,29 @@ class LangWriter:
                 "product": PRODUCTS[it.product], "started_at": it.when.isoformat(timespec="seconds"), "turns": turns}
 
 
+PLATFORM_PREFIX = {"twitter": "tw", "instagram": "ig", "reddit": "rd", "facebook": "fb"}
+
+
+def review_row(g: Gen, c: Cust, it: Item, title: str, body: str) -> dict:
+    """A review record (its id already set), the item's texts kept for the self-check."""
+    it.texts = [title, body]
+    return {"review_id": it.source_id, "customer_id": c.cid, "product": PRODUCTS[it.product], "rating": it.rating,
+            "title": title, "body": body, "created_at": g.local_iso(it.when, c.region)}
+
+
+def post_id_and_likes(r: random.Random, it: Item, text: str) -> int:
+    """Set a post's id and texts; return its base like count (random draws in the generator's order)."""
+    it.texts = [text]
+    it.source_id = f"{PLATFORM_PREFIX[it.platform]}_{r.randint(10**9, 10**10 - 1)}"
+    return int(math.exp(r.gauss(1.6 if it.pains else 1.8, 1.2)))
+
+
+def post_row(r: random.Random, it: Item, text: str, n_likes: int) -> dict:
+    return {"post_id": it.source_id, "handle": it.handle, "platform": it.platform, "text": text,
+            "created_at": it.when.isoformat(timespec="seconds"), "likes": n_likes,
+            "shares": int(n_likes * r.uniform(0, 0.3)), "replies": int(n_likes * r.uniform(0.02, 0.25))}
+
+
 def render_languages(g: Gen):
     """The foreign customers' reviews, conversations and posts, with ids of their own ranges (R3xxxxx,
     CONV-<year>9xxxx) so that no English id moves."""
@@ -1879,24 +1902,15 @@ def render_languages(g: Gen):
         if it.kind == "review":
             nr += 1
             it.source_id = f"R{300000 + nr * 7 + r.randint(0, 6)}"
-            title, body = w.review(c, it)
-            it.texts = [title, body]
-            reviews.append({"review_id": it.source_id, "customer_id": c.cid, "product": PRODUCTS[it.product],
-                            "rating": it.rating, "title": title, "body": body,
-                            "created_at": g.local_iso(it.when, c.region)})
+            reviews.append(review_row(g, c, it, *w.review(c, it)))
         elif it.kind == "conv":
             nc += 1
             it.source_id = f"CONV-{it.when.year}{90000 + nc:05d}"
             convs.append(w.conv(c, it))
         else:
             text = w.post(c, it)
-            it.texts = [text]
-            pid = {"twitter": "tw", "instagram": "ig", "reddit": "rd", "facebook": "fb"}[it.platform]
-            it.source_id = f"{pid}_{r.randint(10**9, 10**10 - 1)}"
-            n_likes = int(math.exp(r.gauss(1.6 if it.pains else 1.8, 1.2)))
-            posts.append({"post_id": it.source_id, "handle": it.handle, "platform": it.platform, "text": text,
-                          "created_at": it.when.isoformat(timespec="seconds"), "likes": n_likes,
-                          "shares": int(n_likes * r.uniform(0, 0.3)), "replies": int(n_likes * r.uniform(0.02, 0.25))})
+            n_likes = post_id_and_likes(r, it, text)
+            posts.append(post_row(r, it, text, n_likes))
     return reviews, convs, posts
 
 
@@ -1954,11 +1968,7 @@ def render(g: Gen, n_unlinked_share: float = 0.25):
         if it.kind == "review":
             nr += 1
             it.source_id = f"R{100000 + nr * 7 + r.randint(0, 6)}"
-            title, body = g.write_review(c, it)
-            it.texts = [title, body]
-            reviews.append({"review_id": it.source_id, "customer_id": c.cid, "product": PRODUCTS[it.product],
-                            "rating": it.rating, "title": title, "body": body,
-                            "created_at": g.local_iso(it.when, c.region)})
+            reviews.append(review_row(g, c, it, *g.write_review(c, it)))
         elif it.kind == "conv":
             nc += 1
             it.source_id = f"CONV-{it.when.year}{nc:05d}"
@@ -1967,15 +1977,10 @@ def render(g: Gen, n_unlinked_share: float = 0.25):
         else:
             ctx = g.ctx(c, it)
             text = g.write_post(c, it, ctx)
-            it.texts = [text]
-            pid = {"twitter": "tw", "instagram": "ig", "reddit": "rd", "facebook": "fb"}[it.platform]
-            it.source_id = f"{pid}_{r.randint(10**9, 10**10 - 1)}"
-            n_likes = int(math.exp(r.gauss(1.6 if it.pains else 1.8, 1.2)))
+            n_likes = post_id_and_likes(r, it, text)
             if it.pains and r.random() < 0.04:
                 n_likes *= r.randint(20, 80)   # the odd viral complaint
-            posts.append({"post_id": it.source_id, "handle": it.handle, "platform": it.platform, "text": text,
-                          "created_at": it.when.isoformat(timespec="seconds"), "likes": n_likes,
-                          "shares": int(n_likes * r.uniform(0, 0.3)), "replies": int(n_likes * r.uniform(0.02, 0.25))})
+            posts.append(post_row(r, it, text, n_likes))
     return reviews, convs, posts
 
 

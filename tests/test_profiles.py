@@ -322,17 +322,21 @@ def _billing_complaints():
     ]
 
 
+def _thanked_case(prefix, customer, conversation, day):
+    """A support conversation: a mildly negative double-charge report, then "Brilliant, thanks."."""
+    return [
+        voice_row(f"{prefix}1", f"r{prefix}1", customer, "support", f"2026-01-{day} 10:00",
+                  "I was charged twice for the plan this month.", -0.2, conversation=conversation, **BILLING),
+        voice_row(f"{prefix}2", f"r{prefix}2", customer, "support", f"2026-01-{day} 10:10", "Brilliant, thanks.", 0.9,
+                  conversation=conversation),
+    ]
+
+
 def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_same_topic():
     """A support conversation whose complaint the sentiment model reads only mildly negative is still a case
     when its theme is a pain point of the corpus; a mildly negative sentence in the same topic later (a
     review) raises it again."""
-    rows = _billing_complaints() + [
-        voice_row("m1", "rm1", "M", "support", "2026-01-10 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="MT", **BILLING),
-        voice_row("m2", "rm2", "M", "support", "2026-01-10 10:10", "Brilliant, thanks.", 0.9, conversation="MT"),
-        voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="NT", **BILLING),
-        voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
+    rows = _billing_complaints() + _thanked_case("m", "M", "MT", "10") + _thanked_case("n", "N", "NT", "11") + [
         voice_row("n3", "rn3", "N", "review", "2026-02-01", "Two invoices for one plan this month.", -0.2, rating=3,
                   **BILLING),
     ]
@@ -343,10 +347,7 @@ def test_mild_complaint_on_a_pain_point_theme_is_a_case_and_comes_back_in_the_sa
 
 
 def test_a_case_raised_again_in_a_later_support_conversation_is_a_repeat_contact():
-    rows = _billing_complaints() + [
-        voice_row("n1", "rn1", "N", "support", "2026-01-11 10:00", "I was charged twice for the plan this month.", -0.2,
-                  conversation="NT", **BILLING),
-        voice_row("n2", "rn2", "N", "support", "2026-01-11 10:10", "Brilliant, thanks.", 0.9, conversation="NT"),
+    rows = _billing_complaints() + _thanked_case("n", "N", "NT", "11") + [
         voice_row("n3", "rn3", "N", "support", "2026-02-01 09:00", "Two invoices for one plan again this month.", -0.2,
                   conversation="NT2", **BILLING),
     ]
