@@ -322,31 +322,41 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
     return counts
 
 
-def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=None, nlp=None) -> dict[str, int]:
+#: sentences assigned to the stored topics per read: memory stays bounded however many are new
+ASSIGN_CHUNK = 100_000
+
+
+def _settle_themeless(store: Store, new, run_id: str):
+    """Content-free sentences are settled once (``NO_THEME``), never clustered. Returns (the rest, their
+    theme texts, how many were settled)."""
     import pandas as pd
 
-    from insight.stages.labels import class_keywords, readable_label
-    from insight.stages.topics import NO_THEME, OUTLIER, TopicDiscovery, assign, fit_sampled, theme_text
+    from insight.stages.topics import NO_THEME, theme_text
 
-    new = store.sentences_without_topic()
-    existing = store.active_topics(centroids=True)
-    before = dict(zip(existing["topic_id"], existing["size"], strict=True))
-    changes: list[dict[str, Any]] = []
-    if len(new) == 0:
-        return {"assigned": 0, "topics": len(existing), "new_topics": 0}
     themes = [theme_text(t) for t in new["text"]]
     themeless = new[[t is None for t in themes]]
-    if len(themeless):  # content-free sentences are settled once, never clustered
+    if len(themeless):
         with store.transaction():
             store.assign_sentences(pd.DataFrame({
                 "sentence_id": themeless["sentence_id"], "record_id": themeless["record_id"],
                 "topic_id": NO_THEME, "probability": 0.0, "run_id": run_id}))
     keep = [t is not None for t in themes]
-    new = new[keep].reset_index(drop=True)
-    texts = [t for t in themes if t is not None]
+    return new[keep].reset_index(drop=True), [t for t in themes if t is not None], len(themeless)
+
+
+def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=None, nlp=None) -> dict[str, int]:
+    import pandas as pd
+
+    from insight.stages.labels import class_keywords, readable_label
+    from insight.stages.topics import OUTLIER, TopicDiscovery, assign, fit_sample, fit_sampled, theme_text
+
+    existing = store.active_topics(centroids=True)
+    # with stored topics, new sentences are read and assigned a chunk at a time (nearest centroid)
+    new = store.sentences_without_topic(limit=ASSIGN_CHUNK if len(existing) else None)
+    before = dict(zip(existing["topic_id"], existing["size"], strict=True))
+    changes: list[dict[str, Any]] = []
     if len(new) == 0:
-        return {"assigned": 0, "topics": len(existing), "new_topics": 0, "no_theme": len(themeless)}
-    vectors = _load_vectors(new)
+        return {"assigned": 0, "topics": len(existing), "new_topics": 0}
     languages = store.record_languages()
 
     def discoverer(n: int) -> TopicDiscovery:
@@ -354,38 +364,60 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
                               seed=params.seed, fast=params.fast, label_embedder=embedder, nlp=nlp,
                               languages=languages)
 
-    topic_rows: list[dict[str, Any]] = []
     if len(existing) == 0:
+        new, texts, n_themeless = _settle_themeless(store, new, run_id)
+        if len(new) == 0:
+            return {"assigned": 0, "topics": 0, "new_topics": 0, "no_theme": n_themeless}
         if len(new) < 20:  # too few to find themes yet; themeless ones are settled above
             return {"assigned": 0, "topics": 0, "new_topics": 0, "waiting": len(new)}
+        vectors = _load_vectors(new)
         # fit on a seeded sample of at most max_fit sentences, assign the rest to its centroids
         td = discoverer(min(len(new), params.max_fit))
         labels, sims = fit_sampled(td, texts, vectors, max_fit=params.max_fit, seed=params.seed,
                                    threshold=params.assign_threshold)
-        for t in td.topics_:
-            topic_rows.append({**t.as_row(), "status": "active", "created_run": run_id, "updated_run": run_id,
-                               "merged_into": None})
-            changes.append({"topic_id": t.topic_id, "change": "new", "detail": {"label": t.label, "size": t.size}})
+        topic_rows = [{**t.as_row(), "status": "active", "created_run": run_id, "updated_run": run_id,
+                       "merged_into": None} for t in td.topics_]
+        changes += [{"topic_id": t.topic_id, "change": "new", "detail": {"label": t.label, "size": t.size}}
+                    for t in td.topics_]
+        topics_frame = pd.DataFrame(topic_rows)
+        if len(topics_frame):
+            topics_frame["keywords"] = topics_frame["keywords"].map(json.dumps)
+        with store.transaction():
+            store.add_topics(topics_frame)
+            store.assign_sentences(pd.DataFrame({"sentence_id": new["sentence_id"], "record_id": new["record_id"],
+                                                 "topic_id": labels, "probability": sims, "run_id": run_id}))
+        n_assigned = len(new)
     else:
         ids = list(existing["topic_id"])
         cents = _load_vectors(existing)
-        labels, sims = assign(vectors, ids, cents, threshold=params.assign_threshold)
-
-    assigned = pd.DataFrame({"sentence_id": new["sentence_id"], "record_id": new["record_id"],
-                             "topic_id": labels, "probability": sims, "run_id": run_id})
-    topics_frame = pd.DataFrame(topic_rows)
-    if len(topics_frame):
-        topics_frame["keywords"] = topics_frame["keywords"].map(json.dumps)
-    with store.transaction():
-        store.add_topics(topics_frame)
-        store.assign_sentences(assigned)
+        n_assigned = n_themeless = 0
+        while len(new):
+            last = new["sentence_id"].iloc[-1]
+            kept, _, settled = _settle_themeless(store, new, run_id)
+            n_themeless += settled
+            if len(kept):
+                labels, sims = assign(_load_vectors(kept), ids, cents, threshold=params.assign_threshold)
+                with store.transaction():
+                    store.assign_sentences(pd.DataFrame({"sentence_id": kept["sentence_id"],
+                                                         "record_id": kept["record_id"], "topic_id": labels,
+                                                         "probability": sims, "run_id": run_id}))
+                n_assigned += len(kept)
+            new = store.sentences_without_topic(limit=ASSIGN_CHUNK, after=last)
+        if n_assigned == 0:
+            return {"assigned": 0, "topics": len(existing), "new_topics": 0, "no_theme": n_themeless}
 
     # genuinely new themes among the outliers
     n_new_topics = 0
     pool = store.sentences_in_topic(OUTLIER)
     if len(existing) and len(pool) >= 30:
         pool_vecs = _load_vectors(pool)
-        td = discoverer(len(pool)).fit([theme_text(t) or t for t in pool["text"]], pool_vecs)
+        # as the first fit: on a seeded sample of at most max_fit outliers (the pool grows with every run;
+        # the exact kNN and HDBSCAN cost grows faster than linearly), the rest assigned to what it finds
+        td = discoverer(min(len(pool), params.max_fit))
+        pool_labels, pool_probs = fit_sampled(td, [theme_text(t) or t for t in pool["text"]], pool_vecs,
+                                              max_fit=params.max_fit, seed=params.seed,
+                                              threshold=params.assign_threshold)
+        pool_probs[fit_sample(len(pool), params.max_fit, params.seed)] = td.probabilities_
         all_cents = _load_vectors(store.topic_centroids())
         next_id = store.next_topic_id()
         used = store.topic_labels()
@@ -393,7 +425,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
         for t in td.topics_:
             if len(all_cents) and float((all_cents @ t.centroid).max()) >= params.novelty_threshold:
                 continue
-            members = pool[td.labels_ == t.topic_id]
+            in_topic = pool_labels == t.topic_id
+            members = pool[in_topic]
             label = t.label
             if label in used:  # unique against the stored topics too
                 member_texts = [theme_text(x) or x for x in members["text"]]
@@ -403,8 +436,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             used.add(label)
             new_rows.append({**t.as_row(), "topic_id": next_id, "label": label, "status": "active",
                              "created_run": run_id, "updated_run": run_id, "merged_into": None})
-            moves += [(next_id, float(p), sid) for sid, p in
-                      zip(members["sentence_id"], td.probabilities_[td.labels_ == t.topic_id], strict=True)]
+            moves += [(next_id, float(p), sid) for sid, p in zip(members["sentence_id"], pool_probs[in_topic], strict=True)]
             changes.append({"topic_id": next_id, "change": "new", "detail": {"label": label, "size": t.size}})
             next_id += 1
             n_new_topics += 1
@@ -428,8 +460,8 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             frame = pd.DataFrame([{**c, "run_id": run_id, "detail": json.dumps(c["detail"])} for c in changes])
             store.add_topic_changes(frame[["run_id", "topic_id", "change", "detail"]])
     n_topics = store.active_topic_count()
-    return {"assigned": len(new), "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics,
-            "no_theme": len(themeless)}
+    return {"assigned": n_assigned, "topics": n_topics, "new_topics": n_new_topics if len(existing) else n_topics,
+            "no_theme": n_themeless}
 
 
 # -- pain points and profiles ----------------------------------------------------------------------

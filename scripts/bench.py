@@ -3,6 +3,7 @@
     python scripts/bench.py --records 2000            # demo corpus, resampled to 2,000 records
     python scripts/bench.py --records 2000 --json out/bench.json
     python scripts/bench.py --records 2000 --profiles 100000   # plus 100k profiles from the demo store
+    python scripts/bench.py --records 10000 --baseline   # plus VADER + BERTopic defaults on the same records
 
 The corpus is the bundled demo corpus (corpora/demo), its English customers' records only (the demo's
 Turkish, Finnish and German customers would switch the store to the multilingual embedder: that case is
@@ -79,6 +80,9 @@ def main() -> None:
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--profiles", type=int, default=0, metavar="N",
                     help="also time building N customer profiles from the store (scripts/bench_profiles.py)")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also run the naive baseline (VADER + BERTopic defaults, scripts/bench_baseline.py) on the "
+                         "same records in its own process, and print the ratio")
     args = ap.parse_args()
 
     from insight import pipeline
@@ -166,11 +170,30 @@ def main() -> None:
 
         subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_profiles.py"), "-n", str(args.profiles)],
                        check=True)
+    baseline = _baseline(args, total_s, total_cpu, n_voice) if args.baseline else None
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"rows": rows, "sentence_sentiment_per_s": len(sentences) / sent_s,
                                                "end_to_end_s": total_s, "end_to_end_cpu_s": total_cpu,
-                                               "customer_voice": n_voice, "peak_mb": peak_mb()}, indent=2))
+                                               "customer_voice": n_voice, "peak_mb": peak_mb(),
+                                               "baseline": baseline}, indent=2))
+
+
+def _baseline(args, total_s: float, total_cpu: float, n_voice: int) -> dict:
+    """Run scripts/bench_baseline.py on the same draw in its own process; print both and their ratio."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "baseline.json"
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_baseline.py"), "--records", str(args.records),
+                        "--seed", str(args.seed), "--json", str(out)], check=True)
+        base = json.loads(out.read_text())
+    n = base["customer_voice"]
+    print(f"insight vs naive baseline, end to end per customer-voice record: {1e3 * total_s / n_voice:.1f} vs "
+          f"{1e3 * base['end_to_end_s'] / n:.1f} ms ({total_s / n_voice / (base['end_to_end_s'] / n):.2f}x the "
+          f"baseline's time), CPU {1e3 * total_cpu / n_voice:.1f} vs {1e3 * base['end_to_end_cpu_s'] / n:.1f} ms "
+          f"({total_cpu / n_voice / (base['end_to_end_cpu_s'] / n):.2f}x)")
+    return base
 
 
 if __name__ == "__main__":

@@ -66,3 +66,45 @@ def test_ids_stay_put_and_new_themes_are_added(store):
     new_rows = store.query("SELECT change FROM topic_changes WHERE run_id = 'run3' AND change = 'new'")
     assert len(new_rows) == 2
     assert store.scalar("SELECT count(*) FROM sentence_topics WHERE topic_id = -1") == 0
+
+
+def test_new_themes_among_many_outliers_are_fitted_on_a_sample(store, monkeypatch):
+    """The outlier pool grows with every run; new themes are found on a seeded sample of at most
+    max_fit of its sentences (as the first fit is), and the rest of the pool joins what the sample finds."""
+    from insight.stages import topics as topics_stage
+
+    params = TopicParams(min_topic_size=20, fast=True, max_fit=60)
+    for theme in ("battery", "login"):
+        _add(store, theme, 30, 0)
+    update_topics(store, "run1", params)
+    fitted: list[int] = []
+    fit = topics_stage.TopicDiscovery.fit
+    monkeypatch.setattr(topics_stage.TopicDiscovery, "fit",
+                        lambda self, texts, vectors: (fitted.append(len(texts)), fit(self, texts, vectors))[1])
+    _add(store, "delivery", 50, 0)
+    _add(store, "billing", 50, 0)
+    counts = update_topics(store, "run2", params)
+    assert fitted == [60]  # the pool held 100 outliers
+    assert counts["new_topics"] == 2
+    sizes = store.query("SELECT topic_id, count(*) AS n FROM sentence_topics GROUP BY topic_id ORDER BY topic_id")
+    assert list(sizes["n"]) == [30, 30, 50, 50]  # every delivery and billing sentence moved, none left outlier
+
+
+def test_new_sentences_are_read_and_assigned_a_chunk_at_a_time(store, monkeypatch):
+    from insight import pipeline
+
+    params = TopicParams(min_topic_size=20, fast=True)
+    for theme in ("battery", "login"):
+        _add(store, theme, 30, 0)
+    update_topics(store, "run1", params)
+    _add(store, "battery", 12, 100)
+    _add(store, "login", 11, 100)
+    monkeypatch.setattr(pipeline, "ASSIGN_CHUNK", 5)
+    reads: list[int] = []
+    read = store.sentences_without_topic
+    monkeypatch.setattr(store, "sentences_without_topic", lambda **kw: (reads.append(len(frame := read(**kw))), frame)[1])
+    counts = update_topics(store, "run2", params)
+    assert counts["assigned"] == 23 and reads == [5, 5, 5, 5, 3, 0]
+    by_theme = store.query("SELECT split_part(sentence_id, '-', 1) AS theme, count(DISTINCT topic_id) AS topics, "
+                           "count(*) AS n FROM sentence_topics GROUP BY 1 ORDER BY 1")
+    assert list(by_theme["topics"]) == [1, 1] and list(by_theme["n"]) == [42, 41]
