@@ -326,3 +326,17 @@ def multilingual_eval_keys() -> set[str]:
         keys |= {_key(t) for t, _ in umsab(lang, "val")}
     keys |= {_key(t) for t in clinc_requests("dev")}
     return keys
+
+
+def check_set_keys() -> set[str]:
+    """Keys of the hand-written check sentences (tests/data/sentiment_checks.tsv), raw and normalised:
+    never trained on."""
+    from insight.modelling._text import normalise
+
+    keys: set[str] = set()
+    path = REPO / "tests" / "data" / "sentiment_checks.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text = line.split("\t")[3]
+            keys |= {_key(text), _key(normalise(text))}
+    return keys

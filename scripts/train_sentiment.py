@@ -21,6 +21,15 @@ Never used for training: UCI sentences, TweetEval val, MARC, GermEval (dev only)
     python scripts/train_sentiment.py                       # full run, exports to models/sentiment-e5
     python scripts/train_sentiment.py --scale 0.2 --out /tmp/s   # quick model
     python scripts/train_sentiment.py --permissive-only --out /tmp/sentiment-e5-permissive
+
+A hard-example round (``--hard-share``) continues from a shipped model: the --init-from model scores the
+whole drawn pool (its bottom layers are cached anyway), and the round trains on a seeded draw of
+``--hard-draw`` examples, ``--hard-share`` of them the pool's examples it gets wrong or right by less than
+``--hard-margin`` (spread evenly over sources and languages: scripts/_hard.py), the rest a replay of the
+usual mixture. ``--extra-clinc`` adds more CLINC150 train requests (neutral) to the pool to mine from:
+
+    python scripts/train_sentiment.py --init-from models/sentiment-e5 --base /tmp/insight-e5-export-base \
+        --frozen 8 --scale 0.4 --extra-clinc 3000 --hard-share 0.4 --hard-draw 16000 --out /tmp/s-hard
 """
 
 from __future__ import annotations
@@ -128,6 +137,14 @@ def build_examples(scale: float = 1.0, seed: int = 13, permissive_only: bool = F
     return [dict(e, text=normalise(e["text"])) for e in ex]
 
 
+def extra_clinc(ex: list[dict], n: int, seed: int) -> list[dict]:
+    """n more CLINC150 train requests (neutral), none already in ``ex`` (seeded)."""
+    have = {e["text"] for e in ex}
+    rows = [t for t in C.clinc_requests("train") if normalise(t) not in have]
+    return [{"text": normalise(t), "pair": None, "task": "sent", "y": 1, "src": "clinc_extra", "lang": "en"}
+            for t in _take(rows, n, random.Random(seed + 101))]
+
+
 def vocab_texts() -> list[str]:
     """Texts the vocabulary is trimmed to: every training split of the six languages (not only the sample)."""
     texts = [t for t, _ in C.sst2("train")] + [r["text"] for r in C.xed("train")]
@@ -226,9 +243,21 @@ def main(argv=None) -> int:
                    help="with --export-only: choose the emotion thresholds for --ckpt's weights (on XED train "
                         "lines that the run given by --scale / --seed did not use) instead of taking them "
                         "from --lineage; for a --save-every checkpoint of a run cut short")
+    p.add_argument("--hard-share", type=float, default=0.0,
+                   help="share of the training draw taken from hard examples: pool examples that the "
+                        "--init-from model gets wrong or right by less than --hard-margin (0 = no mining)")
+    p.add_argument("--hard-margin", type=float, default=0.3,
+                   help="an example is hard when p(true class) - the best other class is below this")
+    p.add_argument("--hard-draw", type=int, default=16000,
+                   help="with --hard-share: examples in the training draw (hard + replay); the pool is what "
+                        "--scale / --seed draw")
+    p.add_argument("--extra-clinc", type=int, default=0,
+                   help="add this many more CLINC150 train requests (neutral, CC BY 3.0) to the pool")
     p.add_argument("--vocab-min-count", type=int, default=3)
     p.add_argument("--vocab-latin-top", type=int, default=0)
     args = p.parse_args(argv)
+    if args.hard_share and not args.init_from:
+        p.error("--hard-share mines with the --init-from model: pass --init-from")
 
     import numpy as np
     import torch
@@ -274,9 +303,11 @@ def main(argv=None) -> int:
         return 0
 
     ex = build_examples(args.scale, args.seed, args.permissive_only)
+    if args.extra_clinc:
+        ex += extra_clinc(ex, args.extra_clinc, args.seed)
     if args.permissive_only:
         ex = [e for e in ex if e["src"].split("_")[0] in PERMISSIVE]
-    keys = C.eval_text_keys() | C.multilingual_eval_keys()
+    keys = C.eval_text_keys() | C.multilingual_eval_keys() | C.check_set_keys()
     n0 = len(ex)
     ex = [e for e in ex if C._key(e["text"]) not in keys]
     log(f"[data] dropped {n0 - len(ex)} training texts that occur in a dev / eval set")
@@ -339,6 +370,43 @@ def main(argv=None) -> int:
                 log(f"[cache] {s + len(idx)}/{len(ex)} {el / 60:.1f} min, eta {(len(ex) - s) * el / max(1, s) / 60:.1f} min")
     log(f"[cache] bottom {K} layers for {len(ex)} examples in {(time.time() - t0) / 60:.1f} min")
 
+    def stack(b):  # cached bottom-layer states of the positions b, padded, and their mask
+        T = max(lengths[i] for i in b)
+        H = np.zeros((len(b), T, cfg.hidden_size), dtype=np.float32)
+        M = np.zeros((len(b), T), dtype=np.int64)
+        for r, i in enumerate(b):
+            H[r, :lengths[i]] = cache[i]
+            M[r, :lengths[i]] = 1
+        return H, M
+
+    hard_summary = None
+    if args.hard_share:  # score the pool with the --init-from model (bottom cache + top), keep a hard draw
+        import _hard
+
+        def scorer(positions):  # sentiment probabilities, in batches of similar length
+            srt = sorted(range(len(positions)), key=lambda r: lengths[positions[r]])
+            out = np.zeros((len(positions), 3), dtype=np.float32)
+            model.eval()
+            with torch.inference_mode():
+                for s in range(0, len(srt), 64):
+                    rows = srt[s:s + 64]
+                    H, M = stack([positions[r] for r in rows])
+                    out[rows] = torch.softmax(top(torch.from_numpy(H), torch.from_numpy(M))[0], -1).numpy()
+            return out
+
+        t0 = time.time()
+        draw, hard_summary = _hard.hard_draw(ex, scorer, total=args.hard_draw, share=args.hard_share,
+                                             margin=args.hard_margin, seed=args.seed)
+        log(f"[hard] scored the pool in {(time.time() - t0) / 60:.1f} min: {hard_summary}")
+        keep = sorted(draw)
+        ex, cache, encs, lengths = ([ex[i] for i in keep], [cache[i] for i in keep], [encs[i] for i in keep],
+                                    [lengths[i] for i in keep])
+        counts, langs = {}, {}
+        for e in ex:
+            counts[e["src"]] = counts.get(e["src"], 0) + 1
+            langs[e["lang"]] = langs.get(e["lang"], 0) + 1
+        log(f"[hard] training draw {len(ex)} examples by language {langs}: {counts}")
+
     is_sent = np.array([e["task"] == "sent" for e in ex])
     y_sent = np.array([e["y"] if e["task"] == "sent" else 0 for e in ex], dtype=np.int64)
     y_emo = np.array([e["y"] if e["task"] == "emo" else [0] * 8 for e in ex], dtype=np.float32)
@@ -350,12 +418,7 @@ def main(argv=None) -> int:
                                                                  .astype(np.float32)))
 
     def batch_loss(b):
-        T = max(lengths[i] for i in b)
-        H = np.zeros((len(b), T, cfg.hidden_size), dtype=np.float32)
-        M = np.zeros((len(b), T), dtype=np.int64)
-        for r, i in enumerate(b):
-            H[r, :lengths[i]] = cache[i]
-            M[r, :lengths[i]] = 1
+        H, M = stack(b)
         logits, emo = top(torch.from_numpy(H), torch.from_numpy(M))
         bs = torch.from_numpy(is_sent[b])
         loss = 0.0
@@ -374,6 +437,8 @@ def main(argv=None) -> int:
     model.train()
     train_min = fit(model, batches, batch_loss, lr=args.lr, on_step=checkpoint)
     meta["training"] = {"frozen_layers": K, "languages": langs, "init_from": args.init_from}
+    if hard_summary:
+        meta["training"]["hard_examples"] = hard_summary
     meta["emotion_thresholds"] = calibrate_emotions(model, enc, ex, args.seed)
     return finish(model, args, meta, counts, counts_key="examples", steps=len(batches), train_min=train_min,
                   t_start=t_start)
