@@ -120,3 +120,12 @@ def test_an_english_only_tagger_skips_foreign_sentences_and_needs_no_foreign_mod
     assert not needs_foreign_polarity(sentences(), Tagger(None))
     assert needs_foreign_polarity(sentences(), Tagger(["en", "tr"]))
     assert not needs_foreign_polarity(sentences()[sentences()["language"] == "en"], Tagger(["en", "tr"]))
+
+
+def test_token_decoding_widens_a_piece_to_its_whole_word():
+    text = "Great pizzas here"
+    e = SimpleNamespace(offsets=[(0, 0), (0, 5), (5, 11), (11, 12), (12, 17), (0, 0)],
+                        word_ids=[None, 0, 1, 1, 2, None], special_tokens_mask=[1, 0, 0, 0, 0, 1])
+    #                          <s> Great ▁pizza s ▁here </s>: "s" alone tagged, and "pizza" without its "s"
+    assert _decode_tokens(e, np.array([0, 0, 0, 1, 0, 0]), text) == [(6, 12)]
+    assert _decode_tokens(e, np.array([0, 0, 1, 0, 0, 0]), text) == [(6, 12)]

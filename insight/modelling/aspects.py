@@ -152,7 +152,17 @@ def _decode_tokens(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
             spans[-1][1] = e
         else:
             open_span = False
-    return _stripped(spans, text)
+    return _stripped([_whole_words(s, e, text) for s, e in spans], text)
+
+
+def _whole_words(s: int, e: int, text: str) -> list[int]:
+    """A span widened to the letters and digits around it: a term never starts or ends inside a run of them
+    ("pizza" + "s" -> "pizzas"), while an apostrophe or hyphen still separates ("l'ambiance" -> "ambiance")."""
+    while s > 0 and text[s - 1].isalnum() and not text[s].isspace():
+        s -= 1
+    while e < len(text) and text[e].isalnum() and not text[e - 1].isspace():
+        e += 1
+    return [s, e]
 
 
 def _stripped(spans: list[list[int]], text: str) -> list[tuple[int, int]]:
