@@ -26,10 +26,13 @@ def compute_sentiment(sentences, models):
 
 
 def compute_aspects(sentences, models):
-    from insight.stages.aspects import extract_aspects
+    from insight.stages.aspects import extract_aspects, needs_foreign_polarity
 
-    return extract_aspects(sentences, extractor=models.get("aspects"), model=models.get("aspect_polarity"),
-                           lemmatize=models.get("lemmatizer"))
+    extractor = models.get("aspects")
+    # terms in sentences of other languages: polarity from the multilingual sentiment model
+    foreign = models.get("sentiment") if needs_foreign_polarity(sentences, extractor) else None
+    return extract_aspects(sentences, extractor=extractor, model=models.get("aspect_polarity"),
+                           lemmatize=models.get("lemmatizer"), foreign_model=foreign)
 
 
 def compute_embed(sentences, models):

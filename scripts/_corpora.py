@@ -193,15 +193,25 @@ def product_reviews() -> list[dict]:
     ``$T$`` occurrence.
     """
     folder = CORPORA / "absa-product-reviews-tv-tshirt" / "apc"
+    return apc_sentences([folder / "Television_Train.xml.seg", folder / "Menstshirt_Train.xml.seg"],
+                         unique_spans=False)
+
+
+def apc_sentences(paths: list[Path], *, unique_spans: bool = True) -> list[dict]:
+    """Sentences of ABSADatasets apc files (one aspect per 3-line record) as read_absa_xml dicts: the records
+    of the same sentence are grouped, so a sentence carries all its aspects (offsets at the first ``$T$``).
+    Only sentences with at least one aspect are in these files. ``unique_spans``: a span listed twice (the
+    same sentence twice in the source) is kept once."""
     by_text: dict[str, dict] = {}
-    for f in ("Television_Train.xml.seg", "Menstshirt_Train.xml.seg"):
-        for i, tmpl, term, pol in _target_records(folder / f):
+    for f in paths:
+        for i, tmpl, term, pol in _target_records(f):
             if "$T$" not in tmpl or not term:
                 continue
             start = tmpl.index("$T$")
             text = tmpl.replace("$T$", term)
-            s = by_text.setdefault(text, {"id": f"{f}:{i}", "text": text, "aspects": []})
-            s["aspects"].append({"term": term, "from": start, "to": start + len(term), "polarity": pol})
+            s = by_text.setdefault(text, {"id": f"{f.name}:{i}", "text": text, "aspects": []})
+            if not unique_spans or all((a["from"], a["to"]) != (start, start + len(term)) for a in s["aspects"]):
+                s["aspects"].append({"term": term, "from": start, "to": start + len(term), "polarity": pol})
     return list(by_text.values())
 
 
@@ -306,6 +316,28 @@ def semeval16_pairs(lang: str) -> list[tuple[str, str, int]]:
         if "$T$" in tmpl and term and pol in POL:
             out.append((tmpl.replace("$T$", term), term, POL[pol]))
     return out
+
+
+SEMEVAL16_LANGS = ("en", "es", "fr", "tr")  # of the six supported languages (SemEval-2016 also has nl, ru, ar)
+
+
+def semeval16_sentences(lang: str, split: str = "train") -> list[dict]:
+    """SemEval-2016 restaurant sentences with their opinion target spans (read_absa_xml dicts), official
+    ``train`` or ``test`` split. Only sentences with at least one explicit target are in the source files."""
+    name = {"tr": "128.turkish/restaurants_{}_turkish", "es": "127.spanish/restaurants_{}_spanish",
+            "fr": "125.french/restaurants_{}_french", "en": "124.english/restaurants_{}_english",
+            "nl": "123.dutch/restaurants_{}_dutch"}[lang].format(split)
+    return apc_sentences([CORPORA / "semeval2016-absa-multilingual" / "apc_datasets" / f"{name}.xml.dat"])
+
+
+def semeval16_split(lang: str) -> tuple[list[dict], list[dict]]:
+    """SemEval-2016 train sentences of ``lang`` split into (train part, held-out part): a fixed, seeded 15 %
+    (seed 13) held out for the aspect term extraction dev numbers, as semeval_restaurants does."""
+    sents = semeval16_sentences(lang, "train")
+    idx = list(range(len(sents)))
+    random.Random(HELDOUT_SEED).shuffle(idx)
+    hold = set(idx[:int(round(len(sents) * HELDOUT_FRACTION))])
+    return [s for i, s in enumerate(sents) if i not in hold], [s for i, s in enumerate(sents) if i in hold]
 
 
 def clinc_requests(split: str) -> list[str]:

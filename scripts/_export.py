@@ -171,8 +171,11 @@ def fused_onnx(model, out: Path, pooling: str, work: Path) -> None:
     fuse(fp32, out, cfg.hidden_size, cfg.num_attention_heads)
 
 
-def export(model, out_dir: Path, meta: dict) -> dict:
-    """Save weights, tokenizer, ONNX fp32 -> fused -> dynamic int8 (per channel). Returns the meta written."""
+def export(model, out_dir: Path, meta: dict, keep_fp32: list[str] | None = None) -> dict:
+    """Save weights, tokenizer, ONNX fp32 -> fused -> dynamic int8 (per channel). Returns the meta written.
+
+    keep_fp32: the MatMuls left in fp32 (default FP32_MATMULS; ``[]``: every MatMul int8)."""
+    keep_fp32 = FP32_MATMULS if keep_fp32 is None else list(keep_fp32)
 
     t0 = time.time()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -190,7 +193,7 @@ def export(model, out_dir: Path, meta: dict) -> dict:
     with tempfile.TemporaryDirectory(dir="/tmp") as td:
         fused = Path(td) / "model.fused.onnx"
         fused_onnx(model, fused, meta["pooling"], Path(td))
-        quantize(fused, out_dir / "model.int8.onnx")
+        quantize(fused, out_dir / "model.int8.onnx", keep_fp32)
     for f in out_dir.iterdir():
         if f.is_file():
             f.chmod(0o644)
@@ -203,7 +206,7 @@ def export(model, out_dir: Path, meta: dict) -> dict:
                                      "--lineage (see MODEL_CARD.md)")
     meta["onnx_sha12"] = sha12(out_dir / "model.int8.onnx")
     meta["quantization"] = {"method": "onnxruntime BERT fusion (opt_level 1) + dynamic int8, per-channel QInt8 "
-                                      "weights", "fp32_matmuls": FP32_MATMULS}
+                                      "weights", "fp32_matmuls": keep_fp32}
     meta["size_bytes"] = {f.name: f.stat().st_size for f in sorted(out_dir.iterdir()) if f.is_file()
                           and f.name not in ("MODEL_CARD.md", "insight_model.json")}
     (out_dir / "insight_model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -122,7 +122,7 @@ def finish(model, args, meta: dict, data_counts: dict, *, counts_key: str, steps
                         "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                         "train_minutes": round(train_min, 1),
                         "hardware": _hardware(args)}
-    export(model, Path(args.out), meta)
+    export(model, Path(args.out), meta, keep_fp32=getattr(args, "keep_fp32", None))
     log(f"[done] wall time {(time.time() - t_start) / 60:.1f} min (training {train_min:.1f} min)")
     print(f"wall_time_min={(time.time() - t_start) / 60:.1f}")
     return 0

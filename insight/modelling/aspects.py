@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from insight.errors import InputError
+from insight.errors import InputError, ModelUnavailableError
 from insight.modelling._loading import cache_for, make_runner, pick_device, read_meta, resolve_model_dir
 
 DEFAULT_DIR = "aspects-minilm"
@@ -45,6 +45,13 @@ class AspectExtractor:
         self._run = runner
         self._cache = cache_for(runner)  # text -> its spans, on the per-text ONNX path only
         self._labels = list(meta["labels"])  # ["O", "B-ASP", "I-ASP"]
+        # "word": a label on each word's first sub-token (aspects.minilm.v1); "token": on every sub-token, so a
+        # term can start inside a written word ("l'ambiance" -> "ambiance"; aspects.e5.v1)
+        decode = meta.get("decode", "word")
+        if decode not in _DECODERS:
+            raise ModelUnavailableError(f"{model_dir}: insight_model.json decode must be one of "
+                                        f"{sorted(_DECODERS)} (got {decode!r}). Re-export the model.")
+        self._decode = _DECODERS[decode]
         self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tok.no_padding()
         self._tok.enable_truncation(max_length=int(meta["max_length"]), stride=stride)
@@ -101,7 +108,7 @@ class AspectExtractor:
             pred = self._run(ids, mask, np.zeros_like(ids)).argmax(-1)
             for k, r in enumerate(idx):
                 ti, e = rows[r]
-                found[ti].update(_decode(e, pred[k], texts[ti]))
+                found[ti].update(self._decode(e, pred[k], texts[ti]))
         return [tuple(_dedupe(sp)) for sp in found]
 
 
@@ -126,6 +133,40 @@ def _decode(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
             spans[-1][1] = e
         else:
             open_span = False
+    return _stripped(spans, text)
+
+
+def _decode_tokens(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
+    """Sub-token BIO decoding (a label on every sub-token) -> char spans."""
+    spans: list[list[int]] = []
+    open_span = False
+    for ti, (s, e) in enumerate(enc.offsets):
+        if enc.special_tokens_mask[ti]:
+            open_span = False
+            continue
+        lab = int(pred[ti])
+        if lab == 1 or (lab == 2 and not open_span):
+            spans.append([s, e])
+            open_span = True
+        elif lab == 2:
+            spans[-1][1] = e
+        else:
+            open_span = False
+    return _stripped([_whole_words(s, e, text) for s, e in spans], text)
+
+
+def _whole_words(s: int, e: int, text: str) -> list[int]:
+    """A span widened to the letters and digits around it: a term never starts or ends inside a run of them
+    ("pizza" + "s" -> "pizzas"), while an apostrophe or hyphen still separates ("l'ambiance" -> "ambiance")."""
+    while s > 0 and text[s - 1].isalnum() and not text[s].isspace():
+        s -= 1
+    while e < len(text) and text[e].isalnum() and not text[e - 1].isspace():
+        e += 1
+    return [s, e]
+
+
+def _stripped(spans: list[list[int]], text: str) -> list[tuple[int, int]]:
+    """Spans without leading / trailing spaces and punctuation; empty ones dropped."""
     out = []
     for s, e in spans:
         while s < e and text[s] in _STRIP:
@@ -135,6 +176,9 @@ def _decode(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+_DECODERS = {"word": _decode, "token": _decode_tokens}
 
 
 def _dedupe(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -26,12 +26,25 @@ def _extractor_languages(extractor) -> frozenset[str]:
     return frozenset(meta.get("languages") or ["en"])
 
 
-def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: int = 64):
+def needs_foreign_polarity(sentences, extractor) -> bool:
+    """Whether ``extract_aspects`` will read terms in sentences known to be in a language other than English
+    (so the caller loads the multilingual polarity model only then)."""
+    if "language" not in sentences.columns:
+        return False
+    other = set(_extractor_languages(extractor)) - {"en"}
+    return bool(other & set(sentences["language"].dropna()))
+
+
+def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: int = 64, foreign_model=None):
     """Sentences frame -> one row per (sentence, aspect term) with polarity toward the term.
 
-    The term tagger only reads the languages it was trained on (the shipped one: English); a sentence
-    whose record is known to be in another language gets no aspects rather than English-shaped guesses.
-    Sentences of unknown language (too short to tell) are read."""
+    The term tagger only reads the languages it was trained on (its ``languages``; English for a model that
+    declares none); a sentence whose record is known to be in another language gets no aspects rather than
+    English-shaped guesses. Sentences of unknown language (too short to tell) are read.
+
+    ``model`` reads the polarity toward each term of an English (or unknown-language) sentence;
+    ``foreign_model`` (a multilingual SentimentModel) that of a sentence known to be in another language
+    (default: ``model``)."""
     import pandas as pd
 
     if len(sentences) == 0:
@@ -44,16 +57,18 @@ def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: 
         if len(sentences) == 0:
             return pd.DataFrame(columns=ASPECT_COLUMNS)
     texts = list(sentences["text"])
+    langs = list(sentences["language"]) if "language" in sentences.columns else [None] * len(texts)
     spans = extractor.extract(texts, batch_size=batch_size)
     pairs = []
-    for sid, rid, text, found in zip(sentences["sentence_id"], sentences["record_id"], texts, spans, strict=True):
+    for sid, rid, text, lang, found in zip(sentences["sentence_id"], sentences["record_id"], texts, langs, spans,
+                                           strict=True):
         for span in found:
-            pairs.append((sid, rid, text, span))
+            pairs.append((sid, rid, text, span, lang if isinstance(lang, str) else None))
     if not pairs:
         return pd.DataFrame(columns=ASPECT_COLUMNS)
-    polarity = model.predict([p[2] for p in pairs], targets=[p[3]["term"] for p in pairs], batch_size=batch_size)
+    polarity = _polarity(pairs, model, foreign_model or model, batch_size)
     rows = []
-    for (sid, rid, _text, span), pol in zip(pairs, polarity, strict=True):
+    for (sid, rid, _text, span, _lang), pol in zip(pairs, polarity, strict=True):
         rows.append(
             {
                 "aspect_id": stable_id("aspect", sid, str(span["start"]), str(span["end"])),
@@ -69,6 +84,23 @@ def extract_aspects(sentences, *, extractor, model, lemmatize=None, batch_size: 
             }
         )
     return pd.DataFrame(rows, columns=ASPECT_COLUMNS).drop_duplicates("aspect_id")
+
+
+def _polarity(pairs: list, model, foreign_model, batch_size: int) -> list[dict]:
+    """The polarity toward each pair's term: English and unknown-language sentences read by ``model``, the
+    others by ``foreign_model``, results back in the pairs' order."""
+    foreign = [i for i, p in enumerate(pairs) if p[4] not in (None, "en")]
+    if foreign_model is model or not foreign:
+        return model.predict([p[2] for p in pairs], targets=[p[3]["term"] for p in pairs], batch_size=batch_size)
+    out: list = [None] * len(pairs)
+    english = [i for i, p in enumerate(pairs) if p[4] in (None, "en")]
+    for m, idx in ((model, english), (foreign_model, foreign)):
+        if idx:
+            got = m.predict([pairs[i][2] for i in idx], targets=[pairs[i][3]["term"] for i in idx],
+                            batch_size=batch_size)
+            for i, r in zip(idx, got, strict=True):
+                out[i] = r
+    return out
 
 
 def spacy_lemmatizer(nlp):
