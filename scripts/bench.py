@@ -36,7 +36,17 @@ sys.path.insert(0, str(ROOT))
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS in MB. Linux keeps ru_maxrss across exec, so a script started by a large
+    process (bench.py --baseline) would report its parent's peak; VmHWM belongs to this process's own
+    memory map."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def load_corpus(n: int, seed: int):
