@@ -30,6 +30,15 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def freeze_bottom(bert, k: int) -> None:
+    """Freeze a BERT encoder's word embeddings and its bottom ``k`` layers (their output is cached once)."""
+    for prm in bert.embeddings.parameters():
+        prm.requires_grad_(False)
+    for layer in bert.encoder.layer[:k]:
+        for prm in layer.parameters():
+            prm.requires_grad_(False)
+
+
 def make_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffle, then sort by length inside windows of 50 batches (less padding), then shuffle batches."""
     idx = list(range(len(lengths)))

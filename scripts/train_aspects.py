@@ -68,16 +68,17 @@ def token_labels(enc, aspects: list[tuple[int, int]]) -> list[int]:
     labels = [-100] * len(enc.ids)
     last_aspect = None
     for ft, _lt, cs, ce in word_spans(enc):
-        lab = 0
-        for k, (f, t) in enumerate(aspects):
-            if cs < t and ce > f:  # overlaps aspect k
-                lab = 2 if last_aspect == k else 1
-                last_aspect = k
-                break
-        else:
-            last_aspect = None
-        labels[ft] = lab
+        labels[ft], last_aspect = _bio_label(cs, ce, aspects, last_aspect)
     return labels
+
+
+def _bio_label(s: int, e: int, aspects: list[tuple[int, int]], last_aspect: int | None) -> tuple[int, int | None]:
+    """The label of the piece of text [s, e): B (1) when it overlaps an aspect the previous piece was not in,
+    I (2) when it continues that aspect, O (0) otherwise; and the aspect it is in (None)."""
+    for k, (f, t) in enumerate(aspects):
+        if s < t and e > f:  # overlaps aspect k
+            return (2 if last_aspect == k else 1), k
+    return 0, None
 
 
 def subword_labels(enc, aspects: list[tuple[int, int]]) -> list[int]:
@@ -89,15 +90,7 @@ def subword_labels(enc, aspects: list[tuple[int, int]]) -> list[int]:
         if enc.special_tokens_mask[ti]:
             last_aspect = None
             continue
-        lab = 0
-        for k, (f, t) in enumerate(aspects):
-            if s < t and e > f:
-                lab = 2 if last_aspect == k else 1
-                last_aspect = k
-                break
-        else:
-            last_aspect = None
-        labels[ti] = lab
+        labels[ti], last_aspect = _bio_label(s, e, aspects, last_aspect)
     return labels
 
 
@@ -245,7 +238,7 @@ def train_e5(args, argv) -> int:
     from transformers.masking_utils import create_bidirectional_mask
 
     import _export
-    from _train import finish, fit, pad_batch, plan_batches, seed_everything
+    from _train import finish, fit, freeze_bottom, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from train_sentiment import ensure_base
 
@@ -277,11 +270,7 @@ def train_e5(args, argv) -> int:
 
     K = args.frozen
     bert = model.encoder
-    for prm in bert.embeddings.parameters():
-        prm.requires_grad_(False)
-    for layer in bert.encoder.layer[:K]:
-        for prm in layer.parameters():
-            prm.requires_grad_(False)
+    freeze_bottom(bert, K)
     cfg = bert.config
 
     def bottom(ids, mask):

@@ -264,7 +264,7 @@ def main(argv=None) -> int:
     from transformers.masking_utils import create_bidirectional_mask
 
     import _export
-    from _train import finish, fit, pad_batch, plan_batches, seed_everything
+    from _train import finish, fit, freeze_bottom, pad_batch, plan_batches, seed_everything
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
@@ -327,11 +327,7 @@ def main(argv=None) -> int:
     # ---- freeze the embeddings and the bottom layers; cache their output once
     K = args.frozen
     bert = model.encoder
-    for prm in bert.embeddings.parameters():
-        prm.requires_grad_(False)
-    for layer in bert.encoder.layer[:K]:
-        for prm in layer.parameters():
-            prm.requires_grad_(False)
+    freeze_bottom(bert, K)
     cfg = bert.config
 
     def bottom(ids, mask, tt):

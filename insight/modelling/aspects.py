@@ -125,15 +125,20 @@ def _decode(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
                 spans[-1][1] = e
             continue
         prev_word = w
-        lab = int(pred[ti])
-        if lab == 1 or (lab == 2 and not open_span):  # B, or an I with nothing open: start a span
-            spans.append([s, e])
-            open_span = True
-        elif lab == 2:
-            spans[-1][1] = e
-        else:
-            open_span = False
+        open_span = _bio_step(spans, int(pred[ti]), s, e, open_span)
     return _stripped(spans, text)
+
+
+def _bio_step(spans: list[list[int]], lab: int, s: int, e: int, open_span: bool) -> bool:
+    """One BIO label read onto ``spans``: B, or an I with nothing open, starts a span; an I extends the open
+    one; O closes it. Returns whether a span is open after it."""
+    if lab == 1 or (lab == 2 and not open_span):
+        spans.append([s, e])
+        return True
+    if lab == 2:
+        spans[-1][1] = e
+        return True
+    return False
 
 
 def _decode_tokens(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
@@ -144,14 +149,7 @@ def _decode_tokens(enc, pred: np.ndarray, text: str) -> list[tuple[int, int]]:
         if enc.special_tokens_mask[ti]:
             open_span = False
             continue
-        lab = int(pred[ti])
-        if lab == 1 or (lab == 2 and not open_span):
-            spans.append([s, e])
-            open_span = True
-        elif lab == 2:
-            spans[-1][1] = e
-        else:
-            open_span = False
+        open_span = _bio_step(spans, int(pred[ti]), s, e, open_span)
     return _stripped([_whole_words(s, e, text) for s, e in spans], text)
 
 
