@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import resource
 import shutil
 import sys
 import tempfile
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
+from bench import peak_mb  # noqa: E402  (this process's own peak, also when bench.py --profiles starts it)
 from insight.pipeline import load_frames  # noqa: E402
 from insight.stages.painpoints import customer_value, find_pain_points  # noqa: E402
 from insight.stages.profiles import build_profiles  # noqa: E402
@@ -50,10 +50,6 @@ def _replicate(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
                 part[col] = part[col] + f"#{k}"  # missing ids stay missing
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
-
-
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def main() -> None:
@@ -98,7 +94,7 @@ def main() -> None:
     n = len(profiles)
     print(f"build       {t_build:8.2f} s   {n} profiles, {n / t_build:,.0f} profiles/s, "
           f"{1000 * t_build / n:.3f} ms/profile", flush=True)
-    print(f"total       {t_load + t_rep + t_build:8.2f} s   peak RSS {_peak_rss_mib():,.0f} MiB")
+    print(f"total       {t_load + t_rep + t_build:8.2f} s   peak RSS {peak_mb():,.0f} MiB")
 
 
 if __name__ == "__main__":

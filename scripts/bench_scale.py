@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench import peak_mb  # noqa: E402
 
 #: table -> the id columns a replica suffixes (sentence_topics, pain points and profiles are recomputed)
 REPLICATED = {
@@ -48,10 +50,6 @@ REPLICATED = {
     "identities": ("identifier", "customer_id"),
     "stage_done": ("record_id",),
 }
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def replicate(con, copies: int) -> None:
