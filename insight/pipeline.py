@@ -591,16 +591,54 @@ def central_label_chooser(store: Store, embedder_loader):
     return choose
 
 
+#: customers whose profiles are built at a time: only one chunk's plain rows and profile dicts are held
+#: (a 1M-record store held all 131,000 profile dicts, then their JSON, beside the voice frame)
+PROFILE_CHUNK = 20_000
+
+
+def profiles_by_chunks(frames: dict[str, Any], mentions, pains, emotions: dict[str, dict], *, related_topics,
+                       motive_kinds, term_values, run_id: str):
+    """``build_profiles`` over ``PROFILE_CHUNK`` customers at a time (in customer id order, as one call
+    orders them), each profile given its customer's dominant negative emotions (``emotions``, from
+    ``customer_emotions``) and stored as JSON text: (customer_id, profile JSON, churn_risk, run_id).
+    A profile reads only its own customer's rows besides the corpus-wide inputs, so the chunks give
+    the profiles one call would."""
+    import pandas as pd
+
+    from insight.stages.profiles import build_profiles
+
+    records, voice, aspects, acts = frames["records"], frames["voice"], frames["aspects"], frames["acts"]
+    attributes = frames["attributes"]
+    customers = sorted(set(records["customer_id"].dropna()) | set(attributes))
+    no_emotions = {"dominant_negative": [], "negative_sentences": 0}
+    parts = []
+    for start in range(0, max(len(customers), 1), PROFILE_CHUNK):
+        ids = set(customers[start:start + PROFILE_CHUNK])
+        part_voice = voice[voice["customer_id"].isin(ids)]
+        sentences = set(part_voice["sentence_id"])
+        part = build_profiles(
+            records[records["customer_id"].isin(ids)], part_voice,
+            aspects[aspects["customer_id"].isin(ids)] if len(aspects) else aspects,
+            mentions[mentions["sentence_id"].isin(sentences)], pains,
+            attributes={c: attributes[c] for c in ids if c in attributes}, identities=frames["identities"],
+            related_topics=related_topics, acts=acts[acts["sentence_id"].isin(sentences)] if len(acts) else acts,
+            motive_kinds=motive_kinds, term_values=term_values, replies=frames["replies"], run_id=run_id)
+        for cid, profile in zip(part["customer_id"], part["profile"], strict=True):
+            profile.setdefault("voice", {})["emotions"] = emotions.get(str(cid), no_emotions)
+        part["profile"] = [json.dumps(p, default=str) for p in part["profile"]]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None,
                      progress: Progress | bool = False) -> dict[str, int]:
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
     again with each pain point's share of churn-risk customers from those profiles."""
-    from insight.stages.emotions import attach_emotions
     from insight import curation
+    from insight.stages.emotions import customer_emotions, pain_point_emotions
     from insight.stages.painpoints import customer_value, find_pain_points, shared_customer_merges
-    from insight.stages.profiles import build_profiles
 
     params = params or DEFAULT_PARAMS
     shown = _progress(progress)
@@ -622,24 +660,22 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
         embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
                     else None)
         term_values, _ = value_terms(store, frames["aspects"], embedder)
-        profiles = build_profiles(
-            frames["records"], frames["voice"], frames["aspects"], mentions, pains,
-            attributes=frames["attributes"], identities=frames["identities"],
+        profiles = profiles_by_chunks(
+            frames, mentions, pains, customer_emotions(frames["voice"]),
             related_topics=related_topics(store, params.related_topic_quantile,
-                                          params.related_topic_min_similarity), acts=frames["acts"],
-            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values,
-            replies=frames["replies"], run_id=run_id,
-        )
+                                          params.related_topic_min_similarity),
+            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id)
     with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
         extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
         pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
                                            params=params, **extra)
-        attach_emotions(pains, mentions, profiles, frames["voice"])
+        mix = pain_point_emotions(mentions, frames["voice"])
+        if len(pains) and mix:  # the emotion mix of each pain point's mentions
+            pains["parts"] = [dict(parts or {}, emotions=mix.get(pid)) for pid, parts in
+                              zip(pains["pain_id"], pains["parts"], strict=True)]
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))
     store.replace_pain_points(stored, mentions)
-    stored_profiles = profiles.copy()
-    stored_profiles["profile"] = stored_profiles["profile"].map(lambda p: json.dumps(p, default=str))
-    store.replace_table("profiles", stored_profiles)
+    store.replace_table("profiles", profiles)
     return {"pain_points": len(pains), "profiles": len(profiles), "merged_by_customers": merged}

@@ -105,3 +105,29 @@ def test_crash_mid_run_keeps_work_and_resumes(tmp_path, monkeypatch):
         assert counts["nlp"] == 0 and counts["sentiment"] == 42 - 16
         assert store.scalar("SELECT count(*) FROM doc_sentiment") == 42
         assert store.scalar("SELECT count(*) FROM sentence_sentiment") == store.scalar("SELECT count(*) FROM sentences")
+
+
+def test_profiles_built_by_customer_chunks_are_the_profiles_of_one_build(mini_run, tmp_path, monkeypatch):
+    """refresh_insights builds profiles PROFILE_CHUNK customers at a time (bounded memory on large stores);
+    chunks of two customers give exactly the profiles and churn-ranked pain points of the run's one chunk."""
+    import shutil
+
+    from insight import pipeline
+
+    result, _, _ = mini_run
+    copy = tmp_path / "chunks.duckdb"
+    shutil.copy(result["db"], copy)
+    monkeypatch.setattr(pipeline, "PROFILE_CHUNK", 2)
+    with Store(copy) as store:
+        run_id = store.start_run("test refresh", {})
+        store.end_run(run_id, pipeline.refresh_insights(store, run_id))
+        chunked = store.query("SELECT customer_id, profile, churn_risk FROM profiles ORDER BY customer_id")
+        pains = store.query("SELECT pain_id, rank, score, parts FROM pain_points ORDER BY pain_id")
+    with _store(result, read_only=True) as store:
+        whole = store.query("SELECT customer_id, profile, churn_risk FROM profiles ORDER BY customer_id")
+        stored_pains = store.query("SELECT pain_id, rank, score, parts FROM pain_points ORDER BY pain_id")
+    assert len(chunked) == 23
+    assert [json.loads(p) for p in chunked["profile"]] == [json.loads(p) for p in whole["profile"]]
+    assert list(chunked["churn_risk"]) == list(whole["churn_risk"])
+    assert pains[["pain_id", "rank", "score"]].equals(stored_pains[["pain_id", "rank", "score"]])
+    assert [json.loads(p) for p in pains["parts"]] == [json.loads(p) for p in stored_pains["parts"]]

@@ -55,18 +55,3 @@ def emotion_mix_text(mix: dict[str, float] | None, top: int = 3) -> str:
         return ""
     best = sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return " · ".join(f"{e} {v:.2f}" for e, v in best)
-
-
-def attach_emotions(pains, mentions, profiles, voice) -> None:
-    """The emotion mix of each pain point (in its ``parts``) and each customer's dominant negative
-    emotions (``voice.emotions`` in the profile), from the stored sentence emotions."""
-    mix = pain_point_emotions(mentions, voice)
-    if len(pains) and mix:
-        pains["parts"] = [dict(parts or {}, emotions=mix.get(pid)) for pid, parts in
-                          zip(pains["pain_id"], pains["parts"], strict=True)]
-    per_customer = customer_emotions(voice)
-    if len(profiles):
-        for cid, profile in zip(profiles["customer_id"], profiles["profile"], strict=True):
-            profile.setdefault("voice", {})["emotions"] = per_customer.get(str(cid),
-                                                                           {"dominant_negative": [],
-                                                                            "negative_sentences": 0})
