@@ -326,20 +326,24 @@ def update_topics(store: Store, run_id: str, params: TopicParams, *, progress: b
 ASSIGN_CHUNK = 100_000
 
 
+def _assignments(sentences, topic_ids, probabilities, run_id: str):
+    """``sentence_topics`` rows for ``sentences`` (a frame with sentence_id, record_id)."""
+    import pandas as pd
+
+    return pd.DataFrame({"sentence_id": sentences["sentence_id"], "record_id": sentences["record_id"],
+                         "topic_id": topic_ids, "probability": probabilities, "run_id": run_id})
+
+
 def _settle_themeless(store: Store, new, run_id: str):
     """Content-free sentences are settled once (``NO_THEME``), never clustered. Returns (the rest, their
     theme texts, how many were settled)."""
-    import pandas as pd
-
     from insight.stages.topics import NO_THEME, theme_text
 
     themes = [theme_text(t) for t in new["text"]]
     themeless = new[[t is None for t in themes]]
     if len(themeless):
         with store.transaction():
-            store.assign_sentences(pd.DataFrame({
-                "sentence_id": themeless["sentence_id"], "record_id": themeless["record_id"],
-                "topic_id": NO_THEME, "probability": 0.0, "run_id": run_id}))
+            store.assign_sentences(_assignments(themeless, NO_THEME, 0.0, run_id))
     keep = [t is not None for t in themes]
     return new[keep].reset_index(drop=True), [t for t in themes if t is not None], len(themeless)
 
@@ -384,8 +388,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             topics_frame["keywords"] = topics_frame["keywords"].map(json.dumps)
         with store.transaction():
             store.add_topics(topics_frame)
-            store.assign_sentences(pd.DataFrame({"sentence_id": new["sentence_id"], "record_id": new["record_id"],
-                                                 "topic_id": labels, "probability": sims, "run_id": run_id}))
+            store.assign_sentences(_assignments(new, labels, sims, run_id))
         n_assigned = len(new)
     else:
         ids = list(existing["topic_id"])
@@ -398,9 +401,7 @@ def _update_topics(store: Store, run_id: str, params: TopicParams, *, embedder=N
             if len(kept):
                 labels, sims = assign(_load_vectors(kept), ids, cents, threshold=params.assign_threshold)
                 with store.transaction():
-                    store.assign_sentences(pd.DataFrame({"sentence_id": kept["sentence_id"],
-                                                         "record_id": kept["record_id"], "topic_id": labels,
-                                                         "probability": sims, "run_id": run_id}))
+                    store.assign_sentences(_assignments(kept, labels, sims, run_id))
                 n_assigned += len(kept)
             new = store.sentences_without_topic(limit=ASSIGN_CHUNK, after=last)
         if n_assigned == 0:

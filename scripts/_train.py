@@ -30,13 +30,58 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def freeze_bottom(bert, k: int) -> None:
-    """Freeze a BERT encoder's word embeddings and its bottom ``k`` layers (their output is cached once)."""
+def split_encoder(model, k: int):
+    """Freeze a classifier's word embeddings and its encoder's bottom ``k`` layers and split the model there:
+    returns (bottom, top), ``bottom(ids, mask, type_ids=None)`` -> hidden states after layer ``k`` (frozen,
+    so computed once per example and cached) and ``top(hidden, mask)`` -> the model's heads over the
+    trainable layers. ``model``: a module with ``encoder`` (a transformers BertModel) and ``heads(h, mask)``."""
+    import torch
+    from transformers.masking_utils import create_bidirectional_mask
+
+    bert = model.encoder
     for prm in bert.embeddings.parameters():
         prm.requires_grad_(False)
     for layer in bert.encoder.layer[:k]:
         for prm in layer.parameters():
             prm.requires_grad_(False)
+
+    def run(h, mask, layers):
+        m4 = create_bidirectional_mask(config=bert.config, inputs_embeds=h, attention_mask=mask)
+        for layer in layers:
+            h = layer(h, m4)
+        return h
+
+    def bottom(ids, mask, type_ids=None):
+        h = bert.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids) if type_ids is None else type_ids)
+        return run(h, mask, bert.encoder.layer[:k])
+
+    def top(h, mask):
+        return model.heads(run(h, mask, bert.encoder.layer[k:]), mask)
+
+    return bottom, top
+
+
+def cache_bottom(bottom, encs, lengths: list[int], *, type_ids: bool = True, batch: int = 64) -> list:
+    """Each example's output of the frozen bottom layers (``split_encoder``'s ``bottom``), computed once in
+    batches of similar length and kept unpadded in fp16, with progress on stderr."""
+    import numpy as np
+    import torch
+
+    cache: list = [None] * len(encs)
+    order = sorted(range(len(encs)), key=lambda i: lengths[i])
+    t0 = time.time()
+    with torch.inference_mode():
+        for s in range(0, len(order), batch):
+            idx = order[s:s + batch]
+            ids, mask, tt = pad_batch(encs, idx, type_ids=type_ids)
+            h = bottom(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt)).numpy()
+            for r, i in enumerate(idx):
+                cache[i] = h[r, :lengths[i]].astype(np.float16)
+            if (s // batch) % 50 == 0:
+                el = time.time() - t0
+                log(f"[cache] {s + len(idx)}/{len(encs)} {el / 60:.1f} min, "
+                    f"eta {(len(encs) - s) * el / max(1, s) / 60:.1f} min")
+    return cache
 
 
 def make_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:

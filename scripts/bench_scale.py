@@ -71,6 +71,7 @@ def run_size(store_path: Path, records: int) -> dict:
         steps: list[dict] = []
         with Store(db) as store:
             base = int(store.scalar("SELECT count(*) FROM records"))
+            base_sentences = int(store.scalar("SELECT count(*) FROM sentences"))
             copies = max(1, math.ceil(records / base))
             t, c = time.perf_counter(), time.process_time()
             replicate(store.con, copies)
@@ -85,7 +86,7 @@ def run_size(store_path: Path, records: int) -> dict:
             t, c = time.perf_counter(), time.process_time()
             topics = pipeline.update_topics(store, run_id, pipeline.TopicParams(), progress=False,
                                             embedder=embedder, nlp=nlp)
-            steps.append({"step": "topics (assign + new themes)", "items": sentences - base_sentences(store_path),
+            steps.append({"step": "topics (assign + new themes)", "items": sentences - base_sentences,
                           "s": time.perf_counter() - t, "cpu_s": time.process_time() - c, "peak_mb": peak_mb()})
             t, c = time.perf_counter(), time.process_time()
             counts = pipeline.refresh_insights(store, run_id)
@@ -94,16 +95,6 @@ def run_size(store_path: Path, records: int) -> dict:
             store.end_run(run_id, counts)
         return {"records": n, "sentences": sentences, "copies": copies, "steps": steps,
                 "topics": topics, "counts": counts, "peak_mb": peak_mb()}
-
-
-def base_sentences(store_path: Path) -> int:
-    import duckdb
-
-    con = duckdb.connect(str(store_path), read_only=True)
-    try:
-        return int(con.execute("SELECT count(*) FROM sentences").fetchone()[0])
-    finally:
-        con.close()
 
 
 def main() -> None:

@@ -235,10 +235,9 @@ def e5_model(base: Path, layers: int):
 def train_e5(args, argv) -> int:
     import numpy as np
     import torch
-    from transformers.masking_utils import create_bidirectional_mask
 
     import _export
-    from _train import finish, fit, freeze_bottom, pad_batch, plan_batches, seed_everything
+    from _train import cache_bottom, finish, fit, pad_batch, plan_batches, seed_everything, split_encoder
     from insight.modelling._loading import Encoder
     from train_sentiment import ensure_base
 
@@ -269,22 +268,8 @@ def train_e5(args, argv) -> int:
     log(f"[data] tokenised, mean length {np.mean(lengths):.1f}, B tokens {sum(l.count(1) for l in labs)}")
 
     K = args.frozen
-    bert = model.encoder
-    freeze_bottom(bert, K)
-    cfg = bert.config
-
-    def bottom(ids, mask):
-        h = bert.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
-        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
-        for layer in bert.encoder.layer[:K]:
-            h = layer(h, m4)
-        return h
-
-    def top(h, mask):
-        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
-        for layer in bert.encoder.layer[K:]:
-            h = layer(h, m4)
-        return model.heads(h, mask)
+    bottom, top = split_encoder(model, K)
+    cfg = model.encoder.config
 
     model.eval()  # check: bottom + top == the whole model
     with torch.inference_mode():
@@ -294,15 +279,7 @@ def train_e5(args, argv) -> int:
         assert torch.allclose(a, b, atol=1e-4), (a - b).abs().max()
 
     t0 = time.time()
-    cache: list = [None] * len(data)
-    order = sorted(range(len(data)), key=lambda i: lengths[i])
-    with torch.inference_mode():
-        for s in range(0, len(order), 64):
-            idx = order[s:s + 64]
-            ids, mask, _ = pad_batch(encs, idx, type_ids=False)
-            h = bottom(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
-            for r, i in enumerate(idx):
-                cache[i] = h[r, :lengths[i]].astype(np.float16)
+    cache = cache_bottom(bottom, encs, lengths, type_ids=False)
     cache_min = (time.time() - t0) / 60
     log(f"[cache] bottom {K} layers for {len(data)} sentences in {cache_min:.1f} min")
 

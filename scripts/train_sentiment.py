@@ -261,10 +261,9 @@ def main(argv=None) -> int:
 
     import numpy as np
     import torch
-    from transformers.masking_utils import create_bidirectional_mask
 
     import _export
-    from _train import finish, fit, freeze_bottom, pad_batch, plan_batches, seed_everything
+    from _train import cache_bottom, finish, fit, pad_batch, plan_batches, seed_everything, split_encoder
     from insight.modelling._loading import Encoder
     from insight.modelling._torch_model import EncoderWithHead
 
@@ -326,22 +325,8 @@ def main(argv=None) -> int:
 
     # ---- freeze the embeddings and the bottom layers; cache their output once
     K = args.frozen
-    bert = model.encoder
-    freeze_bottom(bert, K)
-    cfg = bert.config
-
-    def bottom(ids, mask, tt):
-        h = bert.embeddings(input_ids=ids, token_type_ids=tt)
-        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
-        for layer in bert.encoder.layer[:K]:
-            h = layer(h, m4)
-        return h
-
-    def top(h, mask):
-        m4 = create_bidirectional_mask(config=cfg, inputs_embeds=h, attention_mask=mask)
-        for layer in bert.encoder.layer[K:]:
-            h = layer(h, m4)
-        return model.heads(h, mask)
+    bottom, top = split_encoder(model, K)
+    cfg = model.encoder.config
 
     # check: bottom + top == the whole model (eval mode)
     model.eval()
@@ -352,18 +337,7 @@ def main(argv=None) -> int:
         assert torch.allclose(a, b, atol=1e-4), (a, b)
 
     t0 = time.time()
-    cache: list = [None] * len(ex)
-    order = sorted(range(len(ex)), key=lambda i: lengths[i])
-    with torch.inference_mode():
-        for s in range(0, len(order), 64):
-            idx = order[s:s + 64]
-            ids, mask, tt = pad_batch(encs, idx)
-            h = bottom(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt)).numpy()
-            for r, i in enumerate(idx):
-                cache[i] = h[r, :lengths[i]].astype(np.float16)
-            if (s // 64) % 50 == 0:
-                el = time.time() - t0
-                log(f"[cache] {s + len(idx)}/{len(ex)} {el / 60:.1f} min, eta {(len(ex) - s) * el / max(1, s) / 60:.1f} min")
+    cache = cache_bottom(bottom, encs, lengths)
     log(f"[cache] bottom {K} layers for {len(ex)} examples in {(time.time() - t0) / 60:.1f} min")
 
     def stack(b):  # cached bottom-layer states of the positions b, padded, and their mask
