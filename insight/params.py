@@ -60,6 +60,12 @@ class AnalysisParams:
     #: noun (spaCy noun chunk whose head is not a pronoun or filler word): "It isn't.", "Thanks, sorted."
     #: carry none, "The login code never arrives" does.
     min_problem_share: float = 0.5
+    #: a pain point is named in its complaints' words: when fewer than this share of the sentences that
+    #: use its topic label verbatim are its negative mentions (the label came from the topic's praise or
+    #: neutral talk), the label is chosen again from the mentions alone (``painpoints.said_by_complaints``).
+    #: A majority, not a tuned figure: on the demo the false "setup was painless" scores 1 of 12; every
+    #: other label of the demo's and the airline tweets' top 10 scores 0.5 or more, or is not used verbatim.
+    label_complaint_share: float = 0.5
     #: a review rated at least this many stars (of 5) is happy: a negative sentence in it counts only with
     #: a complaint cue (``words.COMPLAINT_CUE``), and a customer whose reviews average this is "hidden".
     happy_min_stars: float = 4.0

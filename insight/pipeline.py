@@ -552,9 +552,17 @@ def pain_inputs(store: Store) -> dict[str, Any]:
 
     ignored, group_labels = curation.group_state(store)
     profiles = store.profiles_frame()
+    embedder: list = []
+
+    def loader():  # one embedder for both label choosers, loaded on first use
+        if not embedder:
+            embedder.append(resources.load_embedder(name=store_embedder(store)))
+        return embedder[0]
+
     return {"ignored": ignored, "group_labels": group_labels,
             "churn_customers": churn_customers(profiles) if len(profiles) else None,
-            "label_chooser": central_label_chooser(store, lambda: resources.load_embedder(name=store_embedder(store)))}
+            "label_chooser": central_label_chooser(store, loader),
+            "complaint_labeller": complaint_labeller(store, loader)}
 
 
 def central_label_chooser(store: Store, embedder_loader):
@@ -590,6 +598,40 @@ def central_label_chooser(store: Store, embedder_loader):
         return labels[int(np.argmax(sims))]  # ties: the larger sub-theme (subs come largest first)
 
     return choose
+
+
+def complaint_labeller(store: Store, embedder_loader):
+    """A pain point whose topic label its complaints do not use (``painpoints.said_by_complaints``) is
+    named from its negative mentions alone: verbatim phrases of those sentences, the one closest to their
+    mean stored vector (``labels.labels_from_texts``, as a topic is named from its sentences; customer
+    names kept out with the English spaCy pipeline when the mentions are English). Returns
+    ``(mentions, used) -> label | None``; None when the mentions have no stored vectors or yield no
+    phrase. Results are kept per set of mentions: a refresh ranks the pain points three times."""
+    from insight.stages.labels import labels_from_texts
+    from insight.stages.topics import theme_text
+
+    chosen: dict[tuple, str | None] = {}
+
+    def label(mentions, used) -> str | None:
+        key = tuple(mentions["sentence_id"])
+        if key in chosen:
+            return chosen[key]
+        stored = store.vectors_for(list(dict.fromkeys(mentions["sentence_id"])))
+        by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True)) if len(stored) else {}
+        rows = mentions[mentions["sentence_id"].isin(set(by_id))]
+        if not len(rows):
+            chosen[key] = None
+            return None
+        languages = tuple(sorted({str(x) for x in rows.get("language", []) if x})) or ("en",)
+        nlp = resources.load_spacy() if "en" in languages else None
+        texts = [theme_text(t) or t for t in rows["text"]]
+        vectors = np.stack([by_id[i] for i in rows["sentence_id"]])
+        found = labels_from_texts({0: texts}, {0: vectors}, embedder=embedder_loader(), nlp=nlp,
+                                  languages=languages, used=set(used))
+        chosen[key] = found.get(0)
+        return chosen[key]
+
+    return label
 
 
 #: customers whose profiles are built at a time: only one chunk's plain rows and profile dicts are held

@@ -153,6 +153,22 @@ def sentence_names_a_problem(row, nouns: dict[str, frozenset[str]] | None = None
     return names_a_problem(row.get("lemmas") if row.get("lemmas") is not None else row.get("text"), lang)
 
 
+def said_by_complaints(label: str, rows, mentions, min_share: float) -> bool:
+    """Whether a pain point's label is its complaints' phrase: of ``rows`` (the sentences of the pain
+    point's topics) that use the label verbatim, at least ``min_share`` are among ``mentions`` (its
+    negative mentions). A topic is named from all its sentences, praise included: on the demo the topic
+    "setup was painless" (12 sentences say it, 1 of them a complaint) holds "The verification system is a
+    mess." and "The app is a buggy mess.", and became a pain point under that label. A label that no
+    sentence uses verbatim (a key-phrase label) passes: there is nothing to weigh."""
+    import re
+
+    said = re.compile(rf"(?<!\w){re.escape(str(label).strip())}(?!\w)", re.I)
+    using = rows.loc[rows["text"].map(lambda t: bool(said.search(str(t)))), "sentence_id"]
+    if len(using) == 0:
+        return True
+    return float(using.isin(set(mentions["sentence_id"])).mean()) >= min_share
+
+
 def find_pain_points(
     voice,
     aspects,
@@ -163,6 +179,7 @@ def find_pain_points(
     group_labels: dict[int, str] | None = None,
     churn_customers: set[str] | None = None,
     label_chooser=None,
+    complaint_labeller=None,
     run_id: str = "",
 ):
     """voice: one row per customer-voice sentence (sentence_id, record_id, customer_id, channel,
@@ -174,6 +191,9 @@ def find_pain_points(
     label_chooser: ``(sub_themes, mentions) -> label`` for a group of several topics (the pipeline's
     ``central_label_chooser``: the sub-theme label closest to the group's mentions); without one, the
     label of the sub-theme with the most mentions.
+    complaint_labeller: ``(mentions, used) -> label | None``, a label chosen from the mentions' own
+    texts, for a group whose label its complaints do not use (``said_by_complaints``; the pipeline's
+    ``complaint_labeller``); without one, such a group keeps its label.
 
     Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id]).
     """
@@ -234,8 +254,13 @@ def find_pain_points(
         mentions = pd.concat([sub_negatives[t] for t in tids])
         subs = [{"topic_id": t, "label": str(sub_negatives[t]["topic_label"].iloc[0]),
                  "mentions": int(len(sub_negatives[t]))} for t in tids]
-        label = group_labels.get(gid) or (
-            label_chooser(subs, mentions) if label_chooser is not None and len(subs) > 1 else subs[0]["label"])
+        label = group_labels.get(gid)
+        if not label:
+            label = (label_chooser(subs, mentions) if label_chooser is not None and len(subs) > 1
+                     else subs[0]["label"])
+            if complaint_labeller is not None and not said_by_complaints(
+                    label, themed[themed["topic_id"].isin(tids)], mentions, params.label_complaint_share):
+                label = complaint_labeller(mentions, {c[2] for c in candidates}) or label
         candidates.append(("topic", str(gid), label, gid, mentions, subs))
 
     covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
