@@ -600,6 +600,10 @@ def central_label_chooser(store: Store, embedder_loader):
     return choose
 
 
+#: at most this many of a pain point's mentions (a seeded sample) are read to name it from its complaints
+LABEL_SAMPLE = 5_000
+
+
 def complaint_labeller(store: Store, embedder_loader):
     """A pain point whose topic label its complaints do not use (``painpoints.said_by_complaints``) is
     named from its negative mentions alone: verbatim phrases of those sentences, the one closest to their
@@ -616,13 +620,17 @@ def complaint_labeller(store: Store, embedder_loader):
         key = tuple(mentions["sentence_id"])
         if key in chosen:
             return chosen[key]
-        stored = store.vectors_for(list(dict.fromkeys(mentions["sentence_id"])))
+        rows = mentions.drop_duplicates("sentence_id")
+        if len(rows) > LABEL_SAMPLE:  # a seeded sample names a large pain point, as a topic fit is sampled
+            rows = rows.sample(LABEL_SAMPLE, random_state=0)
+        stored = store.vectors_for(list(rows["sentence_id"]))
         by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True)) if len(stored) else {}
-        rows = mentions[mentions["sentence_id"].isin(set(by_id))]
+        rows = rows[rows["sentence_id"].isin(set(by_id))]
         if not len(rows):
             chosen[key] = None
             return None
-        languages = tuple(sorted({str(x) for x in rows.get("language", []) if x})) or ("en",)
+        found_languages = rows["language"].dropna().astype(str) if "language" in rows else []
+        languages = tuple(sorted(set(found_languages))) or ("en",)
         nlp = resources.load_spacy() if "en" in languages else None
         texts = [theme_text(t) or t for t in rows["text"]]
         vectors = np.stack([by_id[i] for i in rows["sentence_id"]])

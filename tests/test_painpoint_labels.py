@@ -58,7 +58,7 @@ def test_the_pain_point_is_renamed_from_its_mentions_only_when_its_label_fails()
     assert list(pains["label"]) == ["mixed complaints"] and len(seen) == 1
 
 
-def test_the_pipeline_labeller_picks_a_phrase_of_the_mentions(tmp_path):
+def test_the_pipeline_labeller_picks_a_phrase_of_the_mentions(tmp_path, monkeypatch):
     from insight import resources
     from insight.pipeline import complaint_labeller
     from insight.stages.topics import embed
@@ -78,3 +78,8 @@ def test_the_pipeline_labeller_picks_a_phrase_of_the_mentions(tmp_path):
         assert chosen and "painless" not in chosen
         assert any(chosen in t.lower() for t in mentions["text"])  # verbatim, from a complaint
         assert label(mentions, set()) == chosen  # kept for the next ranking
+        # a large pain point is named from a seeded sample of its mentions: still a complaint's phrase
+        monkeypatch.setattr("insight.pipeline.LABEL_SAMPLE", 3)
+        sampled = complaint_labeller(store, lambda: embedder)(mentions, set())
+        assert sampled and any(sampled in t.lower() for t in mentions["text"])
+        assert complaint_labeller(store, lambda: embedder)(mentions, set()) == sampled  # seeded
