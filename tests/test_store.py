@@ -223,3 +223,16 @@ def test_duckdb_memory_is_capped_by_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("INSIGHT_DUCKDB_MEMORY", "lots")
     with pytest.raises(ConfigError, match="INSIGHT_DUCKDB_MEMORY: not a DuckDB memory size"):
         Store(tmp_path / "m.duckdb")
+
+
+def test_a_query_read_in_chunks_is_the_query_read_at_once(store, monkeypatch):
+    import insight.store as store_module
+
+    monkeypatch.setattr(store_module, "QUERY_CHUNK_VECTORS", 1)  # 2,048 rows a piece
+    sql = ("SELECT i, 'row ' || i AS text, CASE WHEN i % 3000 = 0 THEN NULL ELSE i END AS gappy, "
+           "TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS at FROM range(5000) t(i) ORDER BY i DESC")
+    chunked = store.query_in_chunks(sql)
+    pd.testing.assert_frame_equal(chunked, store.query(sql), check_exact=True)
+    assert len(chunked) == 5000 and list(chunked["i"].head(2)) == [4999, 4998]
+    empty = store.query_in_chunks("SELECT 1 AS one WHERE false")
+    assert list(empty.columns) == ["one"] and len(empty) == 0
