@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -536,22 +537,11 @@ def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
     return dict(zip(ids, kinds.transform(np.stack([by_id[i] for i in ids]), [frames[i] for i in ids]), strict=True))
 
 
-def churn_customers(profiles, levels=DEFAULT_PARAMS.churn_levels) -> set[str]:
-    """Customer ids whose profile churn level is one of ``levels``."""
-    out = set()
-    for cid, profile in zip(profiles["customer_id"], profiles["profile"], strict=True):
-        p = json.loads(profile) if isinstance(profile, str) else profile
-        if (p.get("churn_risk") or {}).get("level") in levels:
-            out.add(cid)
-    return out
-
-
 def pain_inputs(store: Store) -> dict[str, Any]:
     """What the pain-point stage needs besides the voice: analyst state and churn-risk customers."""
     from insight import curation
 
     ignored, group_labels = curation.group_state(store)
-    profiles = store.profiles_frame()
     embedder: list = []
 
     def loader():  # one embedder for both label choosers, loaded on first use
@@ -560,7 +550,7 @@ def pain_inputs(store: Store) -> dict[str, Any]:
         return embedder[0]
 
     return {"ignored": ignored, "group_labels": group_labels,
-            "churn_customers": churn_customers(profiles) if len(profiles) else None,
+            "churn_customers": store.churn_customers(DEFAULT_PARAMS.churn_levels) if store.profile_count() else None,
             "label_chooser": central_label_chooser(store, loader),
             "complaint_labeller": complaint_labeller(store, loader)}
 
@@ -648,21 +638,19 @@ PROFILE_CHUNK = 20_000
 
 
 def profiles_by_chunks(frames: dict[str, Any], mentions, pains, emotions: dict[str, dict], *, related_topics,
-                       motive_kinds, term_values, run_id: str):
+                       motive_kinds, term_values, run_id: str) -> Iterator[Any]:
     """``build_profiles`` over ``PROFILE_CHUNK`` customers at a time (in customer id order, as one call
     orders them), each profile given its customer's dominant negative emotions (``emotions``, from
-    ``customer_emotions``) and stored as JSON text: (customer_id, profile JSON, churn_risk, run_id).
+    ``customer_emotions``) and stored as JSON text: yields one frame (customer_id, profile JSON,
+    churn_risk, run_id) per chunk, for ``Store.stage_profiles`` to write before the next is built.
     A profile reads only its own customer's rows besides the corpus-wide inputs, so the chunks give
     the profiles one call would."""
-    import pandas as pd
-
     from insight.stages.profiles import build_profiles
 
     records, voice, aspects, acts = frames["records"], frames["voice"], frames["aspects"], frames["acts"]
     attributes = frames["attributes"]
     customers = sorted(set(records["customer_id"].dropna()) | set(attributes))
     no_emotions = {"dominant_negative": [], "negative_sentences": 0}
-    parts = []
     for start in range(0, max(len(customers), 1), PROFILE_CHUNK):
         ids = set(customers[start:start + PROFILE_CHUNK])
         part_voice = voice[voice["customer_id"].isin(ids)]
@@ -677,8 +665,7 @@ def profiles_by_chunks(frames: dict[str, Any], mentions, pains, emotions: dict[s
         for cid, profile in zip(part["customer_id"], part["profile"], strict=True):
             profile.setdefault("voice", {})["emotions"] = emotions.get(str(cid), no_emotions)
         part["profile"] = [json.dumps(p, default=str) for p in part["profile"]]
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+        yield part
 
 
 def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = None,
@@ -702,8 +689,10 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
                                            params=params, **extra)
         merged = curation.merge_by_customers(store, run_id, shared_customer_merges(pains, mentions, frames["voice"],
                                                                                     params))
-        if merged:  # the groups moved: only the voice's group ids change
-            frames["voice"] = store.voice_frame()
+        if merged:  # the groups moved: only the voice's group ids change (not the whole voice read again)
+            groups = store.voice_groups().set_index("sentence_id")["group_id"]
+            frames["voice"] = frames["voice"].assign(group_id=groups.reindex(frames["voice"]["sentence_id"]).to_numpy())
+            del groups
             pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
                                                params=params, **extra)
     with shown.step("profiles"):
@@ -711,13 +700,14 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
         embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
                     else None)
         term_values, _ = value_terms(store, frames["aspects"], embedder)
-        profiles = profiles_by_chunks(
+        # written a chunk at a time into a staging table, swapped in with the pain points below
+        n_profiles = store.stage_profiles(profiles_by_chunks(
             frames, mentions, pains, customer_emotions(frames["voice"]),
             related_topics=related_topics(store, params.related_topic_quantile,
                                           params.related_topic_min_similarity),
-            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id)
+            motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id))
     with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
-        extra["churn_customers"] = churn_customers(profiles, params.churn_levels)
+        extra["churn_customers"] = store.churn_customers(params.churn_levels, staged=True)
         pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
                                            params=params, **extra)
         mix = pain_point_emotions(mentions, frames["voice"])
@@ -727,6 +717,5 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     stored = pains.copy()
     for col in ("channels", "parts", "evidence"):
         stored[col] = stored[col].map(lambda x: json.dumps(x, default=str))
-    store.replace_pain_points(stored, mentions)
-    store.replace_table("profiles", profiles)
-    return {"pain_points": len(pains), "profiles": len(profiles), "merged_by_customers": merged}
+    store.replace_insights(stored, mentions)
+    return {"pain_points": len(pains), "profiles": n_profiles, "merged_by_customers": merged}

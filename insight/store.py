@@ -11,6 +11,7 @@ a crash mid-run keeps every committed batch and the next run resumes where it st
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from insight.errors import StoreError
+from insight.errors import ConfigError, StoreError
 from insight.schema import EMOTION_COLUMNS, RECORD_COLUMNS, Record, Reject
 
 DUPLICATE_ID = "duplicate id, different content"  # the reject reason (insight.ingest.values)
@@ -51,8 +52,15 @@ class IngestCounts:
 
 
 DEFAULT_DB = "insight.duckdb"
+#: the environment variable that caps DuckDB's memory for a store connection (a DuckDB size: "3GB"):
+#: its buffer pool and query memory stay under it, spilling to ``<store>.tmp``; unset, DuckDB's default
+MEMORY_ENV = "INSIGHT_DUCKDB_MEMORY"
 SCHEMA_VERSION = 1
 EMBED_DIM = 384
+
+_PROFILE_COLUMNS = "customer_id VARCHAR PRIMARY KEY, profile JSON, churn_risk DOUBLE, run_id VARCHAR"
+#: where a profile build is written, a chunk at a time, before it replaces ``profiles`` (``stage_profiles``)
+STAGED_PROFILES = "profiles_staged"
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -134,9 +142,7 @@ CREATE TABLE IF NOT EXISTS pain_points (
 CREATE TABLE IF NOT EXISTS pain_mentions (
     pain_id VARCHAR, sentence_id VARCHAR, record_id VARCHAR, PRIMARY KEY (pain_id, sentence_id)
 );
-CREATE TABLE IF NOT EXISTS profiles (
-    customer_id VARCHAR PRIMARY KEY, profile JSON, churn_risk DOUBLE, run_id VARCHAR
-);
+CREATE TABLE IF NOT EXISTS profiles ({_PROFILE_COLUMNS});
 """
 
 # Columns added after a table was first shipped: a store made by an older insight gains them on open.
@@ -179,13 +185,43 @@ def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Ite
         store.close()
 
 
+#: DuckDB vectors (2,048 rows each) per piece of a ``Store.query_in_chunks`` result
+QUERY_CHUNK_VECTORS = 50
+
+#: one row per customer-voice sentence (``Store.voice_frame``)
+_VOICE_SQL = """
+SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, coalesce(ss.language, r.language) AS language,
+       r.customer_id, r.channel,
+       r.created_at, r.rating,
+       r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
+       ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
+       ss.emo_surprise, ss.emo_trust,
+       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
+       ds.label AS record_label, ds.score AS record_score
+FROM sentences s
+JOIN records r USING (record_id)
+LEFT JOIN sentence_sentiment ss USING (sentence_id)
+LEFT JOIN doc_sentiment ds USING (record_id)
+LEFT JOIN sentence_topics st USING (sentence_id)
+LEFT JOIN topics tp ON tp.topic_id = st.topic_id
+WHERE r.speaker = 'customer'
+ORDER BY r.created_at, s.record_id, s.idx
+"""
+
 class Store:
     """A DuckDB file holding records, rejects, runs and every stage's results."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False,
+                 memory_limit: str | None = None) -> None:
+        """``memory_limit`` (a DuckDB size, "3GB"; default ``$INSIGHT_DUCKDB_MEMORY``, else DuckDB's own
+        default of 80 % of RAM) caps DuckDB's buffer pool and query memory: past it, cached pages are
+        dropped and intermediates spill to ``<store>.tmp``."""
         import duckdb
 
         self.path = str(path)
+        where = "memory_limit" if memory_limit else MEMORY_ENV
+        memory_limit = memory_limit or os.environ.get(MEMORY_ENV) or None
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         self._runs: set[str] = set()  # runs started through this connection
         if self.path != ":memory:":
             parent = Path(self.path).parent
@@ -195,7 +231,10 @@ class Store:
                 )
             parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config=config)
+        except duckdb.ParserException as exc:  # only the memory limit is parsed here
+            raise ConfigError(f"{where}: not a DuckDB memory size (got {memory_limit!r}). "
+                              "Give a number and a unit, e.g. 3GB or 500MB.") from exc
         except duckdb.Error as exc:  # translated once, here
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}). Close other programs using it or pass another --db."
@@ -234,6 +273,20 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] | None = None):
         """Run a read query and return a pandas DataFrame."""
         return self.con.execute(sql, params or []).df()
+
+    def query_in_chunks(self, sql: str, params: Sequence[Any] | None = None):
+        """``query`` for a large result: converted to pandas about 100,000 rows at a time, then joined.
+        The same frame, without DuckDB's whole materialised result beside it (the 1.4M-sentence voice
+        peaked 1.2 GB lower)."""
+        import pandas as pd
+
+        result = self.con.execute(sql, params or [])
+        parts = [result.fetch_df_chunk(QUERY_CHUNK_VECTORS)]
+        while len(parts[-1]):
+            parts.append(result.fetch_df_chunk(QUERY_CHUNK_VECTORS))
+        if len(parts) <= 2:
+            return parts[0]
+        return pd.concat(parts[:-1], ignore_index=True)
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         rows = self.con.execute(sql, params or []).fetchall()  # fetch all: duckdb 2 wants results finished
@@ -826,12 +879,17 @@ class Store:
 
     def sentences_without_topic(self, *, limit: int | None = None, after: str | None = None):
         """Embedded sentences with no topic assignment yet (sentence_id, record_id, text, vector), by
-        sentence id: the first ``limit`` of them (all without one) whose id comes after ``after``."""
+        sentence id: the first ``limit`` of them (all without one) whose id comes after ``after``. The page
+        of ids is chosen first and only its vectors are read: joining every vector before the limit built
+        a hash table of all of them (4 GB more at 1.4M sentences, per page)."""
         return self.query(
-            "SELECT s.sentence_id, s.record_id, s.text, e.vector FROM sentences s JOIN embeddings e USING (sentence_id) "
-            "WHERE NOT EXISTS (SELECT 1 FROM sentence_topics t WHERE t.sentence_id = s.sentence_id) "
+            "WITH page AS (SELECT s.sentence_id, s.record_id, s.text FROM sentences s "
+            "WHERE EXISTS (SELECT 1 FROM embeddings e WHERE e.sentence_id = s.sentence_id) "
+            "AND NOT EXISTS (SELECT 1 FROM sentence_topics t WHERE t.sentence_id = s.sentence_id) "
             "AND (CAST(? AS VARCHAR) IS NULL OR s.sentence_id > ?) ORDER BY s.sentence_id"
-            + (" LIMIT ?" if limit is not None else ""),
+            + (" LIMIT ?" if limit is not None else "") + ") "
+            "SELECT p.sentence_id, p.record_id, p.text, e.vector FROM page p JOIN embeddings e USING (sentence_id) "
+            "ORDER BY p.sentence_id",
             [after, after] + ([limit] if limit is not None else []))
 
     def sentences_in_topic(self, topic_id: int):
@@ -894,23 +952,18 @@ class Store:
         """One row per customer-voice sentence: its text, lemmas and noun chunks, its record (customer,
         channel, date, rating, product, conversation), its sentiment and emotions, its record's document
         sentiment (``record_label``, ``record_score``) and its topic and topic group."""
+        return self.query_in_chunks(_VOICE_SQL)
+
+    def voice_groups(self):
+        """sentence_id and group_id of every customer-voice sentence, as ``voice_frame`` gives them (in no
+        particular order): what changes in the voice when topic groups move."""
         return self.query("""
-SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, coalesce(ss.language, r.language) AS language,
-       r.customer_id, r.channel,
-       r.created_at, r.rating,
-       r.product, r.conversation_id, r.platform, ss.label, ss.score, ss.p_negative,
-       ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
-       ss.emo_surprise, ss.emo_trust,
-       st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
-       ds.label AS record_label, ds.score AS record_score
+SELECT s.sentence_id, coalesce(tp.merged_into, st.topic_id) AS group_id
 FROM sentences s
 JOIN records r USING (record_id)
-LEFT JOIN sentence_sentiment ss USING (sentence_id)
-LEFT JOIN doc_sentiment ds USING (record_id)
 LEFT JOIN sentence_topics st USING (sentence_id)
 LEFT JOIN topics tp ON tp.topic_id = st.topic_id
 WHERE r.speaker = 'customer'
-ORDER BY r.created_at, s.record_id, s.idx
 """)
 
     def aspects_frame(self):
@@ -950,13 +1003,43 @@ ORDER BY r.created_at, s.record_id, s.idx
         """customer_id, profile (JSON text) of every stored profile."""
         return self.query("SELECT customer_id, profile FROM profiles")
 
-    def replace_pain_points(self, pains, mentions) -> None:
-        """The last analysis's pain points and mentions, replaced in one transaction."""
+    def churn_customers(self, levels: Iterable[str], *, staged: bool = False) -> set[str]:
+        """Customer ids whose stored profile's churn level (``churn_risk.level`` in its JSON) is one of
+        ``levels``; ``staged``: of the profiles ``stage_profiles`` wrote, not yet swapped in."""
+        table = STAGED_PROFILES if staged else "profiles"
+        rows = self.con.execute(f"SELECT customer_id FROM {table} "
+                                "WHERE list_contains(?, profile ->> '$.churn_risk.level')", [list(levels)]).fetchall()
+        return {r[0] for r in rows}
+
+    def stage_profiles(self, chunks: Iterable) -> int:
+        """Write profile frames (customer_id, profile JSON, churn_risk, run_id), one chunk at a time as
+        they come, into a fresh staging table (``STAGED_PROFILES``, with the ``profiles`` columns and key),
+        so a large build is never one insert; ``replace_insights`` swaps it in. The stored profiles are
+        untouched until then: when a chunk fails (or the process dies) the staging table is dropped (or
+        left to the next build, which drops it first). Returns the rows staged."""
+        self.con.execute(f"DROP TABLE IF EXISTS {STAGED_PROFILES}")
+        self.con.execute(f"CREATE TABLE {STAGED_PROFILES} ({_PROFILE_COLUMNS})")
+        staged = 0
+        try:
+            for frame in chunks:
+                staged += self._insert_frame(STAGED_PROFILES, frame, conflict=None)
+        except BaseException:
+            self.con.execute(f"DROP TABLE IF EXISTS {STAGED_PROFILES}")
+            raise
+        return staged
+
+    def replace_insights(self, pains, mentions) -> None:
+        """The last analysis's pain points and mentions, and the profiles ``stage_profiles`` wrote (the
+        staging table takes the place of ``profiles``: no copy), replaced in one transaction."""
+        if not self.has_table(STAGED_PROFILES):
+            raise StoreError("replace_insights: no staged profiles. Write them with stage_profiles first.")
         with self.transaction():
             self.con.execute("DELETE FROM pain_points")
             self.con.execute("DELETE FROM pain_mentions")
             self._insert_frame("pain_points", pains)
             self._insert_frame("pain_mentions", mentions)
+            self.con.execute("DROP TABLE profiles")
+            self.con.execute(f"ALTER TABLE {STAGED_PROFILES} RENAME TO profiles")
 
     def counts(self) -> dict[str, int]:
         out = {}

@@ -17,6 +17,7 @@ Not part of the test suite.
 
     python scripts/bench_scale.py --records 10000 100000 1000000
     python scripts/bench_scale.py --records 100000 --store out/demo/insight.duckdb
+    INSIGHT_DUCKDB_MEMORY=3GB python scripts/bench_scale.py --records 1000000   # DuckDB's memory capped
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def run_size(store_path: Path, records: int) -> dict:
         shutil.copy2(store_path, db)
         steps: list[dict] = []
         with Store(db) as store:
+            memory_limit = store.scalar("SELECT current_setting('memory_limit')")  # INSIGHT_DUCKDB_MEMORY
             base = int(store.scalar("SELECT count(*) FROM records"))
             base_sentences = int(store.scalar("SELECT count(*) FROM sentences"))
             copies = max(1, math.ceil(records / base))
@@ -94,7 +96,7 @@ def run_size(store_path: Path, records: int) -> dict:
                           "cpu_s": time.process_time() - c, "peak_mb": peak_mb()})
             store.end_run(run_id, counts)
         return {"records": n, "sentences": sentences, "copies": copies, "steps": steps,
-                "topics": topics, "counts": counts, "peak_mb": peak_mb()}
+                "topics": topics, "counts": counts, "peak_mb": peak_mb(), "duckdb_memory_limit": memory_limit}
 
 
 def main() -> None:
@@ -118,7 +120,8 @@ def main() -> None:
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         print(f"{result['records']:,} records ({result['sentences']:,} sentences, {result['copies']} replicas of "
-              f"{store.name}); peak RSS {result['peak_mb']:.0f} MB")
+              f"{store.name}); peak RSS {result['peak_mb']:.0f} MB; DuckDB memory limit "
+              f"{result['duckdb_memory_limit']}")
         print(f"  {'step':<30} {'items':>10} {'seconds':>8} {'items/s':>10} {'cpu ms/record':>14} {'peak MB':>8}")
         for step in result["steps"]:
             print(f"  {step['step']:<30} {step['items']:>10,} {step['s']:>8.1f} "

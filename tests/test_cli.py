@@ -69,6 +69,18 @@ def test_report_on_missing_store_exits_1_with_one_line(tmp_path):
     assert result.output == f"Error: {db}: no insight store here. Run `insight ingest ...` first or pass --db PATH.\n"
 
 
+def test_a_duckdb_memory_cap_that_is_no_size_exits_1_with_one_line(tmp_path, monkeypatch):
+    from insight.store import Store
+
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("INSIGHT_DUCKDB_MEMORY", "lots")
+    result = CliRunner().invoke(main, ["rejects", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: INSIGHT_DUCKDB_MEMORY: not a DuckDB memory size (got 'lots'). "
+                             "Give a number and a unit, e.g. 3GB or 500MB.\n")
+
+
 def test_debug_shows_the_traceback(tmp_path):
     result = CliRunner().invoke(main, ["--debug", "issues", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1

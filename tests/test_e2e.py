@@ -131,3 +131,60 @@ def test_profiles_built_by_customer_chunks_are_the_profiles_of_one_build(mini_ru
     assert list(chunked["churn_risk"]) == list(whole["churn_risk"])
     assert pains[["pain_id", "rank", "score"]].equals(stored_pains[["pain_id", "rank", "score"]])
     assert [json.loads(p) for p in pains["parts"]] == [json.loads(p) for p in stored_pains["parts"]]
+
+
+def test_voice_group_ids_read_alone_are_those_of_a_fresh_voice_read(mini_run, tmp_path):
+    """After topic groups move, refresh_insights re-reads only the voice's group ids (``voice_groups``)
+    instead of the whole voice: with them the voice read before equals a voice read after the move."""
+    import shutil
+
+    import pandas as pd
+
+    result, _, _ = mini_run
+    copy = tmp_path / "groups.duckdb"
+    shutil.copy(result["db"], copy)
+    with Store(copy) as store:
+        before = store.voice_frame()
+        topics = sorted(int(t) for t in before["topic_id"].dropna().unique() if t >= 0)
+        assert len(topics) >= 3
+        store.con.execute("UPDATE topics SET merged_into = ? WHERE topic_id IN (?, ?)", [topics[0], topics[1], topics[2]])
+        after = store.voice_frame()
+        groups = store.voice_groups().set_index("sentence_id")["group_id"]
+    assert not after["group_id"].equals(before["group_id"])  # the move changed some groups
+    moved = before.assign(group_id=groups.reindex(before["sentence_id"]).to_numpy())
+    pd.testing.assert_frame_equal(moved, after)
+
+
+def test_a_profile_build_that_fails_midway_leaves_the_stored_profiles_and_pain_points(mini_run, tmp_path,
+                                                                                     monkeypatch):
+    """Profiles are staged chunk by chunk and swapped in with the pain points at the end: a build that
+    fails after some chunks were written changes neither table."""
+    import shutil
+
+    from insight import pipeline
+    from insight.stages import profiles as profile_stage
+
+    result, _, _ = mini_run
+    copy = tmp_path / "fails.duckdb"
+    shutil.copy(result["db"], copy)
+    monkeypatch.setattr(pipeline, "PROFILE_CHUNK", 2)
+    real, calls = profile_stage.build_profiles, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("killed mid-build")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(profile_stage, "build_profiles", failing)
+    with Store(copy) as store:
+        before = (store.query("SELECT * FROM profiles ORDER BY customer_id"),
+                  store.query("SELECT * FROM pain_points ORDER BY pain_id"))
+        store.con.execute("UPDATE pain_points SET run_id = 'earlier'")  # a later write would replace it
+        run_id = store.start_run("test refresh", {})
+        with pytest.raises(RuntimeError, match="killed mid-build"):
+            pipeline.refresh_insights(store, run_id)
+        assert store.query("SELECT * FROM profiles ORDER BY customer_id").equals(before[0])
+        assert set(store.query("SELECT run_id FROM pain_points")["run_id"]) == {"earlier"}
+        assert len(store.query("SELECT * FROM pain_points")) == len(before[1])
+        assert not store.has_table("profiles_staged")
