@@ -188,6 +188,16 @@ def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Ite
 #: DuckDB vectors (2,048 rows each) per piece of a ``Store.query_in_chunks`` result
 QUERY_CHUNK_VECTORS = 50
 
+#: the customer-voice sentences with their record, topic and topic group (``voice_frame``, ``voice_groups``)
+_VOICE_FROM = """
+FROM sentences s
+JOIN records r USING (record_id)
+LEFT JOIN sentence_sentiment ss USING (sentence_id)
+LEFT JOIN doc_sentiment ds USING (record_id)
+LEFT JOIN sentence_topics st USING (sentence_id)
+LEFT JOIN topics tp ON tp.topic_id = st.topic_id
+WHERE r.speaker = 'customer'
+"""
 #: one row per customer-voice sentence (``Store.voice_frame``)
 _VOICE_SQL = """
 SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, coalesce(ss.language, r.language) AS language,
@@ -197,16 +207,7 @@ SELECT s.sentence_id, s.record_id, s.idx, s.text, s.lemmas, s.noun_chunks, coale
        ss.emo_anger, ss.emo_anticipation, ss.emo_disgust, ss.emo_fear, ss.emo_joy, ss.emo_sadness,
        ss.emo_surprise, ss.emo_trust,
        st.topic_id, tp.label AS topic_label, coalesce(tp.merged_into, st.topic_id) AS group_id,
-       ds.label AS record_label, ds.score AS record_score
-FROM sentences s
-JOIN records r USING (record_id)
-LEFT JOIN sentence_sentiment ss USING (sentence_id)
-LEFT JOIN doc_sentiment ds USING (record_id)
-LEFT JOIN sentence_topics st USING (sentence_id)
-LEFT JOIN topics tp ON tp.topic_id = st.topic_id
-WHERE r.speaker = 'customer'
-ORDER BY r.created_at, s.record_id, s.idx
-"""
+       ds.label AS record_label, ds.score AS record_score""" + _VOICE_FROM + "ORDER BY r.created_at, s.record_id, s.idx"
 
 class Store:
     """A DuckDB file holding records, rejects, runs and every stage's results."""
@@ -957,14 +958,7 @@ class Store:
     def voice_groups(self):
         """sentence_id and group_id of every customer-voice sentence, as ``voice_frame`` gives them (in no
         particular order): what changes in the voice when topic groups move."""
-        return self.query("""
-SELECT s.sentence_id, coalesce(tp.merged_into, st.topic_id) AS group_id
-FROM sentences s
-JOIN records r USING (record_id)
-LEFT JOIN sentence_topics st USING (sentence_id)
-LEFT JOIN topics tp ON tp.topic_id = st.topic_id
-WHERE r.speaker = 'customer'
-""")
+        return self.query("SELECT s.sentence_id, coalesce(tp.merged_into, st.topic_id) AS group_id" + _VOICE_FROM)
 
     def aspects_frame(self):
         """Every aspect mention with its record's customer, channel and date."""

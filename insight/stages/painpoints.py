@@ -258,6 +258,8 @@ def find_pain_points(
     del themed
 
     candidates: list[tuple[str, str, str, int | None, Any, list]] = []
+    # each topic's rows, found once for the label check (not a scan of the whole voice per group)
+    topic_rows = voice.groupby("topic_id").indices if complaint_labeller is not None and sub_negatives else {}
     by_group: dict[int, list[int]] = {}
     for tid, negatives in sub_negatives.items():
         gid = negatives["group_id"].iloc[0]
@@ -271,8 +273,9 @@ def find_pain_points(
         if not label:
             label = (label_chooser(subs, mentions) if label_chooser is not None and len(subs) > 1
                      else subs[0]["label"])
-            if complaint_labeller is not None and not said_by_complaints(
-                    label, voice.loc[voice["topic_id"].isin(tids), ["sentence_id", "text"]], mentions,
+            parts = [topic_rows[t] for t in tids if t in topic_rows]
+            if parts and not said_by_complaints(
+                    label, voice.iloc[np.concatenate(parts)][["sentence_id", "text"]], mentions,
                     params.label_complaint_share):
                 label = complaint_labeller(mentions, {c[2] for c in candidates}) or label
         candidates.append(("topic", str(gid), label, gid, mentions, subs))
