@@ -93,6 +93,8 @@ class AnalysisParams:
     #: Customers who keep contacting about one problem describe it in several wordings ("hub loses the
     #: connection", "live view just says connecting"), which land in different topics whose centroids sit
     #: too far apart for the cut above. A one-off voice (tweets) shares no customers, so it never merges.
+    #: A counts as raised only in its main topic (the group root) and what joined it by customers, not in
+    #: the smaller topics consolidation put beside it (``painpoints.shared_customer_merges``).
     shared_customer_share: float = 0.5
     shared_customer_lift: float = 2.0
     shared_customer_min: int = 3

@@ -208,3 +208,36 @@ def test_one_off_voices_and_reach_never_merge():
                                                   3: [f"O{i}" for i in range(30)]})) == []
     assert shared_customer_merges(*_merge_inputs({1: [f"C{i}" for i in range(10)], 2: ["C0", "C1", "C2"],
                                                   3: [f"O{i}" for i in range(30)]}, kind="aspect")) == []
+
+
+def test_customers_must_raise_the_hosts_main_topic_not_a_sub_theme_beside_it():
+    from insight.stages.painpoints import shared_customer_merges
+
+    # group 1 is the login problem: its main topic 1, and topic 5 that consolidation put beside it, where
+    # a misplaced "There is no cancel button anywhere in the app." sits. The cancel customers (group 2)
+    # say that sentence, so by whole groups 6 of 8 of them "raise" login (share 0.75), but none of them
+    # in the login topic itself.
+    login = [f"L{i}" for i in range(20)]
+    cancel = [f"K{i}" for i in range(8)]
+    others = [f"O{i}" for i in range(60)]
+    pains = pd.DataFrame([{"pain_id": f"p{g}", "kind": "topic", "topic_id": g} for g in (1, 2, 9)])
+    mentions, voice = [], []
+
+    def say(group, topic, customer, i):
+        sid = f"s{group}-{topic}-{i}"
+        mentions.append({"pain_id": f"p{group}", "sentence_id": sid, "record_id": f"r{sid}"})
+        voice.append({"sentence_id": sid, "customer_id": customer, "topic_id": topic})
+
+    for i, c in enumerate(login):
+        say(1, 1, c, i)
+    for i, c in enumerate(cancel):
+        say(2, 2, c, i)
+    for i, c in enumerate(cancel[:6]):
+        say(1, 5, c, 100 + i)  # the misplaced sentence, in the sub-theme
+    for i, c in enumerate(others):
+        say(9, 9, c, i)
+    assert shared_customer_merges(pains, pd.DataFrame(mentions), pd.DataFrame(voice)) == []
+    # the same customers raising login in its main topic do join it
+    voice = [dict(v, topic_id=1) if v["topic_id"] == 5 else v for v in voice]
+    merges = shared_customer_merges(pains, pd.DataFrame(mentions), pd.DataFrame(voice))
+    assert [(m["topic_id"], m["into"], m["shared"]) for m in merges] == [(2, 1, 6)]

@@ -390,15 +390,31 @@ def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFA
     most with, a larger one (more customers; then the lower group id); a pain point that takes others in
     joins none. Returns [{"topic_id": B's group, "into": A's group, "shared", "share", "lift"}].
 
-    pains, mentions: ``find_pain_points`` output; voice: its input (sentence_id, customer_id)."""
+    A counts as raised only in its main topic (the group's root: its largest topic when the topics were
+    fitted) and in the pain points that joined it here, not in the smaller topics consolidation put
+    beside it. Those are where a sentence the embedder misplaced sits: on the demo, "There is no cancel
+    button anywhere in the app." landed in a login topic ("Can't log in to the app because ...") that
+    was consolidated with the login pain point, and once it read as a complaint, 9 of the 16 customers
+    trying to cancel "raised" the login problem, none of them in its main topic, and the cancel row was
+    folded into it. Customers who keep contacting about one problem raise its main topic too.
+
+    pains, mentions: ``find_pain_points`` output; voice: its input (sentence_id, customer_id; with
+    ``topic_id`` each mention counts for its own topic, without it for its group)."""
     topical = pains[pains["kind"] == "topic"]
     if len(topical) < 2:
         return []
     who = dict(zip(voice["sentence_id"], voice["customer_id"], strict=True))
-    customers = {}
-    for pain_id, group in mentions.groupby("pain_id"):
-        customers[pain_id] = {c for c in (who.get(s) for s in group["sentence_id"]) if isinstance(c, str) and c}
-    groups = {int(r.topic_id): set(customers.get(r.pain_id, set())) for r in topical.itertuples()}
+    topic_of = (dict(zip(voice["sentence_id"], voice["topic_id"], strict=True)) if "topic_id" in voice.columns
+                else {})
+    group_of = dict(zip(topical["pain_id"], topical["topic_id"].astype(int), strict=True))
+    customers, main = {}, {}
+    for pain_id, group in mentions[mentions["pain_id"].isin(group_of)].groupby("pain_id"):
+        root = group_of[pain_id]
+        said = [(who.get(s), topic_of.get(s, root)) for s in group["sentence_id"]]
+        customers[root] = {c for c, _ in said if isinstance(c, str) and c}
+        main[root] = {c for c, t in said if isinstance(c, str) and c and not _differs(t, root)}
+    groups = {g: set(customers.get(g, set())) for g in group_of.values()}
+    hosts = {g: set(main.get(g, set())) for g in group_of.values()}
     everyone = set().union(*groups.values())
     if not everyone:
         return []
@@ -411,16 +427,25 @@ def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFA
         for i, (a, ca) in enumerate(order):
             reach = len(ca) / len(everyone)
             for b, cb in order[i + 1:]:
-                m = _joins(ca, cb, reach, params)
+                m = _joins(hosts[a], cb, reach, params)
                 if m and (b not in best or m["share"] > best[b]["share"]):
                     best[b] = {"topic_id": b, "into": a, **m}
-        hosts = {m["into"] for m in best.values()}
-        done = [m for b, m in sorted(best.items()) if b not in hosts]
+        taking = {m["into"] for m in best.values()}
+        done = [m for b, m in sorted(best.items()) if b not in taking]
         if not done:
             return out
         for m in done:
             groups[m["into"]] |= groups.pop(m["topic_id"])
+            hosts[m["into"]] |= hosts.pop(m["topic_id"])
         out += done
+
+
+def _differs(topic, root: int) -> bool:
+    """Whether a mention's topic is another than its group's root (a missing topic is the root)."""
+    try:
+        return int(topic) != root
+    except (TypeError, ValueError):
+        return False
 
 
 def _customer_ratings(voice) -> dict[str, float]:
