@@ -23,9 +23,9 @@ EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surpr
 # the issue's aim is 0.90 overall.
 # Measured with each sentence scored alone (the runner never lets batch neighbours move a score; the
 # figures before that, 0.572 overall, were partly batch noise).
-CHECKS_OVERALL_FLOOR = 0.52  # measured 0.550
-CHECKS_KIND_FLOOR = {"plain": 0.95, "praise_neg_words": 0.30, "complaint_pos_words": 0.33, "contrast": 0.69,
-                     "neutral_request": 0.55}  # measured 0.958 / 0.333 / 0.361 / 0.722 / 0.583
+CHECKS_OVERALL_FLOOR = 0.57  # measured 0.594 (sentiment.e5.v4; e5.v3 0.550)
+CHECKS_KIND_FLOOR = {"plain": 0.95, "praise_neg_words": 0.35, "complaint_pos_words": 0.39, "contrast": 0.80,
+                     "neutral_request": 0.55}  # measured 0.958 / 0.375 / 0.417 / 0.833 / 0.583
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_check_file_covers_six_languages_and_150_sentences():
 
 @pytest.mark.parametrize("lang", [
     pytest.param(lang, marks=pytest.mark.xfail(
-        strict=True, reason="sentiment.e5.v3 reads 'Surkea tuote, se hajosi kahdessa päivässä.' as positive "
+        strict=True, reason="sentiment.e5.v3 and e5.v4 read 'Surkea tuote, se hajosi kahdessa päivässä.' as positive "
                             "(0.74 int8, 0.71 with the fp32 torch weights): a model miss, not quantisation"))
     if lang == "fi" else lang for lang in LANGS])
 def test_label_direction_per_language(check_results, lang):
@@ -148,7 +148,7 @@ def test_result_shape(model):
 
 
 def test_name_and_version(model):
-    assert model.name == "sentiment.e5.v3" == model.meta["name"]
+    assert model.name == "sentiment.e5.v4" == model.meta["name"]
     assert isinstance(model.version, str) and len(model.version) >= 8
 
 
@@ -166,11 +166,9 @@ def test_negation_flips(model):
     assert label(model, "Honestly, the service was not bad at all.") != "negative"
 
 
-# "X, but Y": the clause after "but" should set the label. sentiment.e5.v3 gets 20 of these 21 (the
-# MiniLM model it replaced got 15: praise after a defect or delivery complaint followed the complaint);
-# the one it misses is a strict xfail, so a model that fixes it shows up.
-_MILD = pytest.mark.xfail(strict=True, reason="known weakness (MODEL_CARD.md): a mild complaint after a "
-                          "wish ('I wanted to love it, but ...') reads as neutral")
+# "X, but Y": the clause after "but" should set the label. sentiment.e5.v4 gets all 21 (e5.v3 missed
+# "I wanted to love it, but the sound is tinny.", read as neutral; the MiniLM model before it got 15:
+# praise after a defect or delivery complaint followed the complaint).
 COMPLAINT_AFTER_BUT = [
     "It looked nice, but it broke after two days.",
     "The screen is gorgeous, but the battery dies by noon.",
@@ -178,7 +176,7 @@ COMPLAINT_AFTER_BUT = [
     "The staff were friendly, but the room was filthy.",
     "Looks great, but the app keeps crashing.",
     "Fast delivery, but the item was damaged.",
-    pytest.param("I wanted to love it, but the sound is tinny.", marks=_MILD),
+    "I wanted to love it, but the sound is tinny.",
     "Nice design but the login never works.",
     "Good idea, but terrible execution.",
     "The food was tasty but we waited an hour and the waiter was rude.",
@@ -226,7 +224,7 @@ def test_neutral_statement(model):
     assert label(model, "The package was delivered on Tuesday.") == "neutral"
 
 
-@pytest.mark.xfail(strict=True, reason="sentiment.e5.v3's pair input is weaker than MiniLM's (SemEval-14 0.724 vs "
+@pytest.mark.xfail(strict=True, reason="sentiment.e5.v4's pair input is weaker than MiniLM's (SemEval-14 0.714 vs "
                    "0.784): the aspect stage reads term polarity with resources.load_aspect_polarity (MODEL_CARD.md)")
 def test_aspect_targets_differ_in_one_sentence(model):
     text = "Love the screen but the battery dies by noon"

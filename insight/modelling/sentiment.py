@@ -1,6 +1,6 @@
 """Sentence and aspect sentiment, and emotions: ``SentimentModel`` and ``aggregate_document``.
 
-One fine-tuned multilingual-e5-small encoder ("sentiment.e5.v3", English, Turkish, Finnish, German,
+One fine-tuned multilingual-e5-small encoder ("sentiment.e5.v4", English, Turkish, Finnish, German,
 Spanish, French) with two heads serves
 
 * sentence sentiment (3 classes: negative / neutral / positive): single-text input;
@@ -41,7 +41,7 @@ TRAIN_SCRIPT = "scripts/train_sentiment.py"
 class SentimentModel:
     """3-class sentiment for sentences, optionally toward a target term. Build with :meth:`load`."""
 
-    name = "sentiment.e5.v3"  # the shipped model; a loaded one reports its own
+    name = "sentiment.e5.v4"  # the shipped model; a loaded one reports its own
 
     def __init__(self, model_dir: Path, meta: dict, encoder: Encoder, runner, device: str):
         self.model_dir = model_dir
