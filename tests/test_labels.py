@@ -172,3 +172,30 @@ def test_greetings_and_thanks_name_no_problem_in_any_language():
                        ("merhaba kolay gelsin", "tr"), ("hei kiitos", "fi"), ("rt via", "en")]:
         assert not names_a_problem(text, lang), text
     assert names_a_problem("hallo die verspätung", "de") and names_a_problem("merhaba uygulama çöküyor", "tr")
+
+
+def test_a_phrase_goes_to_the_topic_it_describes_best_and_no_label_paraphrases_another():
+    import numpy as np
+
+    from insight import resources
+    from insight.stages.labels import PARAPHRASE, choose_labels, embed_phrases
+
+    embedder = resources.load_embedder()
+    # topic 1, the larger one and first to choose: flight numbers and routes, two of its sentences
+    # mention a delay; topic 2: delays
+    routes = ["Flight 3586 from IAD to BUF.", "Flight 4411 from JFK to LAX.", "The flight was delayed, flight 820 to SFO.",
+              "Flight 5302 from CLT to DAY.", "My flight was delayed from PHL to ORD.", "Flight 1618 from BOS to JAX."]
+    delays = ["Our flight was delayed three hours.", "The flight was delayed again tonight.",
+              "Another delayed flight, two hours late.", "A delayed flight and no explanation.",
+              "The flight was delayed for hours with no update."]
+    keywords = {1: ["flight", "flight delayed", "delayed"], 2: ["delayed", "flight delayed", "delayed flight"]}
+
+    def centroid(texts):
+        v = np.asarray(embedder.encode(texts), dtype=np.float32).mean(axis=0)
+        return v / np.linalg.norm(v)
+
+    names = choose_labels(keywords, {1: centroid(routes), 2: centroid(delays)}, embedder=embedder,
+                          texts={1: routes, 2: delays})
+    assert names[2] in {"flight was delayed", "delayed flight"}
+    a, b = embed_phrases([names[1], names[2]], embedder)
+    assert float(a @ b) < PARAPHRASE, names
