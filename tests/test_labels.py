@@ -183,8 +183,9 @@ def test_a_phrase_goes_to_the_topic_it_describes_best_and_no_label_paraphrases_a
     embedder = resources.load_embedder()
     # topic 1, the larger one and first to choose: flight numbers and routes, two of its sentences
     # mention a delay; topic 2: delays
-    routes = ["Flight 3586 from IAD to BUF.", "Flight 4411 from JFK to LAX.", "The flight was delayed, flight 820 to SFO.",
-              "Flight 5302 from CLT to DAY.", "My flight was delayed from PHL to ORD.", "Flight 1618 from BOS to JAX."]
+    routes = ["Flight 3586 from IAD to BUF.", "Flight 4411 from JFK to LAX.",
+              "The flight was delayed, flight 820 to SFO.", "Flight 5302 from CLT to DAY.",
+              "My flight was delayed from PHL to ORD.", "Flight 1618 from BOS to JAX."]
     delays = ["Our flight was delayed three hours.", "The flight was delayed again tonight.",
               "Another delayed flight, two hours late.", "A delayed flight and no explanation.",
               "The flight was delayed for hours with no update."]

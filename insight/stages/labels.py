@@ -272,8 +272,8 @@ def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarra
     vectors = dict(zip(flat, embed_phrases(flat, embedder), strict=True)) if flat else {}
     scored: dict[int, list[tuple[float, str]]] = {}
     for tid in keywords:
-        scored[tid] = sorted(((float(vectors[c] @ centroids[tid]) + bonus + PHRASE_BONUS * min(len(c.split()) - 1, 3), c)
-                              for c, bonus in cands[tid]), key=lambda x: (-x[0], x[1]))
+        scored[tid] = sorted(((float(vectors[c] @ centroids[tid]) + bonus + PHRASE_BONUS * min(len(c.split()) - 1, 3),
+                               c) for c, bonus in cands[tid]), key=lambda x: (-x[0], x[1]))
     # one greedy matching over every (topic, candidate) pair, best score first: a phrase goes to the topic
     # it describes best, and no label is a paraphrase of one already given
     order = {tid: i for i, tid in enumerate(keywords)}
