@@ -148,8 +148,9 @@ def load_sentiment(device: str | None = None):
 
 
 #: the English aspect-polarity model: the aspect-term tagger is English-only, and on English (sentence,
-#: term) pairs sentiment.minilm.v2 scores 0.784 on SemEval-14 held-out against 0.714 for sentiment.e5.v4 (0.726 for e5.v3)
-#: (scripts/eval_sentiment.py --model models/sentiment-minilm); every other sentiment read is e5's
+#: term) pairs sentiment.minilm.v2 scores 0.784 on SemEval-14 held-out against 0.714 for sentiment.e5.v4
+#: (0.726 for e5.v3; scripts/eval_sentiment.py --model models/sentiment-minilm); every other sentiment
+#: read is e5's
 ASPECT_POLARITY_DIR = "sentiment-minilm"
 
 
