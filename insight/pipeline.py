@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from insight import resources
+from insight.membership import isin
 from insight.resources import Models  # noqa: F401 - re-exported: pipeline.Models
 from insight.params import DEFAULT as DEFAULT_PARAMS
 from insight.params import AnalysisParams
@@ -615,7 +616,7 @@ def complaint_labeller(store: Store, embedder_loader):
             rows = rows.sample(LABEL_SAMPLE, random_state=0)
         stored = store.vectors_for(list(rows["sentence_id"]))
         by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True)) if len(stored) else {}
-        rows = rows[rows["sentence_id"].isin(set(by_id))]
+        rows = rows[isin(rows["sentence_id"], list(by_id))]
         if not len(rows):
             chosen[key] = None
             return None
@@ -653,14 +654,14 @@ def profiles_by_chunks(frames: dict[str, Any], mentions, pains, emotions: dict[s
     no_emotions = {"dominant_negative": [], "negative_sentences": 0}
     for start in range(0, max(len(customers), 1), PROFILE_CHUNK):
         ids = set(customers[start:start + PROFILE_CHUNK])
-        part_voice = voice[voice["customer_id"].isin(ids)]
-        sentences = set(part_voice["sentence_id"])
+        part_voice = voice[isin(voice["customer_id"], ids)]
+        sentences = part_voice["sentence_id"]
         part = build_profiles(
-            records[records["customer_id"].isin(ids)], part_voice,
-            aspects[aspects["customer_id"].isin(ids)] if len(aspects) else aspects,
-            mentions[mentions["sentence_id"].isin(sentences)], pains,
+            records[isin(records["customer_id"], ids)], part_voice,
+            aspects[isin(aspects["customer_id"], ids)] if len(aspects) else aspects,
+            mentions[isin(mentions["sentence_id"], sentences)], pains,
             attributes={c: attributes[c] for c in ids if c in attributes}, identities=frames["identities"],
-            related_topics=related_topics, acts=acts[acts["sentence_id"].isin(sentences)] if len(acts) else acts,
+            related_topics=related_topics, acts=acts[isin(acts["sentence_id"], sentences)] if len(acts) else acts,
             motive_kinds=motive_kinds, term_values=term_values, replies=frames["replies"], run_id=run_id)
         for cid, profile in zip(part["customer_id"], part["profile"], strict=True):
             profile.setdefault("voice", {})["emotions"] = emotions.get(str(cid), no_emotions)

@@ -68,6 +68,7 @@ from typing import Any
 
 import numpy as np
 
+from insight.membership import isin
 from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
 from insight.stages.nlp import stop_words
@@ -172,7 +173,7 @@ def said_by_complaints(label: str, rows, mentions, min_share: float) -> bool:
     using = rows.loc[rows["text"].map(lambda t: bool(said.search(str(t)))), "sentence_id"]
     if len(using) == 0:
         return True
-    return float(using.isin(set(mentions["sentence_id"])).mean()) >= min_share
+    return float(isin(using, mentions["sentence_id"]).mean()) >= min_share
 
 
 class VoiceReading:
@@ -257,10 +258,9 @@ class VoiceReading:
         for norm, group in neg_aspects.groupby("norm"):
             if negative_share.get(norm, 0.0) < params.min_negative_share:
                 continue
-            named_ids = set(group["sentence_id"])
-            found = neg.index[neg["sentence_id"].isin(named_ids)]
+            found = neg.index[isin(neg["sentence_id"], group["sentence_id"])]
             if len(found) == 0:
-                found = voice.index[voice["sentence_id"].isin(named_ids)]
+                found = voice.index[isin(voice["sentence_id"], group["sentence_id"])]
             ids = set(voice.loc[found, "sentence_id"])
             # An aspect whose mentions mostly sit inside topic pain points adds nothing a topic doesn't say
             # ("camera" in "only the camera loses Wi-Fi" is the Wi-Fi pain point's, and the battery one's).
@@ -586,7 +586,7 @@ def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set
     convs = support.groupby("customer_id")["conversation_id"].nunique()
     repeat = int((convs >= 2).sum())
     repeat_share = repeat / max(len(customers), 1)
-    hidden = float(mentions["customer_id"].isin(happy).mean())
+    hidden = float(isin(mentions["customer_id"], happy).mean())
     values = [ltv[c] for c in customers if c in ltv]
     value_at_stake = float(sum(values)) if values else None
     impact = rating_impact(customers, ratings)
