@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from insight import resources
+from insight.membership import isin
 from insight.resources import Models  # noqa: F401 - re-exported: pipeline.Models
 from insight.params import DEFAULT as DEFAULT_PARAMS
 from insight.params import AnalysisParams
@@ -615,7 +616,7 @@ def complaint_labeller(store: Store, embedder_loader):
             rows = rows.sample(LABEL_SAMPLE, random_state=0)
         stored = store.vectors_for(list(rows["sentence_id"]))
         by_id = dict(zip(stored["sentence_id"], _load_vectors(stored), strict=True)) if len(stored) else {}
-        rows = rows[rows["sentence_id"].isin(set(by_id))]
+        rows = rows[isin(rows["sentence_id"], list(by_id))]
         if not len(rows):
             chosen[key] = None
             return None
@@ -653,14 +654,14 @@ def profiles_by_chunks(frames: dict[str, Any], mentions, pains, emotions: dict[s
     no_emotions = {"dominant_negative": [], "negative_sentences": 0}
     for start in range(0, max(len(customers), 1), PROFILE_CHUNK):
         ids = set(customers[start:start + PROFILE_CHUNK])
-        part_voice = voice[voice["customer_id"].isin(ids)]
-        sentences = set(part_voice["sentence_id"])
+        part_voice = voice[isin(voice["customer_id"], ids)]
+        sentences = part_voice["sentence_id"]
         part = build_profiles(
-            records[records["customer_id"].isin(ids)], part_voice,
-            aspects[aspects["customer_id"].isin(ids)] if len(aspects) else aspects,
-            mentions[mentions["sentence_id"].isin(sentences)], pains,
+            records[isin(records["customer_id"], ids)], part_voice,
+            aspects[isin(aspects["customer_id"], ids)] if len(aspects) else aspects,
+            mentions[isin(mentions["sentence_id"], sentences)], pains,
             attributes={c: attributes[c] for c in ids if c in attributes}, identities=frames["identities"],
-            related_topics=related_topics, acts=acts[acts["sentence_id"].isin(sentences)] if len(acts) else acts,
+            related_topics=related_topics, acts=acts[isin(acts["sentence_id"], sentences)] if len(acts) else acts,
             motive_kinds=motive_kinds, term_values=term_values, replies=frames["replies"], run_id=run_id)
         for cid, profile in zip(part["customer_id"], part["profile"], strict=True):
             profile.setdefault("voice", {})["emotions"] = emotions.get(str(cid), no_emotions)
@@ -673,10 +674,12 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     """Recompute pain points and profiles from the store (atomic replace of each table).
 
     Pain points are ranked twice: once to build the profiles (which need the pain points), then
-    again with each pain point's share of churn-risk customers from those profiles."""
+    again with each pain point's share of churn-risk customers from those profiles (and once more in
+    between when shared customers merged topic groups). The voice is read for them once
+    (``painpoints.VoiceReading``); each ranking only groups, names and measures."""
     from insight import curation
     from insight.stages.emotions import customer_emotions, pain_point_emotions
-    from insight.stages.painpoints import customer_value, find_pain_points, shared_customer_merges
+    from insight.stages.painpoints import VoiceReading, customer_value, rank_pain_points, shared_customer_merges
 
     params = params or DEFAULT_PARAMS
     shown = _progress(progress)
@@ -685,16 +688,17 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
         ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
         extra = pain_inputs(store)
         extra["churn_customers"] = None
-        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
-                                           params=params, **extra)
+        reading = VoiceReading(frames["voice"], frames["aspects"], params=params, ignored=extra.pop("ignored"))
+        pains, mentions = rank_pain_points(reading, ltv=ltv, run_id=run_id, **extra)
         merged = curation.merge_by_customers(store, run_id, shared_customer_merges(pains, mentions, frames["voice"],
                                                                                     params))
         if merged:  # the groups moved: only the voice's group ids change (not the whole voice read again)
             groups = store.voice_groups().set_index("sentence_id")["group_id"]
-            frames["voice"] = frames["voice"].assign(group_id=groups.reindex(frames["voice"]["sentence_id"]).to_numpy())
+            group_ids = groups.reindex(frames["voice"]["sentence_id"]).to_numpy()
             del groups
-            pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
-                                               params=params, **extra)
+            frames["voice"] = frames["voice"].assign(group_id=group_ids)
+            reading = reading.with_groups(group_ids)
+            pains, mentions = rank_pain_points(reading, ltv=ltv, run_id=run_id, **extra)
     with shown.step("profiles"):
         # the store's embedder: motive kinds compare stored sentence vectors with the catalogue's
         embedder = (resources.load_embedder(name=store_embedder(store)) if len(frames["aspects"]) or len(frames["acts"])
@@ -708,8 +712,7 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
             motive_kinds=motive_kinds(store, frames["acts"], embedder), term_values=term_values, run_id=run_id))
     with shown.step("pain points"):  # ranked again with each pain point's share of churn-risk customers
         extra["churn_customers"] = store.churn_customers(params.churn_levels, staged=True)
-        pains, mentions = find_pain_points(frames["voice"], frames["aspects"], ltv=ltv, run_id=run_id,
-                                           params=params, **extra)
+        pains, mentions = rank_pain_points(reading, ltv=ltv, run_id=run_id, **extra)
         mix = pain_point_emotions(mentions, frames["voice"])
         if len(pains) and mix:  # the emotion mix of each pain point's mentions
             pains["parts"] = [dict(parts or {}, emotions=mix.get(pid)) for pid, parts in

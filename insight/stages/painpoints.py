@@ -60,6 +60,7 @@ and the sub-themes (the group's topics, largest first).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from datetime import timedelta
@@ -67,6 +68,7 @@ from typing import Any
 
 import numpy as np
 
+from insight.membership import isin
 from insight.params import DEFAULT, NEGATIVE_LABEL, AnalysisParams
 from insight.schema import stable_id
 from insight.stages.nlp import stop_words
@@ -171,7 +173,113 @@ def said_by_complaints(label: str, rows, mentions, min_share: float) -> bool:
     using = rows.loc[rows["text"].map(lambda t: bool(said.search(str(t)))), "sentence_id"]
     if len(using) == 0:
         return True
-    return float(using.isin(set(mentions["sentence_id"])).mean()) >= min_share
+    return float(isin(using, mentions["sentence_id"]).mean()) >= min_share
+
+
+class VoiceReading:
+    """What ``find_pain_points`` reads from the voice before it groups topics into pain points: the
+    mention labels (a 4-5 star review's unannounced complaint is ``unconfirmed``, a reported problem
+    read neutral is negative), the problem check, the topic gate and the aspect-term candidates. None
+    of it depends on the topic groups or the churn-risk customers, so one refresh reads the voice once
+    and ranks it three times (``rank_pain_points``); ``with_groups`` gives it the groups a merge made.
+    Mentions are kept as index labels of ``voice`` and taken from it per ranking."""
+
+    def __init__(self, voice, aspects, *, params: AnalysisParams = DEFAULT,
+                 ignored: set[int] | frozenset[int] = frozenset()) -> None:
+        import pandas as pd
+
+        self.params = params
+        self.sub_negatives: dict[int, Any] = {}  # topic id -> index labels of its mentions naming a problem
+        self.aspect_candidates: list[tuple[str, Any]] = []  # (term, index labels of its mentions)
+        self._topic_rows: dict | None = None
+        if len(voice) == 0:
+            self.voice = voice
+            return
+        self.as_of = pd.to_datetime(voice["created_at"], utc=True).max()
+        self.happy = _happy_customers(voice, params.happy_min_stars)
+        self.ratings = _customer_ratings(voice)
+
+        # in a 4–5 star review only a sentence announced as a complaint counts ("but", "only problem"...)
+        happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= params.happy_min_stars)
+        cue = voice["text"].map(lambda t: bool(COMPLAINT_CUE.search(t)))
+        voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
+        if "group_id" not in voice:
+            voice = voice.assign(group_id=voice["topic_id"])
+        # A factual problem report reads neutral ("I was charged twice for my plan this month."); inside an
+        # unhappy record (a 1-2 star review, or a record the model reads as negative overall) a neutral
+        # sentence that leans negative is the complaint's substance and counts as a negative mention.
+        stars = pd.to_numeric(voice["rating"], errors="coerce")
+        unhappy = (voice["channel"] == "review") & (stars <= params.unhappy_max_stars).fillna(False)
+        if "record_label" in voice:
+            unhappy |= voice["record_label"] == NEGATIVE_LABEL
+        reported = (voice["label"] == "neutral") & unhappy & (voice["score"] < params.report_max_score)
+        voice = voice.assign(label=voice["label"].where(~reported, NEGATIVE_LABEL))
+        # the problem check is read only on negative mentions: run it on those rows alone
+        is_neg = voice["label"] == NEGATIVE_LABEL
+        problem = pd.Series(False, index=voice.index)
+        if is_neg.any():
+            langs = voice["language"] if "language" in voice else pd.Series(None, index=voice.index)
+            nouns = {lang: noun_lexicon(voice.loc[langs == lang, "text"], lang)
+                     for lang in CAPITALISED_NOUNS if (langs[is_neg] == lang).any()}
+            # only the columns the check reads, a slice at a time: a dict of every column per negative row
+            # was 1.2 GB at 1.4M sentences
+            rows = voice.loc[is_neg, [c for c in PROBLEM_COLUMNS if c in voice]]
+            problem[is_neg] = [sentence_names_a_problem(r, nouns) for start in range(0, len(rows), PROBLEM_SLICE)
+                               for r in rows.iloc[start:start + PROBLEM_SLICE].to_dict("records")]
+            del rows
+        self.voice = voice = voice.assign(_problem=problem)
+        neg = voice[is_neg]
+
+        # the topic gate reads three columns; only the mentions it keeps are taken with every column (two
+        # whole-width copies of the themed voice were 1.2 GB at 1.4M sentences)
+        themed = voice.loc[voice["topic_id"].notna() & (voice["topic_id"] >= 0), ["topic_id", "label", "_problem"]]
+        themed = themed[~themed["topic_id"].astype(int).isin(set(ignored))]
+        for topic_id, group in themed.groupby("topic_id"):
+            negatives = group[group["label"] == NEGATIVE_LABEL]
+            if len(negatives) == 0 or len(negatives) / len(group) < params.min_negative_share:
+                continue
+            if negatives["_problem"].mean() < params.min_problem_share:
+                continue
+            self.sub_negatives[int(topic_id)] = negatives.index[negatives["_problem"]]  # mentions naming a problem
+        del themed
+
+        if not len(aspects):
+            return
+        # every topic pain point's mentions, whatever the groups: the sub-themes' mentions
+        covered = set(voice.loc[np.concatenate(list(self.sub_negatives.values())), "sentence_id"]) \
+            if self.sub_negatives else set()
+        neg_aspects = aspects[aspects["label"] == NEGATIVE_LABEL]
+        # the topic gate, on the term: at least min_negative_share of the sentences that name it are
+        # negative mentions. "setup" is named in 183 demo sentences, mostly praise ("Setup was a breeze."),
+        # and the pair model reads "Setup was painless." as a complaint about it.
+        named = voice[["sentence_id", "label"]].merge(aspects[["sentence_id", "norm"]].drop_duplicates(),
+                                                      on="sentence_id")
+        negative_share = (named["label"] == NEGATIVE_LABEL).groupby(named["norm"]).mean()
+        for norm, group in neg_aspects.groupby("norm"):
+            if negative_share.get(norm, 0.0) < params.min_negative_share:
+                continue
+            found = neg.index[isin(neg["sentence_id"], group["sentence_id"])]
+            if len(found) == 0:
+                found = voice.index[isin(voice["sentence_id"], group["sentence_id"])]
+            ids = set(voice.loc[found, "sentence_id"])
+            # An aspect whose mentions mostly sit inside topic pain points adds nothing a topic doesn't say
+            # ("camera" in "only the camera loses Wi-Fi" is the Wi-Fi pain point's, and the battery one's).
+            if len(ids & covered) >= 0.5 * len(ids):
+                continue
+            self.aspect_candidates.append((str(norm), found))
+
+    def with_groups(self, group_ids) -> VoiceReading:
+        """This reading with the voice's ``group_id`` column replaced (``group_ids``, one per voice row, in
+        its order): what a shared-customer merge changes. Nothing else is read again."""
+        out = copy.copy(self)
+        out.voice = self.voice.assign(group_id=group_ids)
+        return out
+
+    def topic_rows(self) -> dict:
+        """Topic id -> positions of its voice rows (found once, for the label check of every group)."""
+        if self._topic_rows is None:
+            self._topic_rows = self.voice.groupby("topic_id").indices
+        return self._topic_rows
 
 
 def find_pain_points(
@@ -191,8 +299,29 @@ def find_pain_points(
     created_at, rating, conversation_id, text, label, score, topic_id, topic_label; optional
     ``group_id``: the topic's consolidated group, default the topic itself; optional ``lemmas``).
     aspects: one row per aspect mention joined with its record (norm, label, score, sentence_id, ...).
-    ignored: topic ids an analyst marked as no pain point; group_labels: analyst labels per group id;
-    churn_customers: customer ids at churn risk (from the profiles), for ``churn_share``.
+    ignored: topic ids an analyst marked as no pain point; the other options: ``rank_pain_points``.
+    ``VoiceReading`` then ``rank_pain_points``: a caller that ranks one voice several times reads it once.
+
+    Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id]).
+    """
+    return rank_pain_points(VoiceReading(voice, aspects, params=params, ignored=ignored), ltv=ltv,
+                            group_labels=group_labels, churn_customers=churn_customers, label_chooser=label_chooser,
+                            complaint_labeller=complaint_labeller, run_id=run_id)
+
+
+def rank_pain_points(
+    reading: VoiceReading,
+    *,
+    ltv: dict[str, float] | None = None,
+    group_labels: dict[int, str] | None = None,
+    churn_customers: set[str] | None = None,
+    label_chooser=None,
+    complaint_labeller=None,
+    run_id: str = "",
+):
+    """The pain points of a read voice (``VoiceReading``, whose params apply), measured and ranked.
+    group_labels: analyst labels per group id; churn_customers: customer ids at churn risk (from the
+    profiles), for ``churn_share``.
     label_chooser: ``(sub_themes, mentions) -> label`` for a group of several topics (the pipeline's
     ``central_label_chooser``: the sub-theme label closest to the group's mentions); without one, the
     label of the sub-theme with the most mentions.
@@ -200,66 +329,19 @@ def find_pain_points(
     texts, for a group whose label its complaints do not use (``said_by_complaints``; the pipeline's
     ``complaint_labeller``); without one, such a group keeps its label.
 
-    Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id]).
-    """
+    Returns (pain_points frame, mentions frame [pain_id, sentence_id, record_id])."""
     import pandas as pd
 
+    params, voice = reading.params, reading.voice
     ltv = ltv or {}
     group_labels = group_labels or {}
     if len(voice) == 0:
         return pd.DataFrame(columns=PAIN_COLUMNS), pd.DataFrame(columns=["pain_id", "sentence_id", "record_id"])
-    as_of = pd.to_datetime(voice["created_at"], utc=True).max()
-    happy = _happy_customers(voice, params.happy_min_stars)
-    ratings = _customer_ratings(voice)
-
-    # in a 4–5 star review only a sentence announced as a complaint counts ("but", "only problem"...)
-    happy_review = (voice["channel"] == "review") & (voice["rating"].fillna(0) >= params.happy_min_stars)
-    cue = voice["text"].map(lambda t: bool(COMPLAINT_CUE.search(t)))
-    voice = voice.assign(label=voice["label"].where(~happy_review | cue, "unconfirmed"))
-    if "group_id" not in voice:
-        voice = voice.assign(group_id=voice["topic_id"])
-    # A factual problem report reads neutral ("I was charged twice for my plan this month."); inside an
-    # unhappy record (a 1-2 star review, or a record the model reads as negative overall) a neutral
-    # sentence that leans negative is the complaint's substance and counts as a negative mention.
-    stars = pd.to_numeric(voice["rating"], errors="coerce")
-    unhappy = (voice["channel"] == "review") & (stars <= params.unhappy_max_stars).fillna(False)
-    if "record_label" in voice:
-        unhappy |= voice["record_label"] == NEGATIVE_LABEL
-    reported = (voice["label"] == "neutral") & unhappy & (voice["score"] < params.report_max_score)
-    voice = voice.assign(label=voice["label"].where(~reported, NEGATIVE_LABEL))
-    # the problem check is read only on negative mentions: run it on those rows alone
-    is_neg = voice["label"] == NEGATIVE_LABEL
-    problem = pd.Series(False, index=voice.index)
-    if is_neg.any():
-        langs = voice["language"] if "language" in voice else pd.Series(None, index=voice.index)
-        nouns = {lang: noun_lexicon(voice.loc[langs == lang, "text"], lang)
-                 for lang in CAPITALISED_NOUNS if (langs[is_neg] == lang).any()}
-        # only the columns the check reads, a slice at a time: a dict of every column per negative row
-        # was 1.2 GB at 1.4M sentences
-        rows = voice.loc[is_neg, [c for c in PROBLEM_COLUMNS if c in voice]]
-        problem[is_neg] = [sentence_names_a_problem(r, nouns) for start in range(0, len(rows), PROBLEM_SLICE)
-                           for r in rows.iloc[start:start + PROBLEM_SLICE].to_dict("records")]
-        del rows
-    voice = voice.assign(_problem=problem)
-    neg = voice[is_neg]
-
-    # the topic gate reads three columns; only the mentions it keeps are taken with every column (two
-    # whole-width copies of the themed voice were 1.2 GB at 1.4M sentences)
-    themed = voice.loc[voice["topic_id"].notna() & (voice["topic_id"] >= 0), ["topic_id", "label", "_problem"]]
-    themed = themed[~themed["topic_id"].astype(int).isin(set(ignored))]
-    sub_negatives = {}
-    for topic_id, group in themed.groupby("topic_id"):
-        negatives = group[group["label"] == NEGATIVE_LABEL]
-        if len(negatives) == 0 or len(negatives) / len(group) < params.min_negative_share:
-            continue
-        if negatives["_problem"].mean() < params.min_problem_share:
-            continue
-        sub_negatives[int(topic_id)] = voice.loc[negatives.index[negatives["_problem"]]]  # mentions naming a problem
-    del themed
+    sub_negatives = {tid: voice.loc[index] for tid, index in reading.sub_negatives.items()}
 
     candidates: list[tuple[str, str, str, int | None, Any, list]] = []
     # each topic's rows, found once for the label check (not a scan of the whole voice per group)
-    topic_rows = voice.groupby("topic_id").indices if complaint_labeller is not None and sub_negatives else {}
+    topic_rows = reading.topic_rows() if complaint_labeller is not None and sub_negatives else {}
     by_group: dict[int, list[int]] = {}
     for tid, negatives in sub_negatives.items():
         gid = negatives["group_id"].iloc[0]
@@ -279,28 +361,7 @@ def find_pain_points(
                     params.label_complaint_share):
                 label = complaint_labeller(mentions, {c[2] for c in candidates}) or label
         candidates.append(("topic", str(gid), label, gid, mentions, subs))
-
-    covered: set = set().union(*(set(c[4]["sentence_id"]) for c in candidates)) if candidates else set()
-    if len(aspects):
-        neg_aspects = aspects[aspects["label"] == NEGATIVE_LABEL]
-        # the topic gate, on the term: at least min_negative_share of the sentences that name it are
-        # negative mentions. "setup" is named in 183 demo sentences, mostly praise ("Setup was a breeze."),
-        # and the pair model reads "Setup was painless." as a complaint about it.
-        named = voice[["sentence_id", "label"]].merge(aspects[["sentence_id", "norm"]].drop_duplicates(),
-                                                      on="sentence_id")
-        negative_share = (named["label"] == NEGATIVE_LABEL).groupby(named["norm"]).mean()
-        for norm, group in neg_aspects.groupby("norm"):
-            if negative_share.get(norm, 0.0) < params.min_negative_share:
-                continue
-            mentions = neg[neg["sentence_id"].isin(set(group["sentence_id"]))]
-            if len(mentions) == 0:
-                mentions = voice[voice["sentence_id"].isin(set(group["sentence_id"]))]
-            ids = set(mentions["sentence_id"])
-            # An aspect whose mentions mostly sit inside topic pain points adds nothing a topic doesn't say
-            # ("camera" in "only the camera loses Wi-Fi" is the Wi-Fi pain point's, and the battery one's).
-            if len(ids & covered) >= 0.5 * len(ids):
-                continue
-            candidates.append(("aspect", str(norm), str(norm), None, mentions, []))
+    candidates += [("aspect", norm, norm, None, voice.loc[index], []) for norm, index in reading.aspect_candidates]
     candidates = _fold_aspects(candidates, params)
 
     all_value = sum(ltv.values())
@@ -310,8 +371,8 @@ def find_pain_points(
     rows, mention_rows = [], []
     for (kind, key, label, topic_id, mentions, subs), co_share in zip(candidates, co_shares, strict=True):
         customers = set(mentions["customer_id"].dropna())
-        row = _measure(mentions, customers, as_of, params, happy, ltv, ratings, churn_customers, all_value,
-                       co_share)
+        row = _measure(mentions, customers, reading.as_of, params, reading.happy, ltv, reading.ratings,
+                       churn_customers, all_value, co_share)
         row["parts"]["sub_themes"] = subs
         pain_id = pain_id_for(kind, key)
         row.update(
@@ -550,7 +611,7 @@ def _measure(mentions, customers: set, as_of, params: AnalysisParams, happy: set
     convs = support.groupby("customer_id")["conversation_id"].nunique()
     repeat = int((convs >= 2).sum())
     repeat_share = repeat / max(len(customers), 1)
-    hidden = float(mentions["customer_id"].isin(happy).mean())
+    hidden = float(isin(mentions["customer_id"], happy).mean())
     values = [ltv[c] for c in customers if c in ltv]
     value_at_stake = float(sum(values)) if values else None
     impact = rating_impact(customers, ratings)
