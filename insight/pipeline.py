@@ -538,8 +538,9 @@ def motive_kinds(store: Store, acts, embedder=None) -> dict[str, str]:
     return dict(zip(ids, kinds.transform(np.stack([by_id[i] for i in ids]), [frames[i] for i in ids]), strict=True))
 
 
-def pain_inputs(store: Store) -> dict[str, Any]:
-    """What the pain-point stage needs besides the voice: analyst state and churn-risk customers."""
+def pain_inputs(store: Store, *, with_churn: bool = True) -> dict[str, Any]:
+    """What the pain-point stage needs besides the voice: analyst state and churn-risk customers (the
+    stored profiles'; ``with_churn=False`` for a caller that builds the profiles itself)."""
     from insight import curation
 
     ignored, group_labels = curation.group_state(store)
@@ -551,7 +552,8 @@ def pain_inputs(store: Store) -> dict[str, Any]:
         return embedder[0]
 
     return {"ignored": ignored, "group_labels": group_labels,
-            "churn_customers": store.churn_customers(DEFAULT_PARAMS.churn_levels) if store.profile_count() else None,
+            "churn_customers": (store.churn_customers(DEFAULT_PARAMS.churn_levels)
+                                if with_churn and store.profile_count() else None),
             "label_chooser": central_label_chooser(store, loader),
             "complaint_labeller": complaint_labeller(store, loader)}
 
@@ -686,8 +688,7 @@ def refresh_insights(store: Store, run_id: str, params: AnalysisParams | None = 
     with shown.step("pain points"):
         frames = load_frames(store)
         ltv = {cid: v for cid, attrs in frames["attributes"].items() if (v := customer_value(attrs)) is not None}
-        extra = pain_inputs(store)
-        extra["churn_customers"] = None
+        extra = pain_inputs(store, with_churn=False)  # the churn-risk customers come from the profiles built below
         reading = VoiceReading(frames["voice"], frames["aspects"], params=params, ignored=extra.pop("ignored"))
         pains, mentions = rank_pain_points(reading, ltv=ltv, run_id=run_id, **extra)
         merged = curation.merge_by_customers(store, run_id, shared_customer_merges(pains, mentions, frames["voice"],

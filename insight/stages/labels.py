@@ -280,13 +280,11 @@ def choose_labels(keywords: dict[int, list[str]], centroids: dict[int, np.ndarra
     pairs = sorted(((score, tid, c) for tid, options in scored.items() for score, c in options),
                    key=lambda x: (-x[0], order[x[1]], x[2]))
     labels: dict[int, str] = {}
-    given = [u for u in used if u in vectors]
     for _score, tid, c in pairs:
-        if tid in labels or c in used or any(float(vectors[c] @ vectors[u]) >= PARAPHRASE for u in given):
+        if tid in labels or c in used or any(float(vectors[c] @ vectors[u]) >= PARAPHRASE for u in used):
             continue
         labels[tid] = c
         used.add(c)
-        given.append(c)
     for tid in keywords:
         if tid not in labels:
             base = scored[tid][0][1] if scored[tid] else "misc"

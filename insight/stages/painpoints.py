@@ -464,16 +464,15 @@ def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFA
     topical = pains[pains["kind"] == "topic"]
     if len(topical) < 2:
         return []
-    who = dict(zip(voice["sentence_id"], voice["customer_id"], strict=True))
-    topic_of = (dict(zip(voice["sentence_id"], voice["topic_id"], strict=True)) if "topic_id" in voice.columns
-                else {})
     group_of = dict(zip(topical["pain_id"], topical["topic_id"].astype(int), strict=True))
-    customers, main = {}, {}
-    for pain_id, group in mentions[mentions["pain_id"].isin(group_of)].groupby("pain_id"):
-        root = group_of[pain_id]
-        said = [(who.get(s), topic_of.get(s, root)) for s in group["sentence_id"]]
-        customers[root] = {c for c, _ in said if isinstance(c, str) and c}
-        main[root] = {c for c, t in said if isinstance(c, str) and c and not _differs(t, root)}
+    # each mention with its customer and its own topic: one join on the mentions, not a map of the whole voice
+    said = mentions.loc[isin(mentions["pain_id"], list(group_of)), ["pain_id", "sentence_id"]].merge(
+        voice[[c for c in ("sentence_id", "customer_id", "topic_id") if c in voice.columns]], on="sentence_id")
+    said = said[said["customer_id"].notna() & (said["customer_id"] != "")]
+    root = said["pain_id"].map(group_of)
+    in_main = (said["topic_id"].isna() | (said["topic_id"] == root)) if "topic_id" in said else root.notna()
+    customers = said.groupby(root)["customer_id"].agg(set).to_dict()
+    main = said[in_main].groupby(root[in_main])["customer_id"].agg(set).to_dict()
     groups = {g: set(customers.get(g, set())) for g in group_of.values()}
     hosts = {g: set(main.get(g, set())) for g in group_of.values()}
     everyone = set().union(*groups.values())
@@ -499,14 +498,6 @@ def shared_customer_merges(pains, mentions, voice, params: AnalysisParams = DEFA
             groups[m["into"]] |= groups.pop(m["topic_id"])
             hosts[m["into"]] |= hosts.pop(m["topic_id"])
         out += done
-
-
-def _differs(topic, root: int) -> bool:
-    """Whether a mention's topic is another than its group's root (a missing topic is the root)."""
-    try:
-        return int(topic) != root
-    except (TypeError, ValueError):
-        return False
 
 
 def _customer_ratings(voice) -> dict[str, float]:
